@@ -1,0 +1,96 @@
+"""The `derma` command: `derma check` (the source checker) and `derma rules`.
+
+Exit codes: 0 clean, 1 problems found, 2 the tool itself could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+
+from derma_evidence import report
+from derma_evidence.diagnostics import CODES
+from derma_evidence.pipeline import check_files, known_code_prefix, select
+
+DEFAULT_CLAIMS = "data/claims.yaml"
+DEFAULT_BIB = "references.bib"
+
+
+def _codes(value: str) -> list[str]:
+    codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+    for c in codes:
+        if not known_code_prefix(c):
+            raise argparse.ArgumentTypeError(f"unknown code or prefix '{c}' (see `derma rules`)")
+    return codes
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: '{value}'") from None
+
+
+def add_check_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--claims", default=DEFAULT_CLAIMS, metavar="PATH", help="claims file (default: %(default)s)")
+    p.add_argument("--bib", default=DEFAULT_BIB, metavar="PATH", help="BibTeX file (default: %(default)s)")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format (default: text)")
+    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument("--select", type=_codes, default=[], metavar="CODES",
+                   help="only these codes or prefixes, comma-separated (e.g. C,B005)")
+    p.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="skip these codes or prefixes")
+    p.add_argument("--today", type=_date, default=None, metavar="DATE",
+                   help="date to check review dates against (default: today)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="derma",
+        description="Derma Evidence tools: check the knowledge base, list the rules.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser("check", help="check data/claims.yaml and references.bib",
+                           description="Check the claims and references; print compiler-style diagnostics.")
+    add_check_arguments(check)
+    sub.add_parser("rules", help="list every diagnostic code with its summary")
+    return parser
+
+
+def run_check(args: argparse.Namespace) -> int:
+    try:
+        result = check_files(args.claims, args.bib, args.today)
+    except OSError as exc:
+        name = exc.filename or "input"
+        print(f"derma: error: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    diags = select(result.diagnostics, args.select, args.ignore)
+    out = {"text": report.text, "json": report.as_json, "github": report.github}[args.format](diags)
+    sys.stdout.write(out)
+    failed = any(d.severity.value == "error" for d in diags) or (args.strict and bool(diags))
+    return 1 if failed else 0
+
+
+def run_rules() -> int:
+    for code in sorted(CODES.values(), key=lambda c: c.code):
+        print(f"{code.code}  {code.severity.value:<7}  {code.name:<28} {code.summary}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["check", *argv]
+    args = parser.parse_args(argv)
+    if args.command == "rules":
+        return run_rules()
+    if args.command == "check":
+        return run_check(args)
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

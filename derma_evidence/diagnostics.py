@@ -1,0 +1,115 @@
+"""Diagnostics and the catalogue of permanent codes.
+
+Every code is declared once, by decorating the function that detects it (a loader step or a
+rule). The function's docstring is the code's reference entry: first line a summary, then the
+why, a failing example and the fix. Codes are permanent: never renumber or reuse one.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TypeVar
+
+DOCS_URL = "https://derma-evidence.github.io/derma-evidence/methodology/rules/"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Pos:
+    """A 1-based position in a file."""
+
+    file: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    file: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    help: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.col, self.code, self.message)
+
+    @property
+    def docs_url(self) -> str:
+        return DOCS_URL + "#" + self.code.lower()
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "help": self.help,
+            "file": self.file,
+            "line": self.line,
+            "column": self.col,
+            "url": self.docs_url,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    name: str
+    severity: Severity
+    phase: str
+    doc: str
+    func_name: str = field(compare=False)
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else ""
+
+
+CODES: dict[str, Code] = {}
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def declare(code: str, name: str, severity: Severity = Severity.ERROR, phase: str = "check") -> Callable[[F], F]:
+    """Register ``code`` for the decorated function, whose docstring documents it."""
+
+    def wrap(func: F) -> F:
+        if code in CODES:
+            raise ValueError(f"code {code} declared twice")
+        CODES[code] = Code(code, name, severity, phase, func.__doc__ or "", func.__name__)
+        func.code = code  # type: ignore[attr-defined]
+        return func
+
+    return wrap
+
+
+def make(pos: Pos, code: str, message: str, help: str | None = None) -> Diagnostic:
+    """A diagnostic of a declared code at ``pos``; the severity comes from the catalogue."""
+    return Diagnostic(pos.file, pos.line, pos.col, code, message, CODES[code].severity, help)
+
+
+def did_you_mean(value: str, options: Iterable[str], n: int = 1) -> str | None:
+    """A "did you mean" help text, or None when nothing is close."""
+    opts = sorted(set(options))
+    lowered = {o.lower(): o for o in opts}
+    if value.lower() in lowered and lowered[value.lower()] != value:
+        return f"did you mean '{lowered[value.lower()]}'?"
+    close = difflib.get_close_matches(value, opts, n=n, cutoff=0.6)
+    if not close:
+        close = [lowered[c] for c in difflib.get_close_matches(value.lower(), list(lowered), n=n, cutoff=0.6)]
+    if not close:
+        return None
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(set(diags), key=Diagnostic.sort_key)

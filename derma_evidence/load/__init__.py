@@ -1,0 +1,1 @@
+"""Loaders: bytes in, position-carrying trees and diagnostics out. Nothing here raises on bad input."""

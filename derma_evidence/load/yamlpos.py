@@ -1,0 +1,355 @@
+"""YAML to a tree of nodes that keep their 1-based line and column.
+
+Built from libyaml's event stream (``CParser`` when available) rather than from PyYAML's
+constructor, so that nothing silently changes meaning: duplicate keys are reported, anchors,
+aliases, merge keys and explicit tags are refused, and every scalar keeps its source text. How a
+plain scalar *would* be read by YAML 1.1 (bool, int, octal, sexagesimal, date...) is recorded in
+``Scalar.kind``, and the schema decides whether that kind is acceptable.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import re
+from dataclasses import dataclass
+from typing import Union
+
+import yaml
+
+from derma_evidence.diagnostics import Diagnostic, Pos, declare, make
+from derma_evidence.load.text import MAX_BYTES, decode, too_large
+
+try:
+    from yaml import CBaseLoader as _Parser
+except ImportError:  # pragma: no cover - libyaml is present on every supported platform
+    from yaml import BaseLoader as _Parser  # type: ignore[assignment]
+
+MAX_DEPTH = 24
+"""Deepest nesting accepted. A claim needs five levels."""
+
+MAX_NODES = 5_000_000
+"""Most scalars, sequences and mappings in one file (20,000 claims need about 600,000)."""
+
+
+@dataclass(slots=True)
+class Scalar:
+    value: str
+    kind: str  # str | int | float | bool | null | timestamp | ambiguous
+    line: int
+    col: int
+    plain: bool
+
+    def python(self) -> object:
+        """The value as JSON would hold it: str, int, float, bool or None."""
+        k = self.kind
+        if k == "int":
+            return int(self.value)
+        if k == "float":
+            return _float(self.value)
+        if k == "bool":
+            return self.value.lower() == "true"
+        if k == "null":
+            return None
+        return self.value
+
+
+@dataclass(slots=True)
+class Seq:
+    items: list[Node]
+    line: int
+    col: int
+
+
+@dataclass(slots=True)
+class Map:
+    items: list[tuple[Scalar, Node]]
+    line: int
+    col: int
+
+    def get(self, key: str) -> Node | None:
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+
+Node = Union[Scalar, Seq, Map]
+
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
+_BOOL = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
+_BOOL11 = re.compile(r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)\Z")
+_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
+# What YAML 1.1 reads as a number but people do not mean as one: octal, hex, binary,
+# underscores, sexagesimal (1:30).
+_AMBIGUOUS = re.compile(
+    r"[-+]?(?:0b[0-1_]+|0[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+    r"|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?|[0-9][0-9_]*\.[0-9_]*_[0-9_]*)\Z"
+)
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?\Z"
+)
+
+
+def _float(text: str) -> float:
+    t = text.lower()
+    if t.endswith(".inf"):
+        return -math.inf if t.startswith("-") else math.inf
+    if t.endswith(".nan"):
+        return math.nan
+    return float(text)
+
+
+def resolve_plain(value: str) -> str:
+    """How YAML 1.1 would type a plain (unquoted) scalar."""
+    if not value:
+        return "null"
+    c = value[0]
+    if c.isdigit() or c in "+-.":
+        if _INT.match(value):
+            return "int"
+        if _FLOAT.match(value):
+            return "float"
+        if _SPECIAL_FLOAT.match(value):
+            return "float"
+        if _TIMESTAMP.match(value):
+            return "timestamp"
+        if _AMBIGUOUS.match(value):
+            return "ambiguous"
+        return "str"
+    if _BOOL.match(value):
+        return "bool"
+    if _BOOL11.match(value):
+        return "ambiguous"
+    if _NULL.match(value):
+        return "null"
+    return "str"
+
+
+@dataclass(slots=True)
+class YamlResult:
+    root: Node | None
+    diagnostics: list[Diagnostic]
+
+
+def load_yaml(path: str, data: bytes) -> YamlResult:
+    """Parse ``data`` (the bytes of ``path``) into a node tree; never raises on bad input."""
+    if len(data) > MAX_BYTES:
+        return YamlResult(None, [too_large(path, len(data))])
+    text, diags = decode(path, data)
+    if not text.text and not diags:
+        return YamlResult(None, [empty(path)])
+    if not text.text.strip() and not diags:
+        return YamlResult(None, [empty(path)])
+    builder = _Builder(path)
+    enabled = gc.isenabled()
+    gc.disable()  # the tree holds no cycles; the collector would only rescan it
+    try:
+        root = builder.run(text.text)
+    finally:
+        if enabled:
+            gc.enable()
+    diags.extend(builder.diags)
+    if root is None and not any(d.code in ("Y001", "Y005", "Y006", "Y007", "Y009") for d in diags):
+        diags.append(empty(path))
+    return YamlResult(root, diags)
+
+
+@declare("Y008", "empty-document", phase="load")
+def empty(path: str) -> Diagnostic:
+    """The file holds no data.
+
+    Why: an empty claims file is almost always a mistake (a failed save, a wrong path), and
+    an empty knowledge base would publish an empty site without complaint.
+
+    Example: a `claims.yaml` with only comments, or a lone `---`.
+
+    Fix: restore the file, or start from the example in the contributing guide.
+    """
+    return make(Pos(path, 1, 1), "Y008", "the file is empty", "a claims file starts with `topics:` and `claims:`")
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diags: list[Diagnostic] = []
+        self.nodes = 0
+
+    def pos(self, mark: yaml.Mark) -> Pos:
+        return Pos(self.path, mark.line + 1, mark.column + 1)
+
+    def run(self, text: str) -> Node | None:
+        parser = _Parser(text)
+        root: Node | None = None
+        docs = 0
+        try:
+            while True:
+                ev = parser.get_event()
+                if isinstance(ev, yaml.StreamEndEvent):
+                    break
+                if isinstance(ev, yaml.DocumentStartEvent):
+                    docs += 1
+                    if docs > 1:
+                        self.diags.append(multiple_documents(self.pos(ev.start_mark)))
+                        break
+                    continue
+                if isinstance(ev, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+                    continue
+                root = self.node(parser, ev, 1)
+        except yaml.MarkedYAMLError as exc:
+            self.diags.append(syntax_error(self.path, exc))
+            return None
+        except _Abort:
+            return None
+        finally:
+            dispose = getattr(parser, "dispose", None)
+            if dispose is not None:
+                dispose()
+        if isinstance(root, Scalar) and root.kind == "null":
+            return None
+        return root
+
+    def node(self, parser: _Parser, ev: yaml.Event, depth: int) -> Node:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.diags.append(limit(self.pos(ev.start_mark), f"more than {MAX_NODES} values in one file"))
+            raise _Abort
+        if isinstance(ev, yaml.AliasEvent):
+            p = self.pos(ev.start_mark)
+            self.diags.append(anchor(p, f"alias '*{ev.anchor}' is not allowed"))
+            return Scalar("", "null", p.line, p.col, True)
+        p = self.pos(ev.start_mark)
+        if ev.anchor is not None:
+            self.diags.append(anchor(p, f"anchor '&{ev.anchor}' is not allowed"))
+        if isinstance(ev, yaml.ScalarEvent):
+            if ev.tag is not None and not ev.implicit[0] and not ev.implicit[1]:
+                self.diags.append(explicit_tag(p, ev.tag))
+            elif ev.tag is not None and ev.tag != "!":
+                self.diags.append(explicit_tag(p, ev.tag))
+            plain = not ev.style
+            kind = resolve_plain(ev.value) if plain else "str"
+            return Scalar(ev.value, kind, p.line, p.col, plain)
+        if ev.tag is not None and not ev.implicit:
+            self.diags.append(explicit_tag(p, ev.tag))
+        if depth > MAX_DEPTH:
+            self.diags.append(limit(p, f"nesting deeper than {MAX_DEPTH} levels"))
+            raise _Abort
+        if isinstance(ev, yaml.SequenceStartEvent):
+            items: list[Node] = []
+            while True:
+                child = parser.get_event()
+                if isinstance(child, yaml.SequenceEndEvent):
+                    return Seq(items, p.line, p.col)
+                items.append(self.node(parser, child, depth + 1))
+        if isinstance(ev, yaml.MappingStartEvent):
+            pairs: list[tuple[Scalar, Node]] = []
+            seen: dict[str, int] = {}
+            while True:
+                kev = parser.get_event()
+                if isinstance(kev, yaml.MappingEndEvent):
+                    return Map(pairs, p.line, p.col)
+                key = self.node(parser, kev, depth + 1)
+                value = self.node(parser, parser.get_event(), depth + 1)
+                if not isinstance(key, Scalar):
+                    self.diags.append(complex_key(Pos(self.path, key.line, key.col)))
+                    continue
+                if key.plain and key.value == "<<":
+                    self.diags.append(anchor(Pos(self.path, key.line, key.col), "merge key '<<' is not allowed"))
+                    continue
+                if key.value in seen:
+                    self.diags.append(duplicate_key(Pos(self.path, key.line, key.col), key.value, seen[key.value]))
+                    continue
+                seen[key.value] = key.line
+                pairs.append((key, value))
+        raise _Abort  # pragma: no cover - libyaml yields no other node event
+
+
+class _Abort(Exception):
+    pass
+
+
+@declare("Y001", "yaml-syntax", phase="load")
+def syntax_error(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    """The file is not well-formed YAML.
+
+    Why: nothing after a syntax error can be read reliably, so the file is not checked further.
+
+    Example: `statement: "unclosed` or a list item indented under a scalar.
+
+    Fix: correct the syntax at the position given; a YAML-aware editor shows it as you type.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    context = f" ({exc.context})" if exc.context else ""
+    return make(Pos(path, line, col), "Y001", f"YAML syntax error: {problem}{context}", None)
+
+
+def complex_key(pos: Pos) -> Diagnostic:
+    return make(pos, "Y001", "a mapping key must be plain text, not a list or mapping", "use a plain key")
+
+
+@declare("Y002", "duplicate-key", phase="load")
+def duplicate_key(pos: Pos, key: str, first_line: int) -> Diagnostic:
+    """A mapping has the same key twice.
+
+    Why: YAML loaders silently keep the last value, so the first one vanishes without a trace.
+
+    Example: a claim with two `verdict:` lines.
+
+    Fix: keep one of the two values and delete the other.
+    """
+    return make(
+        pos,
+        "Y002",
+        f"duplicate key '{key}' (first defined on line {first_line})",
+        f"keep one of the two values; the loader would otherwise drop the one on line {first_line}",
+    )
+
+
+@declare("Y003", "anchor-or-alias", phase="load")
+def anchor(pos: Pos, message: str) -> Diagnostic:
+    """An anchor (`&a`), alias (`*a`) or merge key (`<<`) is used.
+
+    Why: aliases make one edit change many claims unseen, and they allow "billion laughs" alias
+    bombs. Every claim should be readable on its own.
+
+    Example: `sources: *dhurat-sources`.
+
+    Fix: write the value out in full where it is used.
+    """
+    return make(pos, "Y003", message, "write the value out in full; anchors, aliases and merge keys are refused")
+
+
+@declare("Y004", "explicit-tag", phase="load")
+def explicit_tag(pos: Pos, tag: str) -> Diagnostic:
+    """A value carries an explicit YAML tag such as `!!python/object` or `!!binary`.
+
+    Why: tags can make a loader build arbitrary objects or change a value's type unseen; the
+    data contract has plain text, numbers and dates only.
+
+    Example: `note: !!binary aGVsbG8=`.
+
+    Fix: remove the tag; put text in quotes if it must stay text.
+    """
+    return make(pos, "Y004", f"explicit tag '{tag}' is not allowed", "remove the tag; quote the value to keep it as text")
+
+
+@declare("Y007", "multiple-documents", phase="load")
+def multiple_documents(pos: Pos) -> Diagnostic:
+    """The file holds more than one YAML document (a second `---`).
+
+    Why: only the first document would be read; the rest would silently be ignored.
+
+    Example: two blocks of claims separated by `---`.
+
+    Fix: merge the documents into one, under a single `claims:` list.
+    """
+    return make(pos, "Y007", "a second YAML document starts here; only one is allowed", "merge it into the first document")
+
+
+def limit(pos: Pos, message: str) -> Diagnostic:
+    return make(pos, "Y009", message, "simplify the data; real claims are never nested this deep")

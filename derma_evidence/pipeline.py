@@ -1,0 +1,66 @@
+"""Load -> schema -> model -> rules, in one function shared by the checker and the site build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from derma_evidence import rules
+from derma_evidence.diagnostics import CODES, Diagnostic, Severity, sort_diagnostics
+from derma_evidence.load.bib import load_bib
+from derma_evidence.load.text import read_bytes
+from derma_evidence.load.yamlpos import load_yaml
+from derma_evidence.model import KnowledgeBase, build
+from derma_evidence.schema import validate
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    kb: KnowledgeBase
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.diagnostics) if strict else bool(self.errors)
+
+
+def check_bytes(
+    claims_path: str, claims_data: bytes, bib_path: str, bib_data: bytes, today: dt.date | None = None
+) -> Result:
+    """Check two files given as bytes; never raises on bad input."""
+    today = today or dt.date.today()
+    enabled = gc.isenabled()
+    gc.disable()  # the trees hold no cycles; the collector would only rescan them
+    try:
+        y = load_yaml(claims_path, claims_data)
+        b = load_bib(bib_path, bib_data)
+        diags = [*y.diagnostics, *b.diagnostics]
+        if y.root is not None:
+            diags.extend(validate(claims_path, y.root))
+        kb = build(claims_path, y.root, bib_path, b.references, today)
+        diags.extend(rules.run(kb))
+    finally:
+        if enabled:
+            gc.enable()
+    return Result(kb, sort_diagnostics(diags))
+
+
+def check_files(claims_path: str, bib_path: str, today: dt.date | None = None) -> Result:
+    """Check two files on disk. OSError (missing, unreadable) propagates: the tool cannot run."""
+    return check_bytes(claims_path, read_bytes(claims_path), bib_path, read_bytes(bib_path), today)
+
+
+def select(diags: Iterable[Diagnostic], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Diagnostic]:
+    """Filter by code prefixes, as ruff does: `--select C` keeps all C codes, `--ignore C012` drops one."""
+    sel = tuple(s.upper() for s in select)
+    ign = tuple(s.upper() for s in ignore)
+    return [d for d in diags if (not sel or d.code.startswith(sel)) and not (ign and d.code.startswith(ign))]
+
+
+def known_code_prefix(prefix: str) -> bool:
+    return any(code.startswith(prefix.upper()) for code in CODES)

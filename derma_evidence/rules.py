@@ -1,0 +1,631 @@
+"""The checker's rules: one small function per diagnostic code.
+
+Each rule takes the whole knowledge base and yields diagnostics. Its docstring is its reference
+entry (first line: summary; then the why, a failing example and the fix), rendered into the
+site's rule reference. Codes are permanent.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+
+from derma_evidence.diagnostics import Diagnostic, Pos, Severity, declare, did_you_mean, make
+from derma_evidence.model import (
+    DESIGNS,
+    UNITS_FOR_MEASURE,
+    Claim,
+    KnowledgeBase,
+    Quantity,
+    Reference,
+)
+
+Rule = Callable[[KnowledgeBase], Iterator[Diagnostic]]
+RULES: list[Rule] = []
+
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/[^\s]+$")
+PMID_RE = re.compile(r"^[1-9][0-9]{0,8}$")
+QUOTE_MAX = 300
+REVIEW_MAX_MONTHS = 24
+
+ENTRY_TYPES = frozenset(
+    "article book booklet inbook incollection inproceedings conference manual mastersthesis phdthesis "
+    "misc techreport unpublished online report thesis".split()
+)
+
+STRONG = frozenset({"meta-analysis", "systematic-review", "rct"})
+CONTROLLED = STRONG | {"controlled-trial"}
+CERTAINTY_RANK = {"very-low": 0, "low": 1, "moderate": 2, "high": 3}
+
+CERTAINTY_TABLE = (
+    ("high", "at least two backing sources that are meta-analyses, systematic reviews or RCTs"),
+    ("moderate", "at least one backing meta-analysis, systematic review, RCT or other controlled trial"),
+    ("low", "at least one backing source of any design (animal, in-vitro, narrative-review, expert-opinion, "
+     "textbook, case-report, case-series, cohort or human-experimental sources alone stop here)"),
+    ("very-low", "always allowed"),
+)
+"""The most a claim's certainty may be, by the designs of its backing sources (enforced by C010)."""
+
+
+def rule(code: str, name: str, severity: Severity = Severity.ERROR) -> Callable[[Rule], Rule]:
+    def wrap(func: Rule) -> Rule:
+        declare(code, name, severity)(func)
+        RULES.append(func)
+        return func
+
+    return wrap
+
+
+def _at(obj: Claim | Reference | Quantity, field: str) -> Pos:
+    return obj.at.get(field, obj.pos)
+
+
+def run(kb: KnowledgeBase) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for r in RULES:
+        out.extend(r(kb))
+    return out
+
+
+# --- claims and topics -------------------------------------------------------------------------
+
+
+@rule("C001", "duplicate-id")
+def duplicate_id(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """Two claims, two topics, two trials or two article statements share an id.
+
+    Why: a claim id is its permanent URL anchor; two claims with one id make links land on the
+    wrong claim, and exports collapse them into one.
+
+    Example: two claims both with `id: dunkin-scarring-threshold`.
+
+    Fix: give the newer claim its own id; never reuse the id of a removed claim.
+    """
+    groups: list[tuple[str, list[tuple[str | None, Pos]]]] = [
+        ("claim id", [(c.id, _at(c, "id")) for c in kb.claims]),
+        ("topic id", [(t.id, t.at.get("id", t.pos)) for t in kb.topics]),
+        ("trial key", [(t.key, t.at.get("key", t.pos)) for t in kb.trials]),
+        ("statement number", [(str(s.n) if s.n is not None else None, s.at.get("n", s.pos)) for s in kb.statements]),
+    ]
+    for what, items in groups:
+        seen: dict[str, Pos] = {}
+        for value, pos in items:
+            if value is None:
+                continue
+            if value in seen:
+                yield make(pos, "C001", f"duplicate {what} '{value}' (first used on line {seen[value].line})",
+                           "ids are permanent anchors: give this one its own id")
+            else:
+                seen[value] = pos
+
+
+@rule("C002", "bad-id-format")
+def bad_id_format(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A claim or topic id is not kebab-case (lowercase letters and digits joined by hyphens).
+
+    Why: ids become URL anchors and file names; spaces, capitals and punctuation break links
+    or differ between systems.
+
+    Example: `id: Dunkin_Scarring 2007`.
+
+    Fix: use the suggested kebab-case form, e.g. `dunkin-scarring-2007` (at most 80 characters).
+    """
+    for obj in (*kb.claims, *kb.topics):
+        if obj.id is None:
+            continue
+        if not ID_RE.match(obj.id) or len(obj.id) > 80:
+            suggestion = re.sub(r"[^a-z0-9]+", "-", obj.id.lower()).strip("-")[:80].strip("-")
+            yield make(obj.at.get("id", obj.pos), "C002", f"id '{obj.id}' is not kebab-case",
+                       f"use '{suggestion}'" if suggestion else "use lowercase letters, digits and hyphens")
+
+
+@rule("C003", "unknown-topic")
+def unknown_topic(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A claim names a topic that is not defined under `topics:`.
+
+    Why: a claim whose topic does not exist would appear on no page.
+
+    Example: `topic: needle-dept`.
+
+    Fix: use an existing topic id (the help line suggests the nearest) or add the topic.
+    """
+    topics = {t.id for t in kb.topics if t.id}
+    for c in kb.claims:
+        if c.topic is not None and c.topic not in topics:
+            yield make(_at(c, "topic"), "C003", f"unknown topic '{c.topic}'",
+                       did_you_mean(c.topic, topics) or "define it under `topics:` first")
+
+
+@rule("C004", "claim-without-sources")
+def claim_without_sources(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A claim has no sources.
+
+    Why: every claim on the site must be traceable to the literature; an unsourced claim is an
+    opinion.
+
+    Example: a claim with `sources: []`, or with no `sources:` field.
+
+    Fix: add at least one source, e.g.
+    `sources: [{key: dhurat2013, stance: supports, locator: Abstract}]`.
+    """
+    snippet = "add:  sources:\n        - key: <citation key>\n          stance: supports\n          locator: Abstract"
+    for c in kb.claims:
+        if c.sources:
+            continue
+        if "sources" in c.at:
+            yield make(_at(c, "sources"), "C004", f"claim '{c.id}' has an empty source list", snippet)
+        else:
+            yield make(c.pos, "C004", f"claim '{c.id}' has no sources", snippet)
+
+
+@rule("C005", "unknown-citation-key")
+def unknown_citation_key(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A source or trial cites a key that is not in references.bib.
+
+    Why: the citation would resolve to nothing: the site could not show the reference, and the
+    claim would be unsourced in fact.
+
+    Example: `key: dhurat2031` when references.bib has `dhurat2013`.
+
+    Fix: correct the key (the help line suggests the nearest) or add the reference first.
+    """
+    keys = {r.key for r in kb.references}
+    for c in kb.claims:
+        for s in c.sources:
+            if s.key is not None and s.key not in keys:
+                yield make(s.at.get("key", s.pos), "C005", f"citation key '{s.key}' is not in references.bib",
+                           did_you_mean(s.key, keys, n=3) or "add the reference to references.bib first")
+    for t in kb.trials:
+        if t.key is not None and t.key not in keys:
+            yield make(t.at.get("key", t.pos), "C005", f"trial key '{t.key}' is not in references.bib",
+                       did_you_mean(t.key, keys, n=3) or "add the reference to references.bib first")
+
+
+def _quantities(kb: KnowledgeBase) -> Iterator[tuple[str, Quantity, str | None]]:
+    for c in kb.claims:
+        if c.quantity is not None:
+            yield "quantity", c.quantity, c.quantity.measure
+    for t in kb.trials:
+        for name, q, measure in (("needle_length", t.needle_length, "length"), ("interval", t.interval, "interval"),
+                                 ("duration", t.duration, "duration")):
+            if q is not None:
+                yield name, q, measure
+
+
+@rule("C006", "invalid-range")
+def invalid_range(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A quantity's min is greater than its max, or a bound is not a finite number.
+
+    Why: an inverted or infinite range cannot be drawn, compared or believed.
+
+    Example: `min: 2.0` with `max: 1.5`, or `max: .inf`.
+
+    Fix: swap the bounds, or write the finite values the source reports.
+    """
+    for name, q, _ in _quantities(kb):
+        for bound in ("min", "max"):
+            v = getattr(q, bound)
+            if v is not None and not math.isfinite(v):
+                yield make(_at(q, bound), "C006", f"{name}.{bound} is not a finite number", "write the reported value")
+        if q.min is not None and q.max is not None and math.isfinite(q.min) and math.isfinite(q.max) and q.min > q.max:
+            yield make(_at(q, "max"), "C006", f"{name} min {q.min:g} is greater than max {q.max:g}",
+                       "swap min and max")
+
+
+@rule("C007", "unit-not-allowed")
+def unit_not_allowed(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A quantity's unit does not fit its measure (e.g. a depth in weeks).
+
+    Why: the site converts and compares quantities by measure; a depth in `wk` is a typo that
+    would put a claim on the wrong axis.
+
+    Example: `measure: depth` with `unit: d`.
+
+    Fix: use a unit allowed for the measure: depth, length, thickness: mm or um; interval,
+    duration: h, d, wk or mo; count: 1; proportion: % or 1.
+    """
+    for name, q, measure in _quantities(kb):
+        if measure is None or q.unit is None or measure not in UNITS_FOR_MEASURE:
+            continue
+        allowed = UNITS_FOR_MEASURE[measure]
+        if q.unit not in allowed:
+            yield make(_at(q, "unit"), "C007", f"unit '{q.unit}' is not allowed for {name} measure '{measure}'",
+                       "use one of: " + ", ".join(allowed))
+
+
+@rule("C008", "quote-too-long")
+def quote_too_long(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A supporting quote is longer than 300 characters.
+
+    Why: quotes are short exact excerpts that let a reader find the passage; long quotes
+    reproduce the source and hide the one sentence that matters.
+
+    Example: a whole abstract pasted into `quote:`.
+
+    Fix: keep the one sentence that supports the claim, copied exactly.
+    """
+    for c in kb.claims:
+        for s in c.sources:
+            if s.quote is not None and len(s.quote) > QUOTE_MAX:
+                yield make(s.at.get("quote", s.pos), "C008",
+                           f"quote is {len(s.quote)} characters long, over {QUOTE_MAX}",
+                           "keep one exact sentence")
+
+
+@rule("C009", "bad-review-date")
+def bad_review_date(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A claim's `reviewed` date is not a valid YYYY-MM-DD date, or it lies in the future.
+
+    Why: the review date tells readers how fresh the assessment is; an impossible or future
+    date claims a review that did not happen.
+
+    Example: `reviewed: 2026-02-30` or a date next year.
+
+    Fix: write the date you checked the claim against its sources, as YYYY-MM-DD.
+    """
+    for c in kb.claims:
+        if c.reviewed is None:
+            continue
+        d = c.reviewed_date if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", c.reviewed) else None
+        if d is None:
+            yield make(_at(c, "reviewed"), "C009", f"reviewed date '{c.reviewed}' is not a valid YYYY-MM-DD date",
+                       f"e.g. {kb.today.isoformat()}")
+        elif d > kb.today:
+            yield make(_at(c, "reviewed"), "C009", f"reviewed date {d.isoformat()} is in the future",
+                       f"use the date of the review, at the latest {kb.today.isoformat()}")
+
+
+def backing(claim: Claim) -> tuple[str, ...]:
+    """The stances that back a claim's verdict."""
+    if claim.verdict in ("supported", "partly-supported"):
+        return ("supports",)
+    if claim.verdict == "contradicted":
+        return ("contradicts",)
+    return ("supports", "contradicts")
+
+
+def max_certainty(claim: Claim, refs: dict[str, Reference]) -> str:
+    """The highest certainty the designs of the claim's backing sources allow."""
+    designs = [
+        (refs[s.key].design or "") for s in claim.sources
+        if s.key in refs and s.stance in backing(claim)
+    ]
+    if sum(d in STRONG for d in designs) >= 2:
+        return "high"
+    if any(d in CONTROLLED for d in designs):
+        return "moderate"
+    if designs:
+        return "low"
+    return "very-low"
+
+
+@rule("C010", "certainty-too-high")
+def certainty_too_high(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A claim's certainty is higher than the designs of its backing sources allow.
+
+    Why: certainty follows the evidence (GRADE). `high` needs at least two backing
+    meta-analyses, systematic reviews or RCTs; `moderate` needs at least one meta-analysis,
+    systematic review, RCT or controlled trial; animal, in-vitro, narrative or observational
+    sources alone cap it at `low`; a claim with no backing source is `very-low`. Backing
+    sources are those whose stance matches the verdict (supports for supported and
+    partly-supported, contradicts for contradicted, either for insufficient).
+
+    Example: `certainty: high` on a claim backed by one mouse study.
+
+    Fix: lower the certainty to the allowed level, or cite the stronger evidence.
+    """
+    refs = kb.reference_map()
+    for c in kb.claims:
+        if c.certainty not in CERTAINTY_RANK:
+            continue
+        cap = max_certainty(c, refs)
+        if CERTAINTY_RANK[c.certainty] > CERTAINTY_RANK[cap]:
+            yield make(_at(c, "certainty"), "C010",
+                       f"certainty '{c.certainty}' is higher than the backing sources allow ('{cap}')",
+                       f"set `certainty: {cap}`, or cite stronger evidence (see the certainty table)")
+
+
+@rule("C011", "verdict-without-backing")
+def verdict_without_backing(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A claim's verdict has no source with the matching stance.
+
+    Why: `supported` or `partly-supported` needs at least one source that `supports` it, and
+    `contradicted` at least one that `contradicts` it; otherwise the verdict rests on nothing.
+
+    Example: `verdict: supported` with only `stance: context` sources.
+
+    Fix: cite the source that backs the verdict, or change the verdict (e.g. `insufficient`).
+    """
+    for c in kb.claims:
+        if c.verdict not in ("supported", "partly-supported", "contradicted") or not c.sources:
+            continue
+        wanted = backing(c)[0]
+        if not any(s.stance == wanted for s in c.sources):
+            yield make(_at(c, "verdict"), "C011", f"verdict '{c.verdict}' but no source has stance '{wanted}'",
+                       f"add a source with `stance: {wanted}` or change the verdict")
+
+
+@rule("C012", "source-without-locator", Severity.WARNING)
+def source_without_locator(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A source gives no locator (page, table, figure or section).
+
+    Why: a reader checking the claim should find the passage without reading the whole paper.
+
+    Example: a source with `key` and `stance` only.
+
+    Fix: add `locator: Table 2` (or `Abstract`, `p. 4`, `Figure 3`).
+    """
+    for c in kb.claims:
+        for s in c.sources:
+            if s.locator is None and "locator" not in s.at:
+                yield make(s.pos, "C012", f"source '{s.key}' of claim '{c.id}' has no locator",
+                           "add `locator:` with a page, table, figure or section")
+
+
+@rule("C013", "stale-review", Severity.WARNING)
+def stale_review(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A claim was last reviewed more than 24 months ago.
+
+    Why: the evidence on microneedling moves; a two-year-old assessment may miss newer trials.
+
+    Example: `reviewed: 2022-01-10` checked in 2026.
+
+    Fix: re-check the claim against its sources and newer literature, then update `reviewed`.
+    """
+    for c in kb.claims:
+        d = c.reviewed_date
+        if d is None:
+            continue
+        months = (kb.today.year - d.year) * 12 + (kb.today.month - d.month) - (kb.today.day < d.day)
+        if months > REVIEW_MAX_MONTHS:
+            yield make(_at(c, "reviewed"), "C013", f"claim '{c.id}' was last reviewed {months} months ago",
+                       "re-check it against newer literature and update `reviewed`")
+
+
+def _excused(a: Claim, b: Claim) -> bool:
+    """True when one claim cites the other's evidence as `contradicts`."""
+    for x, y in ((a, b), (b, a)):
+        against = {s.key for s in x.sources if s.stance == "contradicts"}
+        evidence = {s.key for s in y.sources if s.stance == "supports"}
+        if against & evidence:
+            return True
+    return False
+
+
+@rule("C014", "contradictory-ranges", Severity.WARNING)
+def contradictory_ranges(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """Two claims on the same topic and measure give ranges that do not overlap.
+
+    Why: this is the contradiction report. Either the claims measure different things (then give
+    them different measures or topics), or the literature disagrees, and the claims should say
+    so by citing the other's evidence as `contradicts`.
+
+    Example: one claim says scarring starts at 0.56 mm, another at 1.5 mm, both `depth`.
+
+    Fix: make one claim cite the other's supporting source with `stance: contradicts`, or
+    correct the quantity. Each claim is reported once, against the first conflicting claim.
+    """
+    groups: dict[tuple[str, str], list[tuple[float, float, int, Claim]]] = defaultdict(list)
+    for i, c in enumerate(kb.claims):
+        if c.quantity is None or c.topic is None or c.quantity.measure is None:
+            continue
+        r = c.quantity.base_range()
+        if r is None or r[0] > r[1]:
+            continue
+        groups[(c.topic, c.quantity.measure)].append((r[0], r[1], i, c))
+    reported: set[tuple[int, int]] = set()
+    for (topic, measure), items in groups.items():
+        if len(items) < 2:
+            continue
+        by_high = sorted(items, key=lambda t: (t[1], t[2]))
+        by_low = sorted(items, key=lambda t: (-t[0], t[2]))
+        for lo, hi, i, c in items:
+            partner = None
+            for cand in _candidates(by_high, by_low, lo, hi):
+                if cand[2] != i and not _excused(c, cand[3]):
+                    partner = cand
+                    break
+            if partner is None:
+                continue
+            pair = (min(i, partner[2]), max(i, partner[2]))
+            if pair in reported or i < partner[2]:
+                continue
+            reported.add(pair)
+            other = partner[3]
+            yield make(_at(c.quantity, "min") if c.quantity else c.pos, "C014",
+                       f"claim '{c.id}' ({_fmt(c)}) does not overlap claim '{other.id}' ({_fmt(other)}) "
+                       f"on topic '{topic}', measure '{measure}'",
+                       "if they disagree, cite the other's evidence with `stance: contradicts`; "
+                       "if they measure different things, use different measures")
+
+
+_MAX_SCAN = 64
+
+
+def _candidates(by_high: list[tuple[float, float, int, Claim]], by_low: list[tuple[float, float, int, Claim]],
+                lo: float, hi: float) -> Iterator[tuple[float, float, int, Claim]]:
+    """Claims entirely below [lo, hi], then entirely above it; a bounded number of each."""
+    for seq, below in ((by_high, True), (by_low, False)):
+        for n, cand in enumerate(seq):
+            if n >= _MAX_SCAN or (below and cand[1] >= lo) or (not below and cand[0] <= hi):
+                break
+            yield cand
+
+
+def _fmt(c: Claim) -> str:
+    q = c.quantity
+    if q is None or q.min is None:
+        return "?"
+    if q.max is None or q.max == q.min:
+        return f"{q.min:g} {q.unit}"
+    return f"{q.min:g}-{q.max:g} {q.unit}"
+
+
+@rule("C015", "unknown-statement")
+def unknown_statement(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A claim's `article` list names a statement number that is not under `statements:`.
+
+    Why: the statement-by-statement page links each numbered statement of the source article to
+    the claims that check it; a dangling number would silently drop the link.
+
+    Example: `article: [22]` when statements go up to 21.
+
+    Fix: use an existing statement number, or add the statement.
+    """
+    numbers = {s.n for s in kb.statements if s.n is not None}
+    for c in kb.claims:
+        for n in c.article:
+            if n not in numbers:
+                yield make(_at(c, "article"), "C015", f"claim '{c.id}' names article statement {n}, which is not defined",
+                           "add it under `statements:` or correct the number")
+
+
+# --- references --------------------------------------------------------------------------------
+
+
+def _cited(kb: KnowledgeBase) -> set[str]:
+    keys = {s.key for c in kb.claims for s in c.sources if s.key}
+    keys.update(t.key for t in kb.trials if t.key)
+    return keys
+
+
+@rule("B004", "unknown-entry-type")
+def unknown_entry_type(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A BibTeX entry has a type that BibTeX and the formatters do not know.
+
+    Why: an unknown type such as `@artcle` is formatted as nothing or as a bare title.
+
+    Example: `@artcle{dhurat2013, ...}`.
+
+    Fix: use a standard type: article, book, incollection, inproceedings, misc, phdthesis, ...
+    """
+    for r in kb.references:
+        if r.entry_type not in ENTRY_TYPES:
+            yield make(r.pos, "B004", f"unknown entry type '@{r.entry_type}' for '{r.key}'",
+                       did_you_mean(r.entry_type, ENTRY_TYPES) or "use a standard type such as article or book")
+
+
+def _missing_fields(r: Reference) -> list[str]:
+    missing = []
+    if not (r.get("author") or r.get("editor")):
+        missing.append("author (or editor)")
+    for name in ("title", "year"):
+        if not r.get(name):
+            missing.append(name)
+    if r.entry_type == "article" and not r.get("journal"):
+        missing.append("journal")
+    return missing
+
+
+@rule("B005", "missing-bibtex-field")
+def missing_bibtex_field(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A BibTeX entry lacks a required field: author or editor, title, year; journal for articles.
+
+    Why: a reference without them cannot be formatted or found, and cannot be verified.
+
+    Example: `@article{x, title = {...}, year = {2013}}` without author and journal.
+
+    Fix: add the missing fields, verified against PubMed or the journal's page.
+    """
+    for r in kb.references:
+        missing = _missing_fields(r)
+        if missing:
+            yield make(r.pos, "B005", f"entry '{r.key}' is missing " + ", ".join(missing),
+                       "add the fields as shown on the PubMed or journal page")
+
+
+@rule("B006", "bad-design")
+def bad_design(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A cited BibTeX entry has no `design` field, or one outside the vocabulary.
+
+    Why: certainty is capped by study design (rule C010), and the site labels every source with
+    its design; both need a known value.
+
+    Example: `design = {RCT}` or no design at all.
+
+    Fix: add `design = {rct}` using one of: meta-analysis, systematic-review, rct,
+    controlled-trial, cohort, case-series, case-report, human-experimental, animal, in-vitro,
+    narrative-review, expert-opinion, textbook.
+    """
+    cited = _cited(kb)
+    for r in kb.references:
+        d = r.design
+        if d is None:
+            if r.key in cited:
+                yield make(r.pos, "B006", f"cited entry '{r.key}' has no design field",
+                           "add e.g. `design = {rct}`; see the design vocabulary")
+        elif d not in DESIGNS:
+            yield make(r.at.get("design", r.pos), "B006", f"unknown design '{d}' in '{r.key}'",
+                       did_you_mean(d, DESIGNS) or "allowed: " + ", ".join(DESIGNS))
+
+
+@rule("B007", "malformed-doi")
+def malformed_doi(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A DOI is not of the form `10.NNNN/suffix`.
+
+    Why: the site links every DOI; a URL prefix or a typo gives a dead link.
+
+    Example: `doi = {https://doi.org/10.4103/0974-7753.114700}` or `doi = {10.4103}`.
+
+    Fix: write the bare DOI, e.g. `10.4103/0974-7753.114700`.
+    """
+    for r in kb.references:
+        doi = r.get("doi")
+        if doi is not None and not DOI_RE.match(doi):
+            bare = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I)
+            hint = f"write the bare DOI: '{bare}'" if bare != doi and DOI_RE.match(bare) else "a DOI looks like 10.1234/suffix"
+            yield make(r.at.get("doi", r.pos), "B007", f"malformed DOI '{doi}' in '{r.key}'", hint)
+
+
+@rule("B008", "malformed-pmid")
+def malformed_pmid(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A PMID is not a positive whole number of at most nine digits.
+
+    Why: the site links every PMID to PubMed; anything else is a dead link.
+
+    Example: `pmid = {PMID: 23960389}`.
+
+    Fix: write the digits only, e.g. `pmid = {23960389}`.
+    """
+    for r in kb.references:
+        pmid = r.get("pmid")
+        if pmid is not None and not PMID_RE.match(pmid):
+            yield make(r.at.get("pmid", r.pos), "B008", f"malformed PMID '{pmid}' in '{r.key}'",
+                       "write the digits only, as PubMed shows them")
+
+
+@rule("B009", "uncited-reference", Severity.WARNING)
+def uncited_reference(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A reference is never cited by a claim or trial.
+
+    Why: an uncited reference is unverified clutter in the bibliography, or a sign that a
+    claim lost its source.
+
+    Example: `@article{oldpaper2001, ...}` that no claim names.
+
+    Fix: cite it from the claim it supports, or delete it.
+    """
+    cited = _cited(kb)
+    for r in kb.references:
+        if r.key not in cited:
+            yield make(r.pos, "B009", f"reference '{r.key}' is never cited", "cite it from a claim or remove it")
+
+
+@rule("B010", "article-without-identifier", Severity.WARNING)
+def article_without_identifier(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A journal article has neither a DOI nor a PMID.
+
+    Why: without an identifier readers (and the checker's reviewers) cannot find the exact
+    record to verify it.
+
+    Example: `@article{...}` with journal and pages but no `doi` or `pmid`.
+
+    Fix: add the DOI and PMID shown on the PubMed record.
+    """
+    for r in kb.references:
+        if r.entry_type == "article" and not r.get("doi") and not r.get("pmid"):
+            yield make(r.pos, "B010", f"article '{r.key}' has neither DOI nor PMID",
+                       "add `doi` and `pmid` from the PubMed record")

@@ -1,0 +1,249 @@
+"""Validate a node tree against the JSON Schema in ``claims.schema.json``.
+
+A small interpreter for the subset of draft-07 that the schema uses (type, properties, required,
+additionalProperties, items, enum, pattern, minLength, maxLength, minItems, minimum, format,
+$ref). It works on the position-carrying nodes, so every problem points at its value, and it
+knows how YAML 1.1 would have typed each plain scalar, so `yes`, `010` or a date where text is
+expected are reported instead of silently changing meaning. A keyword ``x-code`` hands the
+violations of a property to the named checker rule (which gives a more specific message).
+The tests hold this interpreter to `jsonschema` on the same data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from derma_evidence.diagnostics import Diagnostic, Pos, declare, did_you_mean, make
+from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
+
+Schema = dict[str, Any]
+
+
+@cache
+def schema() -> Schema:
+    """The JSON Schema of data/claims.yaml, as shipped in the package."""
+    text = resources.files("derma_evidence").joinpath("claims.schema.json").read_text("utf-8")
+    data: Schema = json.loads(text)
+    return data
+
+
+@cache
+def _pattern(p: str) -> re.Pattern[str]:
+    return re.compile(p)
+
+
+_KIND_WORDS = {
+    "bool": "a boolean",
+    "int": "a number",
+    "float": "a number",
+    "null": "an empty value",
+    "timestamp": "a date",
+    "ambiguous": "a YAML 1.1 boolean, octal or sexagesimal number",
+    "str": "text",
+}
+
+
+class Validator:
+    def __init__(self, path: str, root_schema: Schema | None = None) -> None:
+        self.path = path
+        self.root = root_schema or schema()
+        self.diags: list[Diagnostic] = []
+
+    def pos(self, node: Node | Scalar) -> Pos:
+        return Pos(self.path, node.line, node.col)
+
+    def deref(self, s: Schema) -> Schema:
+        while "$ref" in s:
+            ref = s["$ref"]
+            name = ref.rsplit("/", 1)[-1]
+            merged = dict(self.root["definitions"][name])
+            for k, v in s.items():
+                if k != "$ref":
+                    merged[k] = v
+            s = merged
+        return s
+
+    def validate(self, node: Node, s: Schema, where: str) -> None:
+        s = self.deref(s)
+        delegated = "x-code" in s
+        expected = s.get("type")
+        if expected == "object":
+            if not isinstance(node, Map):
+                if not delegated:
+                    self.wrong_type(node, "a mapping", where)
+                return
+            self.object(node, s, where)
+        elif expected == "array":
+            if not isinstance(node, Seq):
+                if not delegated:
+                    self.wrong_type(node, "a list", where)
+                return
+            if len(node.items) < s.get("minItems", 0) and not delegated:
+                self.diags.append(invalid_value(self.pos(node), f"{where} needs at least {s['minItems']} item(s)"))
+            item_schema = s.get("items")
+            if item_schema is not None:
+                for i, child in enumerate(node.items):
+                    self.validate(child, item_schema, f"{where}[{i}]")
+        else:
+            if not isinstance(node, Scalar):
+                if not delegated:
+                    self.wrong_type(node, _expected_word(expected), where)
+                return
+            self.scalar(node, s, where, expected, delegated)
+
+    def object(self, node: Map, s: Schema, where: str) -> None:
+        props: dict[str, Schema] = s.get("properties", {})
+        present = set()
+        for key, value in node.items:
+            present.add(key.value)
+            sub = props.get(key.value)
+            if sub is None:
+                if s.get("additionalProperties", True) is False:
+                    self.diags.append(unknown_field(self.pos(key), key.value, list(props), where))
+                continue
+            self.validate(value, sub, f"{where}.{key.value}" if where else key.value)
+        for req in s.get("required", []):
+            if req not in present and "x-code" not in self.deref(props.get(req, {})):
+                self.diags.append(missing_field(self.pos(node), req, where))
+
+    def scalar(self, node: Scalar, s: Schema, where: str, expected: str | None, delegated: bool) -> None:
+        kind = node.kind
+        if expected == "string":
+            if kind == "timestamp" and s.get("format") == "date":
+                kind = "str"
+            if kind != "str":
+                if not delegated or kind != "timestamp":
+                    self.wrong_type(node, "text", where)
+                return
+            value = node.value
+            if delegated:
+                return
+            if "enum" in s and value not in s["enum"]:
+                opts = s["enum"]
+                self.diags.append(
+                    invalid_value(
+                        self.pos(node),
+                        f"'{value}' is not an allowed value of {where}",
+                        (did_you_mean(value, opts) or "") + " allowed: " + ", ".join(opts),
+                    )
+                )
+                return
+            if len(value) < s.get("minLength", 0):
+                self.diags.append(invalid_value(self.pos(node), f"{where} must not be empty"))
+            if "maxLength" in s and len(value) > s["maxLength"]:
+                self.diags.append(
+                    invalid_value(self.pos(node), f"{where} is {len(value)} characters long, over {s['maxLength']}")
+                )
+            if "pattern" in s and not _pattern(s["pattern"]).search(value):
+                self.diags.append(invalid_value(self.pos(node), f"'{value}' does not match the form of {where}"))
+        elif expected in ("number", "integer"):
+            ok = kind == "int" or (kind == "float" and expected == "number")
+            if not ok:
+                self.wrong_type(node, "a whole number" if expected == "integer" else "a number", where)
+                return
+            number = node.python()
+            assert isinstance(number, (int, float))
+            if "minimum" in s and number < s["minimum"]:
+                self.diags.append(invalid_value(self.pos(node), f"{where} must be at least {s['minimum']}"))
+        elif expected == "boolean":
+            if kind != "bool":
+                self.wrong_type(node, "true or false", where)
+
+    def wrong_type(self, node: Node, expected: str, where: str) -> None:
+        self.diags.append(wrong_type(self.pos(node), node, expected, where))
+
+
+def _expected_word(t: str | None) -> str:
+    return {"string": "text", "number": "a number", "integer": "a whole number", "boolean": "true or false"}.get(
+        t or "", "a value"
+    )
+
+
+def validate(path: str, root: Node) -> list[Diagnostic]:
+    """Every schema problem in the tree ``root`` read from ``path``."""
+    v = Validator(path)
+    if not isinstance(root, Map):
+        d = wrong_type(Pos(path, root.line, root.col), root, "a mapping with `topics:` and `claims:`", "the file")
+        return [d]
+    v.validate(root, v.root, "")
+    return v.diags
+
+
+@declare("S001", "unknown-field", phase="schema")
+def unknown_field(pos: Pos, key: str, allowed: list[str], where: str) -> Diagnostic:
+    """A field that the data contract does not define.
+
+    Why: a misspelt field (`sorces:`) would otherwise be ignored, and the claim would silently
+    lose what it meant to say.
+
+    Example: `verdcit: supported`.
+
+    Fix: correct the spelling (the help line suggests the nearest field) or remove the field.
+    """
+    hint = did_you_mean(key, allowed)
+    allowed_text = "allowed here: " + ", ".join(allowed)
+    place = f" in {where}" if where else " at the top level"
+    return make(pos, "S001", f"unknown field '{key}'{place}", f"{hint} {allowed_text}" if hint else allowed_text)
+
+
+@declare("S002", "wrong-type", phase="schema")
+def wrong_type(pos: Pos, node: Node, expected: str, where: str) -> Diagnostic:
+    """A value has the wrong type: text where a number is expected, a list where text is, etc.
+
+    Why: YAML guesses types. Unquoted `yes` becomes a boolean, `010` an octal 8, `1:30` the
+    number 90 and `2024-01-01` a date; the checker refuses such guesses instead of publishing them.
+
+    Example: `statement: yes`, or `min: 010`.
+
+    Fix: quote values that are text; write numbers as plain decimals (`10`, `0.5`).
+    """
+    if isinstance(node, Scalar):
+        got = _KIND_WORDS.get(node.kind, "text")
+        if node.kind == "str" and not node.plain:
+            got = "quoted text"
+        shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        message = f"{where or 'value'} should be {expected}, got '{shown}' ({got})"
+        if expected == "text":
+            help_text = f"put it in quotes: \"{shown}\""
+        elif node.kind == "ambiguous":
+            help_text = "write a plain decimal number such as 10 or 0.5"
+        else:
+            help_text = f"write {expected} here"
+    else:
+        got = "a list" if isinstance(node, Seq) else "a mapping"
+        message = f"{where or 'value'} should be {expected}, got {got}"
+        help_text = f"write {expected} here"
+    return make(pos, "S002", message, help_text)
+
+
+@declare("S003", "missing-field", phase="schema")
+def missing_field(pos: Pos, field: str, where: str) -> Diagnostic:
+    """A required field is missing.
+
+    Why: every claim must say what it states, how sure we are and when it was reviewed; a
+    reader cannot judge a claim with a missing verdict or date.
+
+    Example: a claim without `certainty:`.
+
+    Fix: add the field; the schema reference lists what each object needs.
+    """
+    place = where or "the top level"
+    return make(pos, "S003", f"missing required field '{field}' in {place}", f"add `{field}:`")
+
+
+@declare("S004", "invalid-value", phase="schema")
+def invalid_value(pos: Pos, message: str, help: str | None = None) -> Diagnostic:
+    """A value is of the right type but not allowed: not in the vocabulary, empty, or out of range.
+
+    Why: controlled vocabularies (verdict, certainty, stance, measure, unit, design) are what the
+    site filters and the rules reason on; a free-form value would fall out of every filter.
+
+    Example: `verdict: proven`.
+
+    Fix: use one of the allowed values listed in the help line.
+    """
+    return make(pos, "S004", message, help.strip() if help else None)
