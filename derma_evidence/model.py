@@ -53,6 +53,7 @@ UNIT_WORDS = {"mm": "mm", "um": "µm", "h": "h", "d": "days", "wk": "weeks", "mo
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
+    about: str | None
     measure: str | None
     min: float | None
     max: float | None
@@ -220,6 +221,7 @@ def _quantity(v: Node | None, path: str) -> Quantity | None:
         return None
     f, at = _fields(v, path)
     return Quantity(
+        _text(f.get("about")),
         _text(f.get("measure")), _num(f.get("min")), _num(f.get("max")), _text(f.get("unit")), Pos(path, v.line, v.col), at
     )
 

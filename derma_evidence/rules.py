@@ -319,8 +319,13 @@ def certainty_too_high(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     """
     refs = kb.reference_map()
     for c in kb.claims:
-        if c.certainty not in CERTAINTY_RANK:
-            continue
+        if c.certainty not in CERTAINTY_RANK or not c.sources:
+            continue  # C004 reports a claim without sources
+        backers = [s for s in c.sources if s.stance in backing(c)]
+        if any(s.key not in refs for s in backers):
+            continue  # C005 reports the unknown key; the cap would be a guess
+        if not backers and c.verdict != "insufficient":
+            continue  # C011 reports a verdict nothing backs
         cap = max_certainty(c, refs)
         if CERTAINTY_RANK[c.certainty] > CERTAINTY_RANK[cap]:
             yield make(_at(c, "certainty"), "C010",
@@ -397,27 +402,29 @@ def _excused(a: Claim, b: Claim) -> bool:
 
 @rule("C014", "contradictory-ranges", Severity.WARNING)
 def contradictory_ranges(kb: KnowledgeBase) -> Iterator[Diagnostic]:
-    """Two claims on the same topic and measure give ranges that do not overlap.
+    """Two claims on the same topic and measure (and `about`) give ranges that do not overlap.
 
     Why: this is the contradiction report. Either the claims measure different things (then give
     them different measures or topics), or the literature disagrees, and the claims should say
-    so by citing the other's evidence as `contradicts`.
+    so by citing the other's evidence as `contradicts`. Quantities with different `about`
+    labels (say, "inflammatory phase" and "proliferative phase") are not compared.
 
     Example: one claim says scarring starts at 0.56 mm, another at 1.5 mm, both `depth`.
 
     Fix: make one claim cite the other's supporting source with `stance: contradicts`, or
     correct the quantity. Each claim is reported once, against the first conflicting claim.
     """
-    groups: dict[tuple[str, str], list[tuple[float, float, int, Claim]]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[tuple[float, float, int, Claim]]] = defaultdict(list)
     for i, c in enumerate(kb.claims):
         if c.quantity is None or c.topic is None or c.quantity.measure is None:
             continue
         r = c.quantity.base_range()
         if r is None or r[0] > r[1]:
             continue
-        groups[(c.topic, c.quantity.measure)].append((r[0], r[1], i, c))
+        about = (c.quantity.about or "").strip().lower()
+        groups[(c.topic, c.quantity.measure, about)].append((r[0], r[1], i, c))
     reported: set[tuple[int, int]] = set()
-    for (topic, measure), items in groups.items():
+    for (topic, measure, _about), items in groups.items():
         if len(items) < 2:
             continue
         by_high = sorted(items, key=lambda t: (t[1], t[2]))
@@ -439,7 +446,7 @@ def contradictory_ranges(kb: KnowledgeBase) -> Iterator[Diagnostic]:
                        f"claim '{c.id}' ({_fmt(c)}) does not overlap claim '{other.id}' ({_fmt(other)}) "
                        f"on topic '{topic}', measure '{measure}'",
                        "if they disagree, cite the other's evidence with `stance: contradicts`; "
-                       "if they measure different things, use different measures")
+                       "if they measure different things, say what each is of with `about:`")
 
 
 _MAX_SCAN = 64
@@ -608,6 +615,8 @@ def uncited_reference(kb: KnowledgeBase) -> Iterator[Diagnostic]:
 
     Fix: cite it from the claim it supports, or delete it.
     """
+    if not kb.claims:
+        return  # nothing could cite anything: an empty or unreadable claims file is reported already
     cited = _cited(kb)
     for r in kb.references:
         if r.key not in cited:

@@ -42,7 +42,6 @@ _KIND_WORDS = {
     "float": "a number",
     "null": "an empty value",
     "timestamp": "a date",
-    "ambiguous": "a YAML 1.1 boolean, octal or sexagesimal number",
     "str": "text",
 }
 
@@ -68,6 +67,8 @@ class Validator:
         return s
 
     def validate(self, node: Node, s: Schema, where: str) -> None:
+        if isinstance(node, Scalar) and node.kind == "refused":
+            return  # an alias, reported by the loader (Y003)
         s = self.deref(s)
         delegated = "x-code" in s
         expected = s.get("type")
@@ -203,6 +204,8 @@ def wrong_type(pos: Pos, node: Node, expected: str, where: str) -> Diagnostic:
     """
     if isinstance(node, Scalar):
         got = _KIND_WORDS.get(node.kind, "text")
+        if node.kind == "ambiguous":
+            got = "which YAML 1.1 reads as a " + ("boolean" if node.value[:1].isalpha() else "number")
         if node.kind == "str" and not node.plain:
             got = "quoted text"
         shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."

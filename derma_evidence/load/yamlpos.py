@@ -35,7 +35,7 @@ MAX_NODES = 5_000_000
 @dataclass(slots=True)
 class Scalar:
     value: str
-    kind: str  # str | int | float | bool | null | timestamp | ambiguous
+    kind: str  # str | int | float | bool | null | timestamp | ambiguous | refused (an alias)
     line: int
     col: int
     plain: bool
@@ -220,7 +220,7 @@ class _Builder:
         if isinstance(ev, yaml.AliasEvent):
             p = self.pos(ev.start_mark)
             self.diags.append(anchor(p, f"alias '*{ev.anchor}' is not allowed"))
-            return Scalar("", "null", p.line, p.col, True)
+            return Scalar("", "refused", p.line, p.col, True)
         p = self.pos(ev.start_mark)
         if ev.anchor is not None:
             self.diags.append(anchor(p, f"anchor '&{ev.anchor}' is not allowed"))
