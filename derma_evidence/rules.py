@@ -20,6 +20,7 @@ from derma_evidence.model import (
     KnowledgeBase,
     Quantity,
     Reference,
+    Topic,
 )
 
 Rule = Callable[[KnowledgeBase], Iterator[Diagnostic]]
@@ -43,8 +44,11 @@ CERTAINTY_RANK = {"very-low": 0, "low": 1, "moderate": 2, "high": 3}
 CERTAINTY_TABLE = (
     ("high", "at least two backing sources that are meta-analyses, systematic reviews or RCTs"),
     ("moderate", "at least one backing meta-analysis, systematic review, RCT or other controlled trial"),
-    ("low", "at least one backing source of any design (animal, in-vitro, narrative-review, expert-opinion, "
-     "textbook, case-report, case-series, cohort or human-experimental sources alone stop here)"),
+    (
+        "low",
+        "at least one backing source of any design (animal, in-vitro, narrative-review, expert-opinion, "
+        "textbook, case-report, case-series, cohort or human-experimental sources alone stop here)",
+    ),
     ("very-low", "always allowed"),
 )
 """The most a claim's certainty may be, by the designs of its backing sources (enforced by C010)."""
@@ -96,8 +100,12 @@ def duplicate_id(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             if value is None:
                 continue
             if value in seen:
-                yield make(pos, "C001", f"duplicate {what} '{value}' (first used on line {seen[value].line})",
-                           "ids are permanent anchors: give this one its own id")
+                yield make(
+                    pos,
+                    "C001",
+                    f"duplicate {what} '{value}' (first used on line {seen[value].line})",
+                    "ids are permanent anchors: give this one its own id",
+                )
             else:
                 seen[value] = pos
 
@@ -113,13 +121,18 @@ def bad_id_format(kb: KnowledgeBase) -> Iterator[Diagnostic]:
 
     Fix: use the suggested kebab-case form, e.g. `dunkin-scarring-2007` (at most 80 characters).
     """
-    for obj in (*kb.claims, *kb.topics):
+    objs: tuple[Claim | Topic, ...] = (*kb.claims, *kb.topics)
+    for obj in objs:
         if obj.id is None:
             continue
         if not ID_RE.match(obj.id) or len(obj.id) > 80:
             suggestion = re.sub(r"[^a-z0-9]+", "-", obj.id.lower()).strip("-")[:80].strip("-")
-            yield make(obj.at.get("id", obj.pos), "C002", f"id '{obj.id}' is not kebab-case",
-                       f"use '{suggestion}'" if suggestion else "use lowercase letters, digits and hyphens")
+            yield make(
+                obj.at.get("id", obj.pos),
+                "C002",
+                f"id '{obj.id}' is not kebab-case",
+                f"use '{suggestion}'" if suggestion else "use lowercase letters, digits and hyphens",
+            )
 
 
 @rule("C003", "unknown-topic")
@@ -135,8 +148,12 @@ def unknown_topic(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     topics = {t.id for t in kb.topics if t.id}
     for c in kb.claims:
         if c.topic is not None and c.topic not in topics:
-            yield make(_at(c, "topic"), "C003", f"unknown topic '{c.topic}'",
-                       did_you_mean(c.topic, topics) or "define it under `topics:` first")
+            yield make(
+                _at(c, "topic"),
+                "C003",
+                f"unknown topic '{c.topic}'",
+                did_you_mean(c.topic, topics) or "define it under `topics:` first",
+            )
 
 
 @rule("C004", "claim-without-sources")
@@ -176,12 +193,20 @@ def unknown_citation_key(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for c in kb.claims:
         for s in c.sources:
             if s.key is not None and s.key not in keys:
-                yield make(s.at.get("key", s.pos), "C005", f"citation key '{s.key}' is not in references.bib",
-                           did_you_mean(s.key, keys, n=3) or "add the reference to references.bib first")
+                yield make(
+                    s.at.get("key", s.pos),
+                    "C005",
+                    f"citation key '{s.key}' is not in references.bib",
+                    did_you_mean(s.key, keys, n=3) or "add the reference to references.bib first",
+                )
     for t in kb.trials:
         if t.key is not None and t.key not in keys:
-            yield make(t.at.get("key", t.pos), "C005", f"trial key '{t.key}' is not in references.bib",
-                       did_you_mean(t.key, keys, n=3) or "add the reference to references.bib first")
+            yield make(
+                t.at.get("key", t.pos),
+                "C005",
+                f"trial key '{t.key}' is not in references.bib",
+                did_you_mean(t.key, keys, n=3) or "add the reference to references.bib first",
+            )
 
 
 def _quantities(kb: KnowledgeBase) -> Iterator[tuple[str, Quantity, str | None]]:
@@ -189,8 +214,11 @@ def _quantities(kb: KnowledgeBase) -> Iterator[tuple[str, Quantity, str | None]]
         if c.quantity is not None:
             yield "quantity", c.quantity, c.quantity.measure
     for t in kb.trials:
-        for name, q, measure in (("needle_length", t.needle_length, "length"), ("interval", t.interval, "interval"),
-                                 ("duration", t.duration, "duration")):
+        for name, q, measure in (
+            ("needle_length", t.needle_length, "length"),
+            ("interval", t.interval, "interval"),
+            ("duration", t.duration, "duration"),
+        ):
             if q is not None:
                 yield name, q, measure
 
@@ -211,8 +239,7 @@ def invalid_range(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             if v is not None and not math.isfinite(v):
                 yield make(_at(q, bound), "C006", f"{name}.{bound} is not a finite number", "write the reported value")
         if q.min is not None and q.max is not None and math.isfinite(q.min) and math.isfinite(q.max) and q.min > q.max:
-            yield make(_at(q, "max"), "C006", f"{name} min {q.min:g} is greater than max {q.max:g}",
-                       "swap min and max")
+            yield make(_at(q, "max"), "C006", f"{name} min {q.min:g} is greater than max {q.max:g}", "swap min and max")
 
 
 @rule("C007", "unit-not-allowed")
@@ -232,8 +259,12 @@ def unit_not_allowed(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             continue
         allowed = UNITS_FOR_MEASURE[measure]
         if q.unit not in allowed:
-            yield make(_at(q, "unit"), "C007", f"unit '{q.unit}' is not allowed for {name} measure '{measure}'",
-                       "use one of: " + ", ".join(allowed))
+            yield make(
+                _at(q, "unit"),
+                "C007",
+                f"unit '{q.unit}' is not allowed for {name} measure '{measure}'",
+                "use one of: " + ", ".join(allowed),
+            )
 
 
 @rule("C008", "quote-too-long")
@@ -250,9 +281,12 @@ def quote_too_long(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for c in kb.claims:
         for s in c.sources:
             if s.quote is not None and len(s.quote) > QUOTE_MAX:
-                yield make(s.at.get("quote", s.pos), "C008",
-                           f"quote is {len(s.quote)} characters long, over {QUOTE_MAX}",
-                           "keep one exact sentence")
+                yield make(
+                    s.at.get("quote", s.pos),
+                    "C008",
+                    f"quote is {len(s.quote)} characters long, over {QUOTE_MAX}",
+                    "keep one exact sentence",
+                )
 
 
 @rule("C009", "bad-review-date")
@@ -271,11 +305,19 @@ def bad_review_date(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             continue
         d = c.reviewed_date if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", c.reviewed) else None
         if d is None:
-            yield make(_at(c, "reviewed"), "C009", f"reviewed date '{c.reviewed}' is not a valid YYYY-MM-DD date",
-                       f"e.g. {kb.today.isoformat()}")
+            yield make(
+                _at(c, "reviewed"),
+                "C009",
+                f"reviewed date '{c.reviewed}' is not a valid YYYY-MM-DD date",
+                f"e.g. {kb.today.isoformat()}",
+            )
         elif d > kb.today:
-            yield make(_at(c, "reviewed"), "C009", f"reviewed date {d.isoformat()} is in the future",
-                       f"use the date of the review, at the latest {kb.today.isoformat()}")
+            yield make(
+                _at(c, "reviewed"),
+                "C009",
+                f"reviewed date {d.isoformat()} is in the future",
+                f"use the date of the review, at the latest {kb.today.isoformat()}",
+            )
 
 
 def backing(claim: Claim) -> tuple[str, ...]:
@@ -289,10 +331,7 @@ def backing(claim: Claim) -> tuple[str, ...]:
 
 def max_certainty(claim: Claim, refs: dict[str, Reference]) -> str:
     """The highest certainty the designs of the claim's backing sources allow."""
-    designs = [
-        (refs[s.key].design or "") for s in claim.sources
-        if s.key in refs and s.stance in backing(claim)
-    ]
+    designs = [(refs[s.key].design or "") for s in claim.sources if s.key in refs and s.stance in backing(claim)]
     if sum(d in STRONG for d in designs) >= 2:
         return "high"
     if any(d in CONTROLLED for d in designs):
@@ -328,9 +367,12 @@ def certainty_too_high(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             continue  # C011 reports a verdict nothing backs
         cap = max_certainty(c, refs)
         if CERTAINTY_RANK[c.certainty] > CERTAINTY_RANK[cap]:
-            yield make(_at(c, "certainty"), "C010",
-                       f"certainty '{c.certainty}' is higher than the backing sources allow ('{cap}')",
-                       f"set `certainty: {cap}`, or cite stronger evidence (see the certainty table)")
+            yield make(
+                _at(c, "certainty"),
+                "C010",
+                f"certainty '{c.certainty}' is higher than the backing sources allow ('{cap}')",
+                f"set `certainty: {cap}`, or cite stronger evidence (see the certainty table)",
+            )
 
 
 @rule("C011", "verdict-without-backing")
@@ -349,8 +391,12 @@ def verdict_without_backing(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             continue
         wanted = backing(c)[0]
         if not any(s.stance == wanted for s in c.sources):
-            yield make(_at(c, "verdict"), "C011", f"verdict '{c.verdict}' but no source has stance '{wanted}'",
-                       f"add a source with `stance: {wanted}` or change the verdict")
+            yield make(
+                _at(c, "verdict"),
+                "C011",
+                f"verdict '{c.verdict}' but no source has stance '{wanted}'",
+                f"add a source with `stance: {wanted}` or change the verdict",
+            )
 
 
 @rule("C012", "source-without-locator", Severity.WARNING)
@@ -366,8 +412,12 @@ def source_without_locator(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for c in kb.claims:
         for s in c.sources:
             if s.locator is None and "locator" not in s.at:
-                yield make(s.pos, "C012", f"source '{s.key}' of claim '{c.id}' has no locator",
-                           "add `locator:` with a page, table, figure or section")
+                yield make(
+                    s.pos,
+                    "C012",
+                    f"source '{s.key}' of claim '{c.id}' has no locator",
+                    "add `locator:` with a page, table, figure or section",
+                )
 
 
 @rule("C013", "stale-review", Severity.WARNING)
@@ -386,8 +436,12 @@ def stale_review(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             continue
         months = (kb.today.year - d.year) * 12 + (kb.today.month - d.month) - (kb.today.day < d.day)
         if months > REVIEW_MAX_MONTHS:
-            yield make(_at(c, "reviewed"), "C013", f"claim '{c.id}' was last reviewed {months} months ago",
-                       "re-check it against newer literature and update `reviewed`")
+            yield make(
+                _at(c, "reviewed"),
+                "C013",
+                f"claim '{c.id}' was last reviewed {months} months ago",
+                "re-check it against newer literature and update `reviewed`",
+            )
 
 
 def _excused(a: Claim, b: Claim) -> bool:
@@ -442,18 +496,22 @@ def contradictory_ranges(kb: KnowledgeBase) -> Iterator[Diagnostic]:
                 continue
             reported.add(pair)
             other = partner[3]
-            yield make(_at(c.quantity, "min") if c.quantity else c.pos, "C014",
-                       f"claim '{c.id}' ({_fmt(c)}) does not overlap claim '{other.id}' ({_fmt(other)}) "
-                       f"on topic '{topic}', measure '{measure}'",
-                       "if they disagree, cite the other's evidence with `stance: contradicts`; "
-                       "if they measure different things, say what each is of with `about:`")
+            yield make(
+                _at(c.quantity, "min") if c.quantity else c.pos,
+                "C014",
+                f"claim '{c.id}' ({_fmt(c)}) does not overlap claim '{other.id}' ({_fmt(other)}) "
+                f"on topic '{topic}', measure '{measure}'",
+                "if they disagree, cite the other's evidence with `stance: contradicts`; "
+                "if they measure different things, say what each is of with `about:`",
+            )
 
 
 _MAX_SCAN = 64
 
 
-def _candidates(by_high: list[tuple[float, float, int, Claim]], by_low: list[tuple[float, float, int, Claim]],
-                lo: float, hi: float) -> Iterator[tuple[float, float, int, Claim]]:
+def _candidates(
+    by_high: list[tuple[float, float, int, Claim]], by_low: list[tuple[float, float, int, Claim]], lo: float, hi: float
+) -> Iterator[tuple[float, float, int, Claim]]:
     """Claims entirely below [lo, hi], then entirely above it; a bounded number of each."""
     for seq, below in ((by_high, True), (by_low, False)):
         for n, cand in enumerate(seq):
@@ -486,8 +544,12 @@ def unknown_statement(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for c in kb.claims:
         for n in c.article:
             if n not in numbers:
-                yield make(_at(c, "article"), "C015", f"claim '{c.id}' names article statement {n}, which is not defined",
-                           "add it under `statements:` or correct the number")
+                yield make(
+                    _at(c, "article"),
+                    "C015",
+                    f"claim '{c.id}' names article statement {n}, which is not defined",
+                    "add it under `statements:` or correct the number",
+                )
 
 
 # --- references --------------------------------------------------------------------------------
@@ -511,8 +573,12 @@ def unknown_entry_type(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     """
     for r in kb.references:
         if r.entry_type not in ENTRY_TYPES:
-            yield make(r.pos, "B004", f"unknown entry type '@{r.entry_type}' for '{r.key}'",
-                       did_you_mean(r.entry_type, ENTRY_TYPES) or "use a standard type such as article or book")
+            yield make(
+                r.pos,
+                "B004",
+                f"unknown entry type '@{r.entry_type}' for '{r.key}'",
+                did_you_mean(r.entry_type, ENTRY_TYPES) or "use a standard type such as article or book",
+            )
 
 
 def _missing_fields(r: Reference) -> list[str]:
@@ -540,8 +606,12 @@ def missing_bibtex_field(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for r in kb.references:
         missing = _missing_fields(r)
         if missing:
-            yield make(r.pos, "B005", f"entry '{r.key}' is missing " + ", ".join(missing),
-                       "add the fields as shown on the PubMed or journal page")
+            yield make(
+                r.pos,
+                "B005",
+                f"entry '{r.key}' is missing " + ", ".join(missing),
+                "add the fields as shown on the PubMed or journal page",
+            )
 
 
 @rule("B006", "bad-design")
@@ -562,11 +632,19 @@ def bad_design(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         d = r.design
         if d is None:
             if r.key in cited:
-                yield make(r.pos, "B006", f"cited entry '{r.key}' has no design field",
-                           "add e.g. `design = {rct}`; see the design vocabulary")
+                yield make(
+                    r.pos,
+                    "B006",
+                    f"cited entry '{r.key}' has no design field",
+                    "add e.g. `design = {rct}`; see the design vocabulary",
+                )
         elif d not in DESIGNS:
-            yield make(r.at.get("design", r.pos), "B006", f"unknown design '{d}' in '{r.key}'",
-                       did_you_mean(d, DESIGNS) or "allowed: " + ", ".join(DESIGNS))
+            yield make(
+                r.at.get("design", r.pos),
+                "B006",
+                f"unknown design '{d}' in '{r.key}'",
+                did_you_mean(d, DESIGNS) or "allowed: " + ", ".join(DESIGNS),
+            )
 
 
 @rule("B007", "malformed-doi")
@@ -583,7 +661,11 @@ def malformed_doi(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         doi = r.get("doi")
         if doi is not None and not DOI_RE.match(doi):
             bare = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I)
-            hint = f"write the bare DOI: '{bare}'" if bare != doi and DOI_RE.match(bare) else "a DOI looks like 10.1234/suffix"
+            hint = (
+                f"write the bare DOI: '{bare}'"
+                if bare != doi and DOI_RE.match(bare)
+                else "a DOI looks like 10.1234/suffix"
+            )
             yield make(r.at.get("doi", r.pos), "B007", f"malformed DOI '{doi}' in '{r.key}'", hint)
 
 
@@ -600,8 +682,12 @@ def malformed_pmid(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for r in kb.references:
         pmid = r.get("pmid")
         if pmid is not None and not PMID_RE.match(pmid):
-            yield make(r.at.get("pmid", r.pos), "B008", f"malformed PMID '{pmid}' in '{r.key}'",
-                       "write the digits only, as PubMed shows them")
+            yield make(
+                r.at.get("pmid", r.pos),
+                "B008",
+                f"malformed PMID '{pmid}' in '{r.key}'",
+                "write the digits only, as PubMed shows them",
+            )
 
 
 @rule("B009", "uncited-reference", Severity.WARNING)
@@ -636,5 +722,9 @@ def article_without_identifier(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     """
     for r in kb.references:
         if r.entry_type == "article" and not r.get("doi") and not r.get("pmid"):
-            yield make(r.pos, "B010", f"article '{r.key}' has neither DOI nor PMID",
-                       "add `doi` and `pmid` from the PubMed record")
+            yield make(
+                r.pos,
+                "B010",
+                f"article '{r.key}' has neither DOI nor PMID",
+                "add `doi` and `pmid` from the PubMed record",
+            )

@@ -84,7 +84,7 @@ def load_bib(path: str, data: bytes) -> BibResult:
     lines = text.text.split("\n")
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     try:
-        library = bibtexparser.parse_string(text.text, parse_stack=[])
+        library = bibtexparser.parse_string(text.text, parse_stack=[])  # type: ignore[attr-defined]
     except Exception as exc:  # noqa: BLE001 - a third-party parser failing is reported, not raised
         diags.append(parse_failure(Pos(path, 1, 1), f"the BibTeX parser failed: {exc}"))
         return BibResult([], diags)

@@ -13,7 +13,7 @@ import gc
 import math
 import re
 from dataclasses import dataclass
-from typing import Union
+from typing import Any
 
 import yaml
 
@@ -74,7 +74,7 @@ class Map:
         return None
 
 
-Node = Union[Scalar, Seq, Map]
+Node = Scalar | Seq | Map
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
@@ -178,11 +178,11 @@ class _Builder:
         self.diags: list[Diagnostic] = []
         self.nodes = 0
 
-    def pos(self, mark: yaml.Mark) -> Pos:
+    def pos(self, mark: Any) -> Pos:
         return Pos(self.path, mark.line + 1, mark.column + 1)
 
     def run(self, text: str) -> Node | None:
-        parser = _Parser(text)
+        parser: Any = _Parser(text)
         root: Node | None = None
         docs = 0
         try:
@@ -200,7 +200,12 @@ class _Builder:
                     continue
                 root = self.node(parser, ev, 1)
         except yaml.MarkedYAMLError as exc:
-            self.diags.append(syntax_error(self.path, exc))
+            if "nesting depth" in str(exc.problem):  # libyaml's own limit, reached before ours
+                mark = exc.problem_mark
+                p = self.pos(mark) if mark is not None else Pos(self.path, 1, 1)
+                self.diags.append(limit(p, f"nesting deeper than {MAX_DEPTH} levels"))
+            else:
+                self.diags.append(syntax_error(self.path, exc))
             return None
         except _Abort:
             return None
@@ -212,7 +217,7 @@ class _Builder:
             return None
         return root
 
-    def node(self, parser: _Parser, ev: yaml.Event, depth: int) -> Node:
+    def node(self, parser: Any, ev: Any, depth: int) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             self.diags.append(limit(self.pos(ev.start_mark), f"more than {MAX_NODES} values in one file"))
@@ -335,7 +340,9 @@ def explicit_tag(pos: Pos, tag: str) -> Diagnostic:
 
     Fix: remove the tag; put text in quotes if it must stay text.
     """
-    return make(pos, "Y004", f"explicit tag '{tag}' is not allowed", "remove the tag; quote the value to keep it as text")
+    return make(
+        pos, "Y004", f"explicit tag '{tag}' is not allowed", "remove the tag; quote the value to keep it as text"
+    )
 
 
 @declare("Y007", "multiple-documents", phase="load")
@@ -348,7 +355,9 @@ def multiple_documents(pos: Pos) -> Diagnostic:
 
     Fix: merge the documents into one, under a single `claims:` list.
     """
-    return make(pos, "Y007", "a second YAML document starts here; only one is allowed", "merge it into the first document")
+    return make(
+        pos, "Y007", "a second YAML document starts here; only one is allowed", "merge it into the first document"
+    )
 
 
 def limit(pos: Pos, message: str) -> Diagnostic:
