@@ -50,7 +50,11 @@ _FIELD_AT = re.compile(r"([A-Za-z_][\w\-:.]*)\s*=")
 
 def _field_col(lines: list[str], line0: int, key: str) -> int:
     if 0 <= line0 < len(lines):
-        for m in _FIELD_AT.finditer(lines[line0]):
+        line = lines[line0]
+        stripped = line.lstrip()
+        if stripped[: len(key)].lower() == key and stripped[len(key) : len(key) + 1] in (" ", "=", "\t"):
+            return len(line) - len(stripped) + 1
+        for m in _FIELD_AT.finditer(line):
             if m.group(1).lower() == key:
                 return m.start() + 1
     return 1
@@ -140,6 +144,12 @@ def load_bib(path: str, data: bytes) -> BibResult:
 
 
 def _resolve(raw: str, macros: dict[str, str]) -> tuple[str, list[str]]:
+    if "#" not in raw:  # fast path: a single braced, quoted or numeric value
+        first, last = raw[:1], raw[-1:]
+        if (first == "{" and last == "}") or (first == '"' and last == '"' and len(raw) >= 2):
+            return raw[1:-1], []
+        if raw.isdigit():
+            return raw, []
     out: list[str] = []
     bad: list[str] = []
     for part in _split_concat(raw):

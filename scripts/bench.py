@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Benchmark the checker against the bare parse of the same files, measured in the same run.
+
+For each size, synthetic files are written to a temporary folder, then each measurement runs in
+a fresh Python process (so import and allocator state are equal), `--repeat` times, and the median
+is reported:
+
+- bare parse: PyYAML's libyaml `CSafeLoader` load plus bibtexparser 2 `parse_string` (default
+  middlewares), the least any tool must do to read the files;
+- full check: `derma check` in-process work (positions, schema, model, every rule).
+
+The ratio full / bare is the figure of merit (target: <= 1.0 at 10,000 claims and 5,000 references).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from synthetic import generate  # noqa: E402
+
+BARE = """
+import sys, time
+import yaml, bibtexparser
+y, b = open(sys.argv[1], 'rb').read(), open(sys.argv[2], encoding='utf-8').read()
+t = time.perf_counter()
+yaml.load(y, Loader=yaml.CSafeLoader)
+bibtexparser.parse_string(b)
+print(time.perf_counter() - t)
+"""
+
+FULL = """
+import sys, time, datetime
+from derma_evidence.pipeline import check_bytes
+y, b = open(sys.argv[1], 'rb').read(), open(sys.argv[2], 'rb').read()
+t = time.perf_counter()
+r = check_bytes(sys.argv[1], y, sys.argv[2], b, datetime.date(2026, 11, 25))
+elapsed = time.perf_counter() - t
+assert not r.errors, r.errors[:3]
+print(elapsed)
+"""
+
+
+def timed(code: str, *args: str) -> float:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000", help="claim counts (default: %(default)s)")
+    ap.add_argument("--refs", type=int, default=5000, help="references (default: %(default)s)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown")
+    args = ap.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {args.repeat} fresh-process runs")
+    print(f"{'claims':>7} {'refs':>6} {'yaml MB':>8} {'bare parse s':>13} {'full check s':>13} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            text, bib = generate(n, args.refs)
+            yp, bp = Path(tmp, f"claims-{n}.yaml"), Path(tmp, f"refs-{n}.bib")
+            yp.write_text(text, "utf-8")
+            bp.write_text(bib, "utf-8")
+            bare, full = [], []
+            for _ in range(args.repeat):
+                bare.append(timed(BARE, str(yp), str(bp)))
+                full.append(timed(FULL, str(yp), str(bp)))
+            b, f = statistics.median(bare), statistics.median(full)
+            print(f"{n:>7} {args.refs:>6} {len(text.encode()) / 1e6:>8.1f} {b:>13.3f} {f:>13.3f} {f / b:>6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
