@@ -10,7 +10,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 
-from derma_evidence import report
+from derma_evidence import new, report
 from derma_evidence.diagnostics import CODES
 from derma_evidence.pipeline import check_files, known_code_prefix, select
 
@@ -38,11 +38,17 @@ def add_check_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bib", default=DEFAULT_BIB, metavar="PATH", help="BibTeX file (default: %(default)s)")
     p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format (default: text)")
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
-    p.add_argument("--select", type=_codes, default=[], metavar="CODES",
-                   help="only these codes or prefixes, comma-separated (e.g. C,B005)")
+    p.add_argument(
+        "--select",
+        type=_codes,
+        default=[],
+        metavar="CODES",
+        help="only these codes or prefixes, comma-separated (e.g. C,B005)",
+    )
     p.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="skip these codes or prefixes")
-    p.add_argument("--today", type=_date, default=None, metavar="DATE",
-                   help="date to check review dates against (default: today)")
+    p.add_argument(
+        "--today", type=_date, default=None, metavar="DATE", help="date to check review dates against (default: today)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,10 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Derma Evidence tools: check the knowledge base, list the rules.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    check = sub.add_parser("check", help="check data/claims.yaml and references.bib",
-                           description="Check the claims and references; print compiler-style diagnostics.")
+    check = sub.add_parser(
+        "check",
+        help="check data/claims.yaml and references.bib",
+        description="Check the claims and references; print compiler-style diagnostics.",
+    )
     add_check_arguments(check)
     sub.add_parser("rules", help="list every diagnostic code with its summary")
+    new.add_parser(sub)
     return parser
 
 
@@ -88,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_rules()
     if args.command == "check":
         return run_check(args)
+    if args.command == "new":
+        return new.run(args)
     parser.print_help()
     return 2
 

@@ -45,7 +45,16 @@ UNITS_FOR_MEASURE: dict[str, tuple[str, ...]] = {
 }
 """Which UCUM units each measure may use."""
 
-TO_BASE: dict[str, float] = {"mm": 1.0, "um": 0.001, "h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.4375, "%": 1.0, "1": 100.0}
+TO_BASE: dict[str, float] = {
+    "mm": 1.0,
+    "um": 0.001,
+    "h": 1 / 24,
+    "d": 1.0,
+    "wk": 7.0,
+    "mo": 30.4375,
+    "%": 1.0,
+    "1": 100.0,
+}
 """Factor to a common base per dimension (mm, days, percent) for comparing ranges."""
 
 UNIT_WORDS = {"mm": "mm", "um": "µm", "h": "h", "d": "days", "wk": "weeks", "mo": "months", "%": "%", "1": ""}
@@ -94,6 +103,7 @@ class Topic:
     summary: str | None
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+    open_questions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +232,12 @@ def _quantity(v: Node | None, path: str) -> Quantity | None:
     f, at = _fields(v, path)
     return Quantity(
         _text(f.get("about")),
-        _text(f.get("measure")), _num(f.get("min")), _num(f.get("max")), _text(f.get("unit")), Pos(path, v.line, v.col), at
+        _text(f.get("measure")),
+        _num(f.get("min")),
+        _num(f.get("max")),
+        _text(f.get("unit")),
+        Pos(path, v.line, v.col),
+        at,
     )
 
 
@@ -244,8 +259,17 @@ def build(
     if isinstance(root, Map):
         for m in _maps(root.get("topics")):
             f, at = _fields(m, p)
+            oq = f.get("open_questions")
+            questions = tuple(q for q in (_text(x) for x in oq.items) if q) if isinstance(oq, Seq) else ()
             topics.append(
-                Topic(_text(f.get("id")), _text(f.get("title")), _text(f.get("summary")), Pos(p, m.line, m.col), at)
+                Topic(
+                    _text(f.get("id")),
+                    _text(f.get("title")),
+                    _text(f.get("summary")),
+                    Pos(p, m.line, m.col),
+                    at,
+                    questions,
+                )
             )
         for m in _maps(root.get("claims")):
             f, at = _fields(m, p)

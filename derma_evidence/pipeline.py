@@ -44,10 +44,34 @@ def check_bytes(
             diags.extend(validate(claims_path, y.root))
         kb = build(claims_path, y.root, bib_path, b.references, today)
         diags.extend(rules.run(kb))
+        diags = acknowledge(kb, diags)
     finally:
         if enabled:
             gc.enable()
     return Result(kb, sort_diagnostics(diags))
+
+
+ACK_FIELD = "checker-ignore"
+"""BibTeX field listing warning codes acknowledged for that entry, e.g. `checker-ignore = {B010}`."""
+
+
+def acknowledge(kb: KnowledgeBase, diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop warnings that a BibTeX entry acknowledges in its `checker-ignore` field.
+
+    Only warnings can be acknowledged, never errors, and only on the entry that lists them; the
+    entry's `note` should say why (e.g. no DOI or PMID exists for a 1999 review on PubMed).
+    """
+    acked: dict[tuple[str, int], set[str]] = {}
+    for r in kb.references:
+        codes = {c.strip().upper() for c in (r.get(ACK_FIELD) or "").split(",") if c.strip()}
+        if codes:
+            acked[(r.pos.file, r.pos.line)] = codes
+    if not acked:
+        return diags
+    return [
+        d for d in diags
+        if d.severity is not Severity.WARNING or d.code not in acked.get((d.file, d.line), set())
+    ]
 
 
 def check_files(claims_path: str, bib_path: str, today: dt.date | None = None) -> Result:

@@ -168,7 +168,8 @@ def claim_without_sources(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     Fix: add at least one source, e.g.
     `sources: [{key: dhurat2013, stance: supports, locator: Abstract}]`.
     """
-    snippet = "add:  sources:\n        - key: <citation key>\n          stance: supports\n          locator: Abstract"
+    snippet = ("paste this into the claim, indented like its other fields (and replace any `sources: []`):\n"
+               "sources:\n  - key: <citation key in references.bib>\n    stance: supports\n    locator: Abstract")
     for c in kb.claims:
         if c.sources:
             continue
@@ -197,7 +198,7 @@ def unknown_citation_key(kb: KnowledgeBase) -> Iterator[Diagnostic]:
                     s.at.get("key", s.pos),
                     "C005",
                     f"citation key '{s.key}' is not in references.bib",
-                    did_you_mean(s.key, keys, n=3) or "add the reference to references.bib first",
+                    did_you_mean(s.key, keys, n=3) or "add the reference first (derma new reference)",
                 )
     for t in kb.trials:
         if t.key is not None and t.key not in keys:
@@ -205,7 +206,7 @@ def unknown_citation_key(kb: KnowledgeBase) -> Iterator[Diagnostic]:
                 t.at.get("key", t.pos),
                 "C005",
                 f"trial key '{t.key}' is not in references.bib",
-                did_you_mean(t.key, keys, n=3) or "add the reference to references.bib first",
+                did_you_mean(t.key, keys, n=3) or "add the reference first (derma new reference)",
             )
 
 

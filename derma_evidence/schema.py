@@ -211,7 +211,7 @@ def wrong_type(pos: Pos, node: Node, expected: str, where: str) -> Diagnostic:
         shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
         message = f"{where or 'value'} should be {expected}, got '{shown}' ({got})"
         if expected == "text":
-            help_text = f"put it in quotes: \"{shown}\""
+            help_text = f'put it in quotes: "{shown}"'
         elif node.kind == "ambiguous":
             help_text = "write a plain decimal number such as 10 or 0.5"
         else:

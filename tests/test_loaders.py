@@ -115,3 +115,13 @@ def test_bib_keeps_going_after_a_broken_block() -> None:
     r = load_bib("r.bib", b"@article{a, title = {x}\n@article{b, title={y}, year={2001}}\n")
     assert [ref.key for ref in r.references] == ["b"] or "b" in [ref.key for ref in r.references]
     assert any(d.code == "B001" for d in r.diagnostics)
+
+
+def test_wrong_top_level_type_is_one_clear_error() -> None:
+    import datetime as dt
+
+    from derma_evidence.pipeline import check_bytes
+
+    r = check_bytes("c.yaml", b"- just\n- a list\n", "r.bib", b"", dt.date(2026, 11, 25))
+    assert [(d.line, d.col, d.code) for d in r.diagnostics] == [(1, 1, "S002")]
+    assert "mapping" in r.diagnostics[0].message

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from derma_evidence import cli, new
 from derma_evidence.load.yamlpos import Map, Scalar, Seq, load_yaml
-from derma_evidence.pipeline import check_files
+from derma_evidence.pipeline import Result, check_bytes, check_files
 
 TODAY = "2026-11-26"
 
@@ -214,16 +214,16 @@ def test_errors_leave_file_untouched_and_show_did_you_mean(kb: tuple[Path, Path]
 
 def test_restores_original_when_the_file_on_disk_fails(kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """The in-memory check passes but the re-check of the written file fails: the original comes back."""
-    real = new.check_bytes
+    real = check_bytes
     calls = {"n": 0}
 
-    def flaky(cp: str, cd: bytes, bp: str, bd: bytes, today: dt.date | None = None) -> new.Result:
+    def flaky(cp: str, cd: bytes, bp: str, bd: bytes, today: dt.date | None = None) -> Result:
         calls["n"] += 1
         if calls["n"] == 3:  # before, in memory, on disk
             return real(cp, cd, bp, b"@article{broken,", today)
         return real(cp, cd, bp, bd, today)
 
-    monkeypatch.setattr(new, "check_bytes", flaky)
+    monkeypatch.setattr("derma_evidence.new.check_bytes", flaky)
     assert run(kb, "claim", "--id", "x", "--statement", "S.", *CLAIM_ARGS) == 1
     assert kb[0].read_text("utf-8") == CLAIMS
     assert sorted(p.name for p in kb[0].parent.iterdir()) == ["claims.yaml", "references.bib"]
@@ -290,7 +290,7 @@ def test_bib_values_that_braces_cannot_hold_are_refused(kb: tuple[Path, Path], v
 
 # The characters new refuses, and surrogates (not encodable as UTF-8), are left out.
 TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=[
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters=[
         c for c in map(chr, range(0x10000)) if new._REFUSED.match(c)]),
     min_size=1, max_size=60,
 )
@@ -320,3 +320,26 @@ def test_arbitrary_text_round_trips(tmp_path: Path, statement: str, locator: str
         assert bib.read_text("utf-8").startswith(BIB)
     else:  # a value bibtexparser reads differently (e.g. a stray `@`) is refused, the file untouched
         assert bib.read_text("utf-8") == BIB
+
+
+GUIDE = Path(__file__).resolve().parent.parent / "content" / "contributing.md"
+
+
+def test_guide_certainty_table_matches_the_rule() -> None:
+    from derma_evidence.rules import CERTAINTY_TABLE
+
+    text = GUIDE.read_text("utf-8")
+    for level, allowed in CERTAINTY_TABLE:
+        assert f"| `{level}` | {allowed} |" in text
+
+
+def test_guide_lists_every_design_and_new_option() -> None:
+    from derma_evidence.model import DESIGNS
+
+    text = GUIDE.read_text("utf-8")
+    for design in DESIGNS:
+        assert f"| `{design}` |" in text
+    for f in (*new.CLAIM_FIELDS, *new.REFERENCE_FIELDS):
+        if f.required or f.name in ("measure", "min", "max", "unit", "quote", "note"):
+            assert f"--{f.name}" in text, f.name
+    assert "methodology.md" in text and "methodology/rules.md" in text

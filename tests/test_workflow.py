@@ -1,0 +1,109 @@
+"""The CI workflow and the pre-commit hooks: valid, and running the same commands as the README."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
+PRE_COMMIT = ROOT / ".pre-commit-config.yaml"
+README = ROOT / "README.md"
+
+
+def _load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _runs(workflow: dict[str, Any]) -> list[str]:
+    return [step["run"] for job in workflow["jobs"].values() for step in job.get("steps", []) if "run" in step]
+
+
+def _readme_commands() -> list[str]:
+    """Command lines in the README's code blocks and inline code."""
+    text = README.read_text("utf-8")
+    blocks = re.findall(r"```[^\n]*\n(.*?)```", text, re.S)
+    lines = [re.sub(r"\s#.*", "", ln).strip().lstrip("$ ").strip() for b in blocks for ln in b.splitlines()]
+    lines += re.findall(r"`([^`\n]+)`", text)
+    return [ln for ln in lines if ln]
+
+
+def test_workflow_matches_the_github_workflow_schema() -> None:
+    """check-jsonschema ships the schemastore workflow schema: no network needed."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_schema_check_can_fail(tmp_path: Path) -> None:
+    broken = tmp_path / "ci.yml"
+    broken.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    stepz: []\n", "utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(broken)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1
+
+
+def test_workflow_runs_the_readme_test_command() -> None:
+    runs = _runs(_load(WORKFLOW))
+    assert "make test" in _readme_commands(), "the README should give `make test` as the test command"
+    assert any(re.search(r"(^|\s)make test(\s|$)", r) for r in runs)
+    assert any(re.search(r"(^|\s)make build(\s|$)", r) for r in runs)
+
+
+def test_workflow_runs_the_readme_checker_strictly_with_annotations() -> None:
+    runs = _runs(_load(WORKFLOW))
+    readme = [c for c in _readme_commands() if re.search(r"scripts/check\.py|derma check", c)]
+    assert readme, "the README should show the checker command"
+    program = "scripts/check.py" if "scripts/check.py" in readme[0] else "derma check"
+    assert any(program in r and "--format github" in r and "--strict" in r for r in runs)
+
+
+def test_workflow_installs_chromium_and_deploys_pages_from_main_only() -> None:
+    wf = _load(WORKFLOW)
+    assert any("apt-get install" in r and "chromium" in r for r in _runs(wf))
+    deploy = wf["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert "refs/heads/main" in deploy["if"] and "push" in deploy["if"]
+    assert set(deploy["needs"]) == {"check", "test", "build"}
+    uses = [s.get("uses", "") for job in wf["jobs"].values() for s in job.get("steps", [])]
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+
+
+def test_pre_commit_runs_the_same_checks_as_ci() -> None:
+    pc = _load(PRE_COMMIT)
+    hooks = {h["id"]: (repo, h) for repo in pc["repos"] for h in repo["hooks"]}
+    _, local = hooks["derma-check"]
+    assert local["entry"] == "python scripts/check.py --strict"
+    assert local["pass_filenames"] is False
+    assert re.match(local["files"], "data/claims.yaml") and re.match(local["files"], "references.bib")
+    assert not re.match(local["files"], "data/claims.yaml.bak")
+    repo, cj = hooks["check-jsonschema"]
+    assert repo["repo"] == "https://github.com/python-jsonschema/check-jsonschema"
+    assert re.fullmatch(r"0\.39\.\d+", repo["rev"])
+    assert cj["args"] == ["--schemafile", "derma_evidence/claims.schema.json"]
+    runs = " ".join(_runs(_load(WORKFLOW)))
+    assert "check-jsonschema --schemafile derma_evidence/claims.schema.json data/claims.yaml" in runs
+
+
+@pytest.mark.parametrize("path", [".vscode/settings.json", ".vscode/extensions.json"])
+def test_editor_settings_exist(path: str) -> None:
+    assert (ROOT / path).is_file()
+
+
+def test_data_file_starts_with_the_schema_modeline() -> None:
+    first = (ROOT / "data" / "claims.yaml").read_text("utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../derma_evidence/claims.schema.json"
+    assert (ROOT / "data" / "../derma_evidence/claims.schema.json").resolve().is_file()
