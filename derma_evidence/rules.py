@@ -729,3 +729,21 @@ def article_without_identifier(kb: KnowledgeBase) -> Iterator[Diagnostic]:
                 f"article '{r.key}' has neither DOI nor PMID",
                 "add `doi` and `pmid` from the PubMed record",
             )
+
+
+@rule("C016", "statement-without-claim", Severity.WARNING)
+def statement_without_claim(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A numbered statement of the source article is not checked by any claim.
+
+    Why: the statement-by-statement page promises that every statement of the article maps to
+    at least one claim; a statement without one would show a verdict that nothing backs.
+
+    Example: `statements: [{n: 4, ...}]` while no claim has `article: [4]`.
+
+    Fix: add `4` to the `article` list of the claim(s) that check the statement, or write one.
+    """
+    checked = {n for c in kb.claims for n in c.article}
+    for s in kb.statements:
+        if s.n is not None and s.n not in checked:
+            yield make(s.at.get("n", s.pos), "C016", f"article statement {s.n} is not checked by any claim",
+                       f"add {s.n} to the `article:` list of the claims that check it")
