@@ -96,8 +96,12 @@ def names(value: str) -> list[dict[str, str]]:
 
 def surnames(ref: Reference) -> list[str]:
     """The family names of a reference's authors (or editors), for search and display."""
-    value = ref.get("author") or ref.get("editor") or ""
-    return [n.get("family", n.get("literal", "")) for n in names(value)]
+    return list(_surnames(ref.get("author") or ref.get("editor") or ""))
+
+
+@cache
+def _surnames(value: str) -> tuple[str, ...]:
+    return tuple(n.get("family", n.get("literal", "")) for n in names(value))
 
 
 def to_csl(ref: Reference) -> dict[str, Any]:

@@ -68,10 +68,7 @@ def acknowledge(kb: KnowledgeBase, diags: list[Diagnostic]) -> list[Diagnostic]:
             acked[(r.pos.file, r.pos.line)] = codes
     if not acked:
         return diags
-    return [
-        d for d in diags
-        if d.severity is not Severity.WARNING or d.code not in acked.get((d.file, d.line), set())
-    ]
+    return [d for d in diags if d.severity is not Severity.WARNING or d.code not in acked.get((d.file, d.line), set())]
 
 
 def check_files(claims_path: str, bib_path: str, today: dt.date | None = None) -> Result:

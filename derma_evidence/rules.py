@@ -168,8 +168,10 @@ def claim_without_sources(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     Fix: add at least one source, e.g.
     `sources: [{key: dhurat2013, stance: supports, locator: Abstract}]`.
     """
-    snippet = ("paste this into the claim, indented like its other fields (and replace any `sources: []`):\n"
-               "sources:\n  - key: <citation key in references.bib>\n    stance: supports\n    locator: Abstract")
+    snippet = (
+        "paste this into the claim, indented like its other fields (and replace any `sources: []`):\n"
+        "sources:\n  - key: <citation key in references.bib>\n    stance: supports\n    locator: Abstract"
+    )
     for c in kb.claims:
         if c.sources:
             continue
@@ -745,5 +747,9 @@ def statement_without_claim(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     checked = {n for c in kb.claims for n in c.article}
     for s in kb.statements:
         if s.n is not None and s.n not in checked:
-            yield make(s.at.get("n", s.pos), "C016", f"article statement {s.n} is not checked by any claim",
-                       f"add {s.n} to the `article:` list of the claims that check it")
+            yield make(
+                s.at.get("n", s.pos),
+                "C016",
+                f"article statement {s.n} is not checked by any claim",
+                f"add {s.n} to the `article:` list of the claims that check it",
+            )

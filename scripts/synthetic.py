@@ -7,8 +7,10 @@ import random
 
 TOPICS = ["trials-efficacy", "frequency", "needle-depth", "mechanisms", "drug-delivery", "wound-healing", "safety"]
 DESIGNS = ["rct", "meta-analysis", "systematic-review", "controlled-trial", "case-series", "animal", "narrative-review"]
-WORDS = ("microneedling minoxidil scalp follicle collagen wound dermal needle hair density count trial weekly "
-         "growth factor androgenetic alopecia randomised placebo biopsy remodelling inflammation").split()
+WORDS = (
+    "microneedling minoxidil scalp follicle collagen wound dermal needle hair density count trial weekly "
+    "growth factor androgenetic alopecia randomised placebo biopsy remodelling inflammation"
+).split()
 
 
 def _words(rng: random.Random, n: int) -> str:

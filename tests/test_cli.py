@@ -22,8 +22,14 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def case_args(name: str) -> list[str]:
-    return ["--claims", str(CASES / name / "claims.yaml"), "--bib", str(CASES / name / "references.bib"),
-            "--today", "2026-11-25"]
+    return [
+        "--claims",
+        str(CASES / name / "claims.yaml"),
+        "--bib",
+        str(CASES / name / "references.bib"),
+        "--today",
+        "2026-11-25",
+    ]
 
 
 def test_clean_input_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
@@ -46,7 +52,11 @@ def test_json_format_carries_every_field(capsys: pytest.CaptureFixture[str]) -> 
     assert code == 1
     (d,) = json.loads(out)
     assert {k: d[k] for k in ("code", "severity", "line", "column")} == {
-        "code": "S001", "severity": "error", "line": 10, "column": 5}
+        "code": "S001",
+        "severity": "error",
+        "line": 10,
+        "column": 5,
+    }
     assert d["help"].startswith("did you mean 'verdict'?")
     assert d["file"].endswith("claims.yaml") and d["message"]
 
@@ -85,7 +95,10 @@ def test_missing_input_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 def test_script_runs_from_any_directory(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "check.py"), *case_args("C003")],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 1
     assert "C003 unknown topic 'needle-dept'" in proc.stdout
@@ -93,8 +106,10 @@ def test_script_runs_from_any_directory(tmp_path: Path) -> None:
 
 
 def test_repository_data_passes_strict(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["check", "--claims", str(ROOT / "data" / "claims.yaml"),
-                        "--bib", str(ROOT / "references.bib"), "--strict"], capsys)
+    code, out, _ = run(
+        ["check", "--claims", str(ROOT / "data" / "claims.yaml"), "--bib", str(ROOT / "references.bib"), "--strict"],
+        capsys,
+    )
     assert code == 0, out
 
 

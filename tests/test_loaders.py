@@ -25,9 +25,23 @@ def test_scalars_keep_one_based_positions() -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("yes", "ambiguous"), ("No", "ambiguous"), ("010", "ambiguous"), ("0x1F", "ambiguous"), ("1:30", "ambiguous"),
-     ("1_000", "ambiguous"), ("2024-01-01", "timestamp"), ("true", "bool"), ("~", "null"), ("", "null"),
-     ("12", "int"), ("-0.56", "float"), (".inf", "float"), ("0.5 mm", "str"), ("dunkin2007", "str")],
+    [
+        ("yes", "ambiguous"),
+        ("No", "ambiguous"),
+        ("010", "ambiguous"),
+        ("0x1F", "ambiguous"),
+        ("1:30", "ambiguous"),
+        ("1_000", "ambiguous"),
+        ("2024-01-01", "timestamp"),
+        ("true", "bool"),
+        ("~", "null"),
+        ("", "null"),
+        ("12", "int"),
+        ("-0.56", "float"),
+        (".inf", "float"),
+        ("0.5 mm", "str"),
+        ("dunkin2007", "str"),
+    ],
 )
 def test_plain_scalars_are_typed_as_yaml_1_1_would(text: str, kind: str) -> None:
     assert resolve_plain(text) == kind

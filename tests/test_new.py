@@ -59,8 +59,22 @@ BIB = """\
 }
 """
 
-CLAIM_ARGS = ["--topic", "needle-depth", "--verdict", "supported", "--certainty", "low",
-              "--key", "dunkin2007", "--stance", "supports", "--locator", "Figure 2", "--today", TODAY]
+CLAIM_ARGS = [
+    "--topic",
+    "needle-depth",
+    "--verdict",
+    "supported",
+    "--certainty",
+    "low",
+    "--key",
+    "dunkin2007",
+    "--stance",
+    "supports",
+    "--locator",
+    "Figure 2",
+    "--today",
+    TODAY,
+]
 
 
 @pytest.fixture
@@ -149,8 +163,30 @@ def test_crlf_file_keeps_crlf(kb: tuple[Path, Path]) -> None:
 
 def test_quantity_and_optional_fields(kb: tuple[Path, Path]) -> None:
     claims, _ = kb
-    assert run(kb, "claim", "--id", "q", "--statement", "S.", "--measure", "depth", "--min", "1e-1", "--max", "2",
-               "--unit", "mm", "--quote", "Q.", "--note", "N.", *CLAIM_ARGS) == 0
+    assert (
+        run(
+            kb,
+            "claim",
+            "--id",
+            "q",
+            "--statement",
+            "S.",
+            "--measure",
+            "depth",
+            "--min",
+            "1e-1",
+            "--max",
+            "2",
+            "--unit",
+            "mm",
+            "--quote",
+            "Q.",
+            "--note",
+            "N.",
+            *CLAIM_ARGS,
+        )
+        == 0
+    )
     c = last_claim(claims)
     assert (scalar(c, "quantity", "min").kind, scalar(c, "quantity", "min").value) == ("float", "0.1")
     assert (scalar(c, "quantity", "max").kind, scalar(c, "quantity", "max").value) == ("int", "2")
@@ -160,10 +196,31 @@ def test_quantity_and_optional_fields(kb: tuple[Path, Path]) -> None:
 
 def test_reference_appended_byte_for_byte(kb: tuple[Path, Path]) -> None:
     _, bib = kb
-    assert run(kb, "reference", "--key", "dhurat2013", "--author", "Dhurat, Rachita and Sukesh, Manoj",
-               "--title", "A randomized evaluation", "--journal", "Int J Trichology", "--year", "2013",
-               "--doi", "10.4103/0974-7753.114700", "--pmid", "23960389", "--design", "rct",
-               "--today", TODAY) == 0
+    assert (
+        run(
+            kb,
+            "reference",
+            "--key",
+            "dhurat2013",
+            "--author",
+            "Dhurat, Rachita and Sukesh, Manoj",
+            "--title",
+            "A randomized evaluation",
+            "--journal",
+            "Int J Trichology",
+            "--year",
+            "2013",
+            "--doi",
+            "10.4103/0974-7753.114700",
+            "--pmid",
+            "23960389",
+            "--design",
+            "rct",
+            "--today",
+            TODAY,
+        )
+        == 0
+    )
     entry = (
         "\n@article{dhurat2013,\n"
         "  author  = {Dhurat, Rachita and Sukesh, Manoj},\n"
@@ -181,8 +238,27 @@ def test_reference_appended_byte_for_byte(kb: tuple[Path, Path]) -> None:
 
 
 def test_then_cite_it_and_all_is_clean(kb: tuple[Path, Path]) -> None:
-    assert run(kb, "reference", "--key", "dhurat2013", "--author", "Dhurat, R.", "--title", "T",
-               "--journal", "J", "--year", "2013", "--pmid", "23960389", "--design", "rct") == 0
+    assert (
+        run(
+            kb,
+            "reference",
+            "--key",
+            "dhurat2013",
+            "--author",
+            "Dhurat, R.",
+            "--title",
+            "T",
+            "--journal",
+            "J",
+            "--year",
+            "2013",
+            "--pmid",
+            "23960389",
+            "--design",
+            "rct",
+        )
+        == 0
+    )
     args = [a if a != "dunkin2007" else "dhurat2013" for a in CLAIM_ARGS]
     assert run(kb, "claim", "--id", "mn-minox", "--statement", "S.", *args) == 0
     assert clean(kb)
@@ -197,14 +273,32 @@ def test_duplicate_claim_id_refused(kb: tuple[Path, Path], claim_id: str, capsys
 
 @pytest.mark.parametrize("key", ["dunkin2007", "DUNKIN2007"])
 def test_duplicate_bib_key_refused(kb: tuple[Path, Path], key: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(kb, "reference", "--key", key, "--author", "A", "--title", "T", "--journal", "J", "--year", "2000",
-               "--design", "rct") == 1
+    assert (
+        run(
+            kb,
+            "reference",
+            "--key",
+            key,
+            "--author",
+            "A",
+            "--title",
+            "T",
+            "--journal",
+            "J",
+            "--year",
+            "2000",
+            "--design",
+            "rct",
+        )
+        == 1
+    )
     assert kb[1].read_text("utf-8") == BIB
     assert ":2:1: B002 " in capsys.readouterr().out
 
 
-def test_errors_leave_file_untouched_and_show_did_you_mean(kb: tuple[Path, Path],
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_errors_leave_file_untouched_and_show_did_you_mean(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     args = [a if a != "dunkin2007" else "dunkn2007" for a in CLAIM_ARGS]
     assert run(kb, "claim", "--id", "typo", "--statement", "S.", *args) == 1
     assert kb[0].read_text("utf-8") == CLAIMS
@@ -235,8 +329,9 @@ def test_dry_run_prints_and_writes_nothing(kb: tuple[Path, Path], capsys: pytest
     assert capsys.readouterr().out.startswith("  - id: x\n")
 
 
-def test_missing_options_without_terminal_is_exit_2(kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_options_without_terminal_is_exit_2(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     assert run(kb, "claim", "--id", "x") == 2
     assert "--statement" in capsys.readouterr().err
@@ -244,11 +339,13 @@ def test_missing_options_without_terminal_is_exit_2(kb: tuple[Path, Path], capsy
 
 
 def test_asks_for_missing_fields_on_a_terminal(kb: tuple[Path, Path]) -> None:
-    answers = iter(["needle-depth", "Asked statement.", "proven", "supported", "low", "dunkin2007", "", "Abstract",
-                    "", "", "", ""])
+    answers = iter(
+        ["needle-depth", "Asked statement.", "proven", "supported", "low", "dunkin2007", "", "Abstract", "", "", "", ""]
+    )
     parser = cli.build_parser()
-    args = parser.parse_args(["new", "claim", "--id", "asked", "--claims", str(kb[0]), "--bib", str(kb[1]),
-                              "--today", TODAY])
+    args = parser.parse_args(
+        ["new", "claim", "--id", "asked", "--claims", str(kb[0]), "--bib", str(kb[1]), "--today", TODAY]
+    )
     assert new.run(args, ask=lambda _prompt: next(answers), interactive=True) == 0
     c = last_claim(kb[0])
     assert scalar(c, "statement").value == "Asked statement."
@@ -256,18 +353,67 @@ def test_asks_for_missing_fields_on_a_terminal(kb: tuple[Path, Path]) -> None:
     assert clean(kb)
 
 
-HOSTILE = ["yes", "no", "010", "1:30", "2024-01-01", "null", "~", "true", "{{ 7*7 }}", ": #", "# not a comment",
-           'a "quoted" \'text\'', "ünïcødé — 日本語 😀", "- item", "[1, 2]", "{a: b}", "&anchor", "*alias",
-           "!!python/object", "%TAG", "@at", "`tick`", "|", ">", "back\\slash", "line\nbreak", "\ttab", " lead",
-           "trail ", "...", "---"]
+HOSTILE = [
+    "yes",
+    "no",
+    "010",
+    "1:30",
+    "2024-01-01",
+    "null",
+    "~",
+    "true",
+    "{{ 7*7 }}",
+    ": #",
+    "# not a comment",
+    "a \"quoted\" 'text'",
+    "ünïcødé — 日本語 😀",
+    "- item",
+    "[1, 2]",
+    "{a: b}",
+    "&anchor",
+    "*alias",
+    "!!python/object",
+    "%TAG",
+    "@at",
+    "`tick`",
+    "|",
+    ">",
+    "back\\slash",
+    "line\nbreak",
+    "\ttab",
+    " lead",
+    "trail ",
+    "...",
+    "---",
+]
 
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_round_trip_as_text(kb: tuple[Path, Path], value: str) -> None:
     # `--opt=value` form: argparse would take a value starting with `-` for an option
-    assert run(kb, "claim", "--id", "hostile", f"--statement={value}", f"--note={value}", f"--quote={value}",
-               "--topic", "needle-depth", "--verdict", "supported", "--certainty", "low", "--key", "dunkin2007",
-               f"--locator={value}", "--today", TODAY) == 0
+    assert (
+        run(
+            kb,
+            "claim",
+            "--id",
+            "hostile",
+            f"--statement={value}",
+            f"--note={value}",
+            f"--quote={value}",
+            "--topic",
+            "needle-depth",
+            "--verdict",
+            "supported",
+            "--certainty",
+            "low",
+            "--key",
+            "dunkin2007",
+            f"--locator={value}",
+            "--today",
+            TODAY,
+        )
+        == 0
+    )
     c = last_claim(kb[0])
     for path in (("statement",), ("note",), ("sources", "quote"), ("sources", "locator")):
         s = scalar(c, *path)
@@ -283,39 +429,95 @@ def test_refused_characters(kb: tuple[Path, Path], value: str) -> None:
 
 @pytest.mark.parametrize("value", ["unbalanced {", "}{", "two\nlines"])
 def test_bib_values_that_braces_cannot_hold_are_refused(kb: tuple[Path, Path], value: str) -> None:
-    assert run(kb, "reference", "--key", "k2000", "--author", "A", f"--title={value}", "--journal", "J",
-               "--year", "2000", "--design", "rct") == 2
+    assert (
+        run(
+            kb,
+            "reference",
+            "--key",
+            "k2000",
+            "--author",
+            "A",
+            f"--title={value}",
+            "--journal",
+            "J",
+            "--year",
+            "2000",
+            "--design",
+            "rct",
+        )
+        == 2
+    )
     assert kb[1].read_text("utf-8") == BIB
 
 
 # The characters new refuses, and surrogates (not encodable as UTF-8), are left out.
 TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters=[
-        c for c in map(chr, range(0x10000)) if new._REFUSED.match(c)]),
-    min_size=1, max_size=60,
+    alphabet=st.characters(
+        blacklist_categories=["Cs"], blacklist_characters=[c for c in map(chr, range(0x10000)) if new._REFUSED.match(c)]
+    ),
+    min_size=1,
+    max_size=60,
 )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(statement=TEXT, locator=TEXT, bib_title=TEXT.filter(lambda t: t.count("{") == t.count("}") and "}{" not in t
-                                                           and "\n" not in t and "\r" not in t))
+@given(
+    statement=TEXT,
+    locator=TEXT,
+    bib_title=TEXT.filter(lambda t: t.count("{") == t.count("}") and "}{" not in t and "\n" not in t and "\r" not in t),
+)
 def test_arbitrary_text_round_trips(tmp_path: Path, statement: str, locator: str, bib_title: str) -> None:
     claims = tmp_path / "claims.yaml"
     bib = tmp_path / "references.bib"
     claims.write_text(CLAIMS, "utf-8")
     bib.write_text(BIB, "utf-8")
     kb = (claims, bib)
-    assert run(kb, "claim", "--id", "prop", f"--statement={statement}", "--topic", "needle-depth",
-               "--verdict", "supported", "--certainty", "low", "--key", "dunkin2007", f"--locator={locator}",
-               "--today", TODAY) == 0
+    assert (
+        run(
+            kb,
+            "claim",
+            "--id",
+            "prop",
+            f"--statement={statement}",
+            "--topic",
+            "needle-depth",
+            "--verdict",
+            "supported",
+            "--certainty",
+            "low",
+            "--key",
+            "dunkin2007",
+            f"--locator={locator}",
+            "--today",
+            TODAY,
+        )
+        == 0
+    )
     c = last_claim(claims)
     assert scalar(c, "statement").value == statement
     assert scalar(c, "sources", "locator").value == locator
     before = claims.read_text("utf-8")
     cut = CLAIMS.index("\n\n# --- trials") + 1
     assert before.startswith(CLAIMS[:cut]) and before.endswith(CLAIMS[cut:])
-    code = run(kb, "reference", "--key", "prop2000", "--author", "A", f"--title={bib_title}", "--journal", "J",
-               "--year", "2000", "--pmid", "1", "--design", "rct", "--today", TODAY)
+    code = run(
+        kb,
+        "reference",
+        "--key",
+        "prop2000",
+        "--author",
+        "A",
+        f"--title={bib_title}",
+        "--journal",
+        "J",
+        "--year",
+        "2000",
+        "--pmid",
+        "1",
+        "--design",
+        "rct",
+        "--today",
+        TODAY,
+    )
     if code == 0:
         assert bib.read_text("utf-8").startswith(BIB)
     else:  # a value bibtexparser reads differently (e.g. a stray `@`) is refused, the file untouched

@@ -20,22 +20,27 @@ def test_an_entry_can_acknowledge_its_own_warning() -> None:
     y = (CASES / "B010" / "claims.yaml").read_bytes()
     bib = (CASES / "B010" / "references.bib").read_bytes()
     assert _codes(y, bib) == ["B010"]
-    acked = bib.replace(b"design = {human-experimental},", b"design = {human-experimental},\n  checker-ignore = {B010},")
+    acked = bib.replace(
+        b"design = {human-experimental},", b"design = {human-experimental},\n  checker-ignore = {B010},"
+    )
     assert _codes(y, acked) == []
 
 
 def test_errors_cannot_be_acknowledged() -> None:
     y = (CASES / "B007" / "claims.yaml").read_bytes()
     bib = (CASES / "B007" / "references.bib").read_bytes()
-    acked = bib.replace(b"design = {human-experimental},", b"design = {human-experimental},\n  checker-ignore = {B007},")
+    acked = bib.replace(
+        b"design = {human-experimental},", b"design = {human-experimental},\n  checker-ignore = {B007},"
+    )
     assert _codes(y, acked) == ["B007"]
 
 
 def test_acknowledgement_is_per_entry() -> None:
     y = (CASES / "B010" / "claims.yaml").read_bytes()
     bib = (CASES / "B010" / "references.bib").read_bytes()
-    other = bib.replace(b"dunkin2007", b"other2001").replace(b"design = {human-experimental},",
-                                                            b"design = {human-experimental},\n  checker-ignore = {B010},")
+    other = bib.replace(b"dunkin2007", b"other2001").replace(
+        b"design = {human-experimental},", b"design = {human-experimental},\n  checker-ignore = {B010},"
+    )
     codes = _codes(y, bib + b"\n" + other)
     assert codes.count("B010") == 1
 

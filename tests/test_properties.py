@@ -58,12 +58,38 @@ scalars = st.one_of(
     st.sampled_from(["yes", "010", "1:30", "2024-01-01", "dunkin2007", "supported", "low", "mm", "depth"]),
 )
 keys = st.sampled_from(
-    ["topics", "claims", "id", "topic", "statement", "quantity", "measure", "min", "max", "unit", "verdict",
-     "certainty", "sources", "key", "stance", "locator", "quote", "note", "reviewed", "article", "trials",
-     "statements", "n", "text", "about", "bogus"]
+    [
+        "topics",
+        "claims",
+        "id",
+        "topic",
+        "statement",
+        "quantity",
+        "measure",
+        "min",
+        "max",
+        "unit",
+        "verdict",
+        "certainty",
+        "sources",
+        "key",
+        "stance",
+        "locator",
+        "quote",
+        "note",
+        "reviewed",
+        "article",
+        "trials",
+        "statements",
+        "n",
+        "text",
+        "about",
+        "bogus",
+    ]
 )
-documents = st.recursive(scalars, lambda kids: st.lists(kids, max_size=4) | st.dictionaries(keys, kids, max_size=6),
-                         max_leaves=40)
+documents = st.recursive(
+    scalars, lambda kids: st.lists(kids, max_size=4) | st.dictionaries(keys, kids, max_size=6), max_leaves=40
+)
 
 
 @SETTINGS
@@ -86,7 +112,7 @@ def test_mutations_of_a_valid_file_never_raise(data: st.DataObject) -> None:
         line = lines[i]
         j = data.draw(st.integers(0, len(line)))
         ch = data.draw(st.sampled_from(list(":-[]{}#&*!\"' \tx0\u200b")))
-        lines[i] = line[:j] + ch + line[j + (1 if op == "replace" else 0):]
+        lines[i] = line[:j] + ch + line[j + (1 if op == "replace" else 0) :]
     _check("\n".join(lines).encode("utf-8"))
 
 
@@ -95,9 +121,9 @@ def test_mutations_of_a_valid_file_never_raise(data: st.DataObject) -> None:
 def test_mutations_of_a_valid_bib_never_raise(data: st.DataObject) -> None:
     text = VALID_BIB.decode()
     i = data.draw(st.integers(0, len(text)))
-    ch = data.draw(st.sampled_from(list("{}\",=@#%\\ \nx")))
+    ch = data.draw(st.sampled_from(list('{}",=@#%\\ \nx')))
     n = data.draw(st.integers(0, 3))
-    mutated = (text[:i] + ch + text[i + n:]).encode()
+    mutated = (text[:i] + ch + text[i + n :]).encode()
     _check(VALID_YAML, mutated)
 
 

@@ -1,0 +1,243 @@
+"""Strict builds of the fixture site (MkDocs and ProperDocs): pages, inert data, links and anchors, determinism."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from _sitebuild import FIXTURE, ROOT, build, parse
+
+from derma_evidence.diagnostics import CODES
+from derma_evidence.render import load_schema
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = tmp_path_factory.mktemp("site")
+    proc = build(dest)
+    assert proc.returncode == 0, proc.stderr
+    return dest
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_pages_and_downloads_exist(site: Path) -> None:
+    for rel in (
+        "index.html",
+        "topics/needle-depth/index.html",
+        "topics/wound-healing/index.html",
+        "claims/index.html",
+        "trials/index.html",
+        "references/index.html",
+        "article/index.html",
+        "figures/index.html",
+        "methodology/index.html",
+        "methodology/rules/index.html",
+        "methodology/schema/index.html",
+        "downloads/index.html",
+        "about/index.html",
+        "disclaimer/index.html",
+        "contributing/index.html",
+        "downloads/claims.json",
+        "downloads/claims.csv",
+        "downloads/references.csl.json",
+        "downloads/references.bib",
+        "downloads/claims.schema.json",
+    ):
+        assert (site / rel).is_file(), rel
+    assert (site / "downloads/references.bib").read_bytes() == (FIXTURE / "references.bib").read_bytes()
+    assert not (ROOT / "content" / "topics").exists()  # nothing generated is written into content/
+
+
+def test_hostile_text_is_inert(site: Path) -> None:
+    page = site / "topics/needle-depth/index.html"
+    doc = parse(page)
+    text = " ".join(doc.text)
+    for literal in (
+        "{{ 7*7 }}",
+        "<script>alert(1)</script>",
+        "[x](javascript:alert(1))",
+        "*star*",
+        "_u_",
+        '{: onmouseover="alert(1)" }',
+        '--8<-- ".git/config"',
+        "# A heading {#dunkin-scarring-threshold}",
+        "<img src=x onerror=alert(1)>",
+    ):
+        assert literal in text, literal
+    for tag, attrs in doc.tags:
+        assert not any(k.startswith("on") for k in attrs), (tag, attrs)
+        assert tag != "img"
+        for k in ("href", "src"):
+            assert not (attrs.get(k) or "").lower().startswith("javascript"), attrs
+        if tag == "script":
+            assert attrs.get("src") is None or not urlsplit(attrs["src"] or "").netloc
+    assert doc.ids.count("dunkin-scarring-threshold") == 1
+    assert "[core]" not in page.read_text("utf-8")  # no snippet of .git/config was included
+    assert "49" not in text.replace("1994", "")  # {{ 7*7 }} was never evaluated
+
+
+def test_no_external_resources(site: Path) -> None:
+    for f in html_files(site):
+        for tag, attrs in parse(f).tags:
+            if tag in ("script", "link", "img", "iframe"):
+                linked = attrs.get("href") if tag == "link" and attrs.get("rel") != "canonical" else None
+                url = attrs.get("src") or linked
+                assert not url or not urlsplit(url).netloc, (f, url)
+
+
+def test_links_and_anchors(site: Path) -> None:
+    """Every internal link of the built site points at an existing file and an existing anchor."""
+    ids: dict[Path, set[str]] = {}
+    docs = {f: parse(f) for f in html_files(site) if f.name != "404.html"}  # 404 uses site_url-absolute links
+    for f, d in docs.items():
+        ids[f] = set(d.ids)
+    problems = []
+    for f, d in docs.items():
+        for href in d.links:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc:
+                assert parts.scheme in ("http", "https"), (f, href)
+                continue
+            target = (f.parent / unquote(parts.path)).resolve() if parts.path else f
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                problems.append(f"{f.relative_to(site)}: missing {href}")
+                continue
+            if parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids.get(target, set()):
+                problems.append(f"{f.relative_to(site)}: missing anchor {href}")
+    assert problems == []
+
+
+def test_linkchecker_with_anchors(site: Path, tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "linkchecker"
+    if not exe.exists():
+        pytest.skip("linkchecker is not installed")
+    cfg = tmp_path / "linkcheckerrc"
+    cfg.write_text("[filtering]\nignore=\n  ^https?://\n[AnchorCheck]\n", "utf-8")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(site)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        port = re.search(r"port (\d+)", server.stdout.readline())
+        assert port
+        proc = subprocess.run(
+            [
+                str(exe),
+                "-f",
+                str(cfg),
+                "--no-status",
+                "--check-extern",
+                "--no-robots",
+                f"http://127.0.0.1:{port.group(1)}/",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        server.terminate()
+        server.wait()
+    assert proc.returncode == 0, proc.stdout[-4000:]
+
+
+def test_search_index_finds_claims(site: Path) -> None:
+    docs = json.loads((site / "search/search_index.json").read_text("utf-8"))["docs"]
+    by_loc = {d["location"]: d for d in docs}
+    claim = by_loc["topics/needle-depth/#dunkin-scarring-threshold"]
+    assert "Dunkin" in claim["text"] and "dunkin-scarring-threshold" in claim["text"]
+    assert not any(d["location"].startswith("claims/") for d in docs)  # the table page is not a search result
+
+
+def test_rule_and_schema_reference_are_complete(site: Path) -> None:
+    rules = set(parse(site / "methodology/rules/index.html").ids)
+    assert {c.lower() for c in CODES} <= rules
+    schema_ids = set(parse(site / "methodology/schema/index.html").ids)
+    assert {f"schema-{d}" for d in load_schema()["definitions"]} <= schema_ids
+    meth = " ".join(parse(site / "methodology/index.html").text)
+    assert "at least two backing sources" in meth
+
+
+def test_home_key_numbers_link_claims(site: Path) -> None:
+    doc = parse(site / "index.html")
+    assert "topics/needle-depth/#dunkin-scarring-threshold" in doc.links
+    assert "not give medical advice" in " ".join(doc.text)
+
+
+def test_nav_lists_topics_from_data(site: Path) -> None:
+    links = parse(site / "about/index.html").links
+    assert "../topics/wound-healing/" in links and "../topics/needle-depth/" in links
+
+
+def test_two_builds_same_bytes(site: Path, tmp_path: Path) -> None:
+    proc = build(tmp_path / "again")
+    assert proc.returncode == 0, proc.stderr
+    skip = {"sitemap.xml", "sitemap.xml.gz"}
+    files = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file() and p.name not in skip)
+    match, mismatch, errors = filecmp.cmpfiles(site, tmp_path / "again", files, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_checker_errors_stop_the_build(tmp_path: Path) -> None:
+    bad = tmp_path / "claims.yaml"
+    bad.write_text(
+        (FIXTURE / "claims.yaml").read_text("utf-8").replace("topic: needle-depth", "topic: needle-dept", 1), "utf-8"
+    )
+    proc = build(tmp_path / "out", claims=bad)
+    assert proc.returncode != 0
+    assert re.search(r"claims\.yaml:\d+:\d+: C003 unknown topic 'needle-dept'", proc.stderr), proc.stderr
+    assert "did you mean 'needle-depth'?" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_collision_with_hand_written_page_is_an_error(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    (tmp_path / "content" / "claims.md").write_text("# Mine\n", "utf-8")
+    cfg = (
+        (ROOT / "mkdocs.yml")
+        .read_text("utf-8")
+        .replace("derma_evidence/mkdocs_hooks.py", str(ROOT / "derma_evidence" / "mkdocs_hooks.py"))
+    )
+    (tmp_path / "mkdocs.yml").write_text(cfg, "utf-8")
+    proc = build(tmp_path / "out", config=tmp_path / "mkdocs.yml")
+    assert proc.returncode != 0
+    assert "content/claims.md: error: a generated page collides with this hand-written file" in proc.stderr
+
+
+def test_builds_under_properdocs(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "properdocs"
+    if not exe.exists():
+        pytest.skip("properdocs is not installed")
+    proc = build(tmp_path / "pd", tool="properdocs")
+    assert proc.returncode == 0, proc.stderr
+    doc = parse(tmp_path / "pd/topics/needle-depth/index.html")
+    assert "dunkin-scarring-threshold" in doc.ids
+    assert (tmp_path / "pd/downloads/claims.json").is_file()
+
+
+def test_real_data_builds_if_present(tmp_path: Path) -> None:
+    """Not tied to the real data's content: only that, when it is there and valid, the site builds."""
+    claims, bib = ROOT / "data/claims.yaml", ROOT / "references.bib"
+    if not (claims.exists() and bib.exists()) or os.environ.get("DERMA_SKIP_REAL_DATA"):
+        pytest.skip("the real data is not there yet")
+    from derma_evidence.pipeline import check_files
+
+    if check_files(str(claims), str(bib)).errors:
+        pytest.skip("the real data does not pass the checker yet")
+    proc = build(tmp_path / "real", claims=claims, bib=bib)
+    assert proc.returncode == 0, proc.stderr
