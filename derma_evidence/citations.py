@@ -76,13 +76,16 @@ def _split_and(value: str) -> list[str]:
 
 
 def names(value: str) -> list[dict[str, str]]:
-    """BibTeX names ("Last, First" or "First Last", joined by "and") as CSL name objects."""
+    """BibTeX names ("Last, First", "Last, Jr., First" or "First Last", joined by "and") as CSL names."""
     out: list[dict[str, str]] = []
     for part in _split_and(value):
         if part.startswith("{") and part.endswith("}") and part.count("{") == 1:
             out.append({"literal": clean(part)})
             continue
-        if "," in part:
+        suffix = ""
+        if part.count(",") >= 2:
+            family, suffix, given = (p.strip() for p in part.split(",", 2))
+        elif "," in part:
             family, _, given = part.partition(",")
         else:
             words = part.split()
@@ -90,6 +93,8 @@ def names(value: str) -> list[dict[str, str]]:
         entry = {"family": clean(family)}
         if clean(given):
             entry["given"] = clean(given)
+        if clean(suffix):
+            entry["suffix"] = clean(suffix)
         out.append(entry)
     return out
 

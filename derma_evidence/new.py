@@ -88,6 +88,7 @@ CLAIM_FIELDS = (
     Field("locator", "locator (page, table, figure or section)", True),
     Field("quote", "quote: one exact sentence (optional)", False),
     Field("measure", "quantity measure (optional)", False, MEASURES),
+    Field("about", "what the quantity is of, in a few words (optional)", False),
     Field("min", "quantity min", False),
     Field("max", "quantity max (optional)", False),
     Field("unit", "quantity unit", False, UNITS),
@@ -144,7 +145,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                 text += " [" + ", ".join(f.choices) + "]"
             if f.default:
                 text += f" (default on a terminal: {f.default})"
-            p.add_argument(_opt(f), help=text, **kwargs)  # type: ignore[arg-type]
+            p.add_argument(_opt(f), help=text.replace("%", "%%"), **kwargs)  # type: ignore[arg-type]
         p.add_argument("--claims", default=DEFAULT_CLAIMS, metavar="PATH", help="claims file (default: %(default)s)")
         p.add_argument("--bib", default=DEFAULT_BIB, metavar="PATH", help="BibTeX file (default: %(default)s)")
         p.add_argument("--today", type=_date, default=None, metavar="DATE", help="today's date (default: today)")
@@ -215,7 +216,7 @@ def collect(
             if f.required:
                 missing.append(_opt(f))
             continue
-        if f.name in ("min", "max", "unit") and "measure" not in values:
+        if f.name in ("about", "min", "max", "unit") and "measure" not in values:
             continue
         default = today.isoformat() if f.name == "reviewed" else f.default
         answer = _ask(f, ask, default)
@@ -308,6 +309,7 @@ def claim_lines(values: dict[str, str]) -> list[tuple[int, str]]:
         "quote",
         "note",
         "measure",
+        "about",
         "unit",
         "reviewed",
     ):
@@ -318,11 +320,13 @@ def claim_lines(values: dict[str, str]) -> list[tuple[int, str]]:
         (0, f"topic: {yaml_word(values['topic'])}"),
         (0, f"statement: {yaml_text(values['statement'])}"),
     ]
-    if any(k in values for k in ("measure", "min", "max", "unit")):
+    if any(k in values for k in ("measure", "about", "min", "max", "unit")):
         missing = [f"--{k}" for k in ("measure", "min", "unit") if k not in values]
         if missing:
             raise UsageError("a quantity needs " + ", ".join(missing))
         lines.append((0, "quantity:"))
+        if values.get("about"):
+            lines.append((2, f"about: {yaml_text(values['about'])}"))
         lines.append((2, f"measure: {yaml_word(values['measure'])}"))
         lines.append((2, f"min: {yaml_number('min', values['min'])}"))
         if "max" in values:

@@ -119,3 +119,11 @@ def test_rules_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["rules"], capsys)
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == sorted(CODES)
+
+
+@pytest.mark.parametrize("args", [[], ["check"], ["rules"], ["new"], ["new", "claim"], ["new", "reference"]])
+def test_every_help_page_renders(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--help"])
+    assert exc.value.code == 0
+    assert "usage: derma" in capsys.readouterr().out
