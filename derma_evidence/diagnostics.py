@@ -97,9 +97,18 @@ def make(pos: Pos, code: str, message: str, help: str | None = None) -> Diagnost
     return Diagnostic(pos.file, pos.line, pos.col, code, message, CODES[code].severity, help)
 
 
+MAX_SUGGEST_LEN = 120
+"""Values or options longer than this get no "did you mean" (they are never typos of a key)."""
+
+
 def did_you_mean(value: str, options: Iterable[str], n: int = 1) -> str | None:
     """A "did you mean" help text, or None when nothing is close."""
-    opts = sorted(set(options))
+    if len(value) > MAX_SUGGEST_LEN:
+        return None
+    # Two strings can only reach difflib's 0.6 ratio if their lengths are within a factor of 2.3;
+    # filtering first keeps this linear on hostile input (difflib is quadratic in length).
+    n = len(value)
+    opts = sorted({o for o in options if len(o) <= MAX_SUGGEST_LEN and 0.6 * (n + len(o)) <= 2 * min(n, len(o))})
     lowered = {o.lower(): o for o in opts}
     if value.lower() in lowered and lowered[value.lower()] != value:
         return f"did you mean '{lowered[value.lower()]}'?"
@@ -113,3 +122,27 @@ def did_you_mean(value: str, options: Iterable[str], n: int = 1) -> str | None:
 
 def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diags), key=Diagnostic.sort_key)
+
+
+class Suggester:
+    """`did_you_mean` against one fixed option set, cached per value and with a work budget.
+
+    A knowledge base with thousands of unknown keys and thousands of references would otherwise
+    spend minutes in difflib; past the budget, values get no suggestion (the message is unchanged).
+    """
+
+    def __init__(self, options: Iterable[str], n: int = 1, budget: int = 50_000) -> None:
+        self.options = sorted(set(options))
+        self.n = n
+        self.budget = budget  # string comparisons left
+        self.cache: dict[str, str | None] = {}
+
+    def __call__(self, value: str) -> str | None:
+        if value in self.cache:
+            return self.cache[value]
+        if self.budget < len(self.options):
+            return None
+        self.budget -= max(1, len(self.options))
+        hint = did_you_mean(value, self.options, self.n)
+        self.cache[value] = hint
+        return hint

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
-from derma_evidence.diagnostics import Diagnostic, Pos, Severity, declare, did_you_mean, make
+from derma_evidence.diagnostics import Diagnostic, Pos, Severity, Suggester, declare, did_you_mean, make
 from derma_evidence.model import (
     DESIGNS,
     UNITS_FOR_MEASURE,
@@ -146,13 +146,14 @@ def unknown_topic(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     Fix: use an existing topic id (the help line suggests the nearest) or add the topic.
     """
     topics = {t.id for t in kb.topics if t.id}
+    suggest = Suggester(topics)
     for c in kb.claims:
         if c.topic is not None and c.topic not in topics:
             yield make(
                 _at(c, "topic"),
                 "C003",
                 f"unknown topic '{c.topic}'",
-                did_you_mean(c.topic, topics) or "define it under `topics:` first",
+                suggest(c.topic) or "define it under `topics:` first",
             )
 
 
@@ -193,6 +194,7 @@ def unknown_citation_key(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     Fix: correct the key (the help line suggests the nearest) or add the reference first.
     """
     keys = {r.key for r in kb.references}
+    suggest = Suggester(keys, n=3)
     for c in kb.claims:
         for s in c.sources:
             if s.key is not None and s.key not in keys:
@@ -200,7 +202,7 @@ def unknown_citation_key(kb: KnowledgeBase) -> Iterator[Diagnostic]:
                     s.at.get("key", s.pos),
                     "C005",
                     f"citation key '{s.key}' is not in references.bib",
-                    did_you_mean(s.key, keys, n=3) or "add the reference first (derma new reference)",
+                    suggest(s.key) or "add the reference first (derma new reference)",
                 )
     for t in kb.trials:
         if t.key is not None and t.key not in keys:
@@ -208,7 +210,7 @@ def unknown_citation_key(kb: KnowledgeBase) -> Iterator[Diagnostic]:
                 t.at.get("key", t.pos),
                 "C005",
                 f"trial key '{t.key}' is not in references.bib",
-                did_you_mean(t.key, keys, n=3) or "add the reference first (derma new reference)",
+                suggest(t.key) or "add the reference first (derma new reference)",
             )
 
 

@@ -139,3 +139,15 @@ def test_wrong_top_level_type_is_one_clear_error() -> None:
     r = check_bytes("c.yaml", b"- just\n- a list\n", "r.bib", b"", dt.date(2026, 11, 25))
     assert [(d.line, d.col, d.code) for d in r.diagnostics] == [(1, 1, "S002")]
     assert "mapping" in r.diagnostics[0].message
+
+
+def test_escaped_invisible_character_in_double_quotes_is_refused() -> None:
+    r = load_yaml("f.yaml", b'a: "safe \\u202e text"\nb: \'\\u202e stays literal\'\n')
+    assert codes(r.diagnostics) == [(1, 4, "Y006")]
+
+
+def test_bib_field_columns_stay_linear_on_hostile_lines() -> None:
+    start = time.process_time()
+    r = load_bib("r.bib", b"@article{" + b"x" * 200_000 + b", " + b"y" * 200_000 + b" = {v}, title={t}}\n")
+    assert time.process_time() - start < 5
+    assert r.references

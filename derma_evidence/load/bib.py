@@ -45,7 +45,7 @@ def _col_of(lines: list[str], line0: int, needle: str) -> int:
     return 1
 
 
-_FIELD_AT = re.compile(r"([A-Za-z_][\w\-:.]*)\s*=")
+_FIELD_BEFORE_EQ = re.compile(r"(?<![\w\-:.])([A-Za-z_][\w\-:.]*)\s*\Z")
 
 
 def _field_col(lines: list[str], line0: int, key: str) -> int:
@@ -54,9 +54,13 @@ def _field_col(lines: list[str], line0: int, key: str) -> int:
         stripped = line.lstrip()
         if stripped[: len(key)].lower() == key and stripped[len(key) : len(key) + 1] in (" ", "=", "\t"):
             return len(line) - len(stripped) + 1
-        for m in _FIELD_AT.finditer(line):
-            if m.group(1).lower() == key:
-                return m.start() + 1
+        start = 0
+        while (eq := line.find("=", start)) >= 0:
+            window = max(0, eq - len(key) - 64)  # bounded look-back: linear even on hostile lines
+            m = _FIELD_BEFORE_EQ.search(line, window, eq)
+            if m and m.group(1).lower() == key:
+                return m.start(1) + 1
+            start = eq + 1
     return 1
 
 

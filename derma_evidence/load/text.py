@@ -16,7 +16,7 @@ MAX_REPORTS = 50
 
 # C0 controls except tab/LF/CR, DEL, C1 controls, zero-width and bidi-override characters,
 # a BOM anywhere but the start, and the interlinear annotation controls.
-_FORBIDDEN = re.compile(
+FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
 
@@ -118,14 +118,14 @@ def find_forbidden(path: str, text: str) -> tuple[str, list[Diagnostic]]:
 
     Fix: delete the character; retype the text around it if it was pasted.
     """
-    if not _FORBIDDEN.search(text):
+    if not FORBIDDEN.search(text):
         return text, []
     diags: list[Diagnostic] = []
     line_starts = [0]
     line_starts.extend(m.end() for m in re.finditer("\n", text))
     import bisect
 
-    for m in _FORBIDDEN.finditer(text):
+    for m in FORBIDDEN.finditer(text):
         if len(diags) >= MAX_REPORTS:
             break
         off = m.start()
@@ -140,7 +140,7 @@ def find_forbidden(path: str, text: str) -> tuple[str, list[Diagnostic]]:
                 "delete it; it is invisible or changes how the text around it is shown",
             )
         )
-    return _FORBIDDEN.sub("\ufffd", text), diags
+    return FORBIDDEN.sub("\ufffd", text), diags
 
 
 @declare("Y009", "limit-exceeded", phase="load")

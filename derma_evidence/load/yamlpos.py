@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from derma_evidence.diagnostics import Diagnostic, Pos, declare, make
-from derma_evidence.load.text import MAX_BYTES, decode, too_large
+from derma_evidence.load.text import FORBIDDEN, MAX_BYTES, decode, too_large
 
 try:
     from yaml import CBaseLoader as _Parser
@@ -235,6 +235,9 @@ class _Builder:
             elif ev.tag is not None and ev.tag != "!":
                 self.diags.append(explicit_tag(p, ev.tag))
             plain = not ev.style
+            if ev.style == '"' and FORBIDDEN.search(ev.value):
+                # an escape such as "\u202e" produced a character the raw text scan could not see
+                self.diags.append(forbidden_escape(p, ev.value))
             kind = resolve_plain(ev.value) if plain else "str"
             return Scalar(ev.value, kind, p.line, p.col, plain)
         if ev.tag is not None and not ev.implicit:
@@ -357,6 +360,17 @@ def multiple_documents(pos: Pos) -> Diagnostic:
     """
     return make(
         pos, "Y007", "a second YAML document starts here; only one is allowed", "merge it into the first document"
+    )
+
+
+def forbidden_escape(pos: Pos, value: str) -> Diagnostic:
+    m = FORBIDDEN.search(value)
+    code = ord(m.group()) if m else 0
+    return make(
+        pos,
+        "Y006",
+        f"escape sequence in this quoted value produces forbidden character U+{code:04X}",
+        "remove the escape; invisible and control characters are not allowed in any value",
     )
 
 
