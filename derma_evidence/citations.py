@@ -8,9 +8,13 @@ italics); the renderer escapes it.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+import threading
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -18,6 +22,7 @@ from typing import Any
 from derma_evidence.model import Reference
 
 STYLE = "vancouver.csl"
+_SPACES = re.compile(r"\s+")
 
 _CSL_TYPES = {
     "article": "article-journal",
@@ -149,14 +154,94 @@ def _style() -> Any:
         return CitationStylesStyle(str(p), validate=False)
 
 
+@dataclass(frozen=True, slots=True)
+class Bibliography:
+    """The references of one build, converted and formatted once, shared by the pages and the downloads."""
+
+    csl: Mapping[str, dict[str, Any]]  # key -> CSL-JSON item (source order)
+    formatted: Mapping[str, str]  # key -> Vancouver entry as plain text
+
+
+def bibliography(refs: Iterable[Reference]) -> Bibliography:
+    """Every reference as CSL-JSON and as a formatted entry: one `to_csl` and one citeproc run per build."""
+    csl = {r.key: to_csl(r) for r in refs}
+    return Bibliography(csl, _format(list(csl.values())))
+
+
+BACKGROUND_MIN_ENTRIES = 50
+"""Below this many BibTeX entries citeproc is quicker in the build's own process than a worker is to start."""
+
+
+def _bibliography_of_bibtex(bib_path: str, bib_bytes: bytes) -> Bibliography:
+    """The worker's job: parse the BibTeX as the checker does, then convert and format every reference."""
+    import datetime as dt
+
+    from derma_evidence.load.bib import load_bib
+    from derma_evidence.model import build
+
+    raw = load_bib(bib_path, bib_bytes).references
+    return bibliography(build("", None, bib_path, raw, dt.date.today()).references)
+
+
+def format_in_background(bib_path: str, bib_bytes: bytes) -> Callable[[Iterable[Reference]], Bibliography]:
+    """Start formatting the bibliography in a second process; returns a function that gives the result.
+
+    citeproc-py is the slowest part of a large build after the checker and needs only the BibTeX, so
+    on a machine with more than one core it runs next to the checker instead of after it. The
+    returned function takes the checked references: if the worker failed (or is not worth starting),
+    or its keys differ from them, it formats them here instead, so the result is always the same.
+    """
+
+    def inline(refs: Iterable[Reference]) -> Bibliography:
+        return bibliography(refs)
+
+    # A forked worker starts at once with everything imported, and re-runs nothing of the caller's
+    # script (a spawned one would). Forking is only safe while no other thread runs (`mkdocs build`
+    # yes; `mkdocs serve`, whose server threads run, formats inline and keeps the result between rebuilds).
+    if (
+        sys.platform != "linux"
+        or threading.active_count() > 1
+        or (os.cpu_count() or 1) < 2
+        or bib_bytes.count(b"@") < BACKGROUND_MIN_ENTRIES
+    ):
+        return inline
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        future = pool.submit(_bibliography_of_bibtex, bib_path, bib_bytes)
+    except (OSError, RuntimeError, ImportError, ValueError):  # no process support here (sandbox, no /dev/shm)
+        return inline
+
+    def result(refs: Iterable[Reference]) -> Bibliography:
+        refs = list(refs)
+        try:
+            bib = future.result()
+        except Exception:  # noqa: BLE001 - any failure of the worker: format here instead
+            bib = None
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        if bib is None or list(bib.csl) != [r.key for r in refs]:
+            return bibliography(refs)
+        return bib
+
+    return result
+
+
 def format_bibliography(refs: Iterable[Reference]) -> dict[str, str]:
     """Each reference's bibliography entry as plain text, keyed by citation key (Vancouver style)."""
+    return dict(bibliography(refs).formatted)
+
+
+def _format(items: list[dict[str, Any]]) -> dict[str, str]:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
-    items = [to_csl(r) for r in refs]
     if not items:
         return {}
+    # citeproc-py lower-cases the ids it is given; map them back (the loader refuses keys differing only in case)
+    original = {str(item["id"]).lower(): str(item["id"]) for item in items}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         source = CiteProcJSON(items)
@@ -165,5 +250,5 @@ def format_bibliography(refs: Iterable[Reference]) -> dict[str, str]:
             bib.register(Citation([CitationItem(item["id"])]))
         out: dict[str, str] = {}
         for key, entry in zip(bib.keys, bib.bibliography(), strict=True):
-            out[str(key)] = re.sub(r"\s+", " ", str(entry)).strip()
+            out[original.get(str(key), str(key))] = _SPACES.sub(" ", str(entry)).strip()
     return out

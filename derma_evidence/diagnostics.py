@@ -107,8 +107,8 @@ def did_you_mean(value: str, options: Iterable[str], n: int = 1) -> str | None:
         return None
     # Two strings can only reach difflib's 0.6 ratio if their lengths are within a factor of 2.3;
     # filtering first keeps this linear on hostile input (difflib is quadratic in length).
-    n = len(value)
-    opts = sorted({o for o in options if len(o) <= MAX_SUGGEST_LEN and 0.6 * (n + len(o)) <= 2 * min(n, len(o))})
+    size = len(value)  # not `n`: that is the number of suggestions
+    opts = sorted({o for o in options if len(o) <= MAX_SUGGEST_LEN and 0.6 * (size + len(o)) <= 2 * min(size, len(o))})
     lowered = {o.lower(): o for o in opts}
     if value.lower() in lowered and lowered[value.lower()] != value:
         return f"did you mean '{lowered[value.lower()]}'?"

@@ -9,6 +9,8 @@ the environment variables `DERMA_CLAIMS` and `DERMA_BIB` override them (the test
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import logging
 import os
 import sys
@@ -17,12 +19,13 @@ from typing import Any
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 
-from derma_evidence import exports, render, report
-from derma_evidence.pipeline import check_files
+from derma_evidence import citations, exports, render, report
+from derma_evidence.load.text import read_bytes
+from derma_evidence.pipeline import Result, check_bytes
 
 log = logging.getLogger("mkdocs.hooks.derma")
 
-_state: dict[str, Any] = {"command": "build", "ctx": None, "kb": None, "bib": b""}
+_state: dict[str, Any] = {"command": "build", "ctx": None, "kb": None, "bib": b"", "checked": None}
 
 
 def data_paths(config: Any) -> tuple[str, str]:
@@ -44,19 +47,38 @@ def on_startup(command: str, dirty: bool) -> None:
     _state["command"] = command
 
 
+def _check(claims_path: str, bib_path: str, use_directory_urls: bool) -> tuple[Result, render.Context, bytes]:
+    """The checker's result and the pages' shared context for the two files.
+
+    Both are built once per build, and kept while the files' bytes stay the same (`mkdocs serve`
+    rebuilding after an edit of a hand-written page neither re-runs the checker nor citeproc).
+    The bibliography is formatted in a second process while the checker runs (large files only).
+    """
+    claims_bytes, bib_bytes = read_bytes(claims_path), read_bytes(bib_path)
+    digest = hashlib.sha256(claims_bytes + b"\0" + bib_bytes).hexdigest()
+    key = (claims_path, bib_path, digest, dt.date.today(), use_directory_urls)
+    cached = _state.get("checked")
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2], bib_bytes
+    formatted = citations.format_in_background(bib_path, bib_bytes)
+    result = check_bytes(claims_path, claims_bytes, bib_path, bib_bytes)
+    if result.errors:
+        return result, render.Context(result.kb, use_directory_urls), bib_bytes
+    ctx = render.Context.of(result.kb, use_directory_urls, formatted(result.kb.references))
+    _state["checked"] = (key, result, ctx)
+    return result, ctx, bib_bytes
+
+
 def on_config(config: Any) -> Any:
     """Run the checker's pipeline once per build; stop on errors; list the topic pages in the nav."""
     claims_path, bib_path = data_paths(config)
     try:
-        result = check_files(claims_path, bib_path)
-        with open(bib_path, "rb") as fh:
-            bib_bytes = fh.read()
+        result, ctx, bib_bytes = _check(claims_path, bib_path, bool(config.use_directory_urls))
     except OSError as exc:
         _fail(f"derma: cannot read the data: {exc}\n")
         return config
     if result.errors:
         _fail(report.text(result.diagnostics))
-    ctx = render.Context.of(result.kb, bool(config.use_directory_urls))
     _state.update(ctx=ctx, kb=result.kb, bib=bib_bytes)
     topics = [
         {render.clean_title(t.title or t.id): render.topic_path(t.id)}
@@ -71,9 +93,9 @@ def on_config(config: Any) -> Any:
 
 def on_files(files: Files, config: Any) -> Files:
     """Add the generated pages and downloads; a path that collides with a hand-written file is an error."""
-    kb = _state["kb"]
-    generated: dict[str, str | bytes] = {p.path: p.content for p in render.render_site(kb, ctx=_state["ctx"])}
-    for name, data in exports.all_exports(kb, _state["bib"]).items():
+    kb, ctx = _state["kb"], _state["ctx"]
+    generated: dict[str, str | bytes] = {p.path: p.content for p in render.render_site(kb, ctx=ctx)}
+    for name, data in exports.all_exports(kb, _state["bib"], ctx.bib.csl).items():
         generated[f"{render.DOWNLOAD_DIR}/{name}"] = data
     collisions = sorted(p for p in generated if files.get_file_from_path(p) is not None)
     if collisions:

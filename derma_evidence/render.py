@@ -29,18 +29,21 @@ from markupsafe import Markup
 
 from derma_evidence import citations
 from derma_evidence.diagnostics import CODES
-from derma_evidence.model import UNIT_WORDS, Claim, KnowledgeBase, Quantity, Reference, Trial
+from derma_evidence.model import TO_BASE, UNIT_WORDS, Claim, KnowledgeBase, Quantity, Reference, Trial
 from derma_evidence.rules import CERTAINTY_TABLE, DOI_RE, ID_RE, PMID_RE
 
 # --- escaping ---------------------------------------------------------------------------------
 
 _NEUTRAL = {ord(c): f"&#{ord(c)};" for c in "{}[]*_`\\#|~^+-!:=$@"}
 _NEUTRAL.update({ord("\n"): "&#10;", ord("\r"): "", ord("\t"): " "})
+# html.escape(quote=True) and the table above in one pass (html.escape's five replacements, then a translate,
+# were a fifth of the rendering time)
+_NEUTRAL.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;"})
 
 
 def neutralise(value: str) -> str:
     """HTML-escape `value` and neutralise every character Markdown or an extension could interpret."""
-    return html.escape(value, quote=True).translate(_NEUTRAL)
+    return value.translate(_NEUTRAL)
 
 
 def _finalize(value: Any) -> Any:
@@ -49,7 +52,16 @@ def _finalize(value: Any) -> Any:
         return value
     if value is None:
         raise ValueError("a template printed None; the view-model must give a value")
-    return Markup(neutralise(str(value)))
+    return Markup(str(value).translate(_NEUTRAL))
+
+
+def text(value: str | None) -> Markup:
+    """A data value neutralised once, ahead of the template (values shown on several pages, or many times)."""
+    return Markup((value or "").translate(_NEUTRAL))
+
+
+word = cache(text)
+"""`text` for the few distinct values that repeat on every claim (labels, dates, short citations)."""
 
 
 @cache
@@ -63,6 +75,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # package templates do not change during a build; skip a stat per include
     )
     return env
 
@@ -195,18 +208,44 @@ def label(value: str | None) -> str:
     return LABELS.get(value, value)
 
 
+DESIGN_LABELS = {"rct": "RCT", "in-vitro": "in vitro"}
+UNIT_SINGULAR = {"d": "day", "wk": "week", "mo": "month"}
+"""Unit words for a single value of exactly 1 ("1 week"); otherwise `model.UNIT_WORDS` ("2 weeks", "1–2 weeks")."""
+
+
+def design_label(design: str | None) -> str:
+    """A study design as words: "rct" -> "RCT", "case-series" -> "case series"."""
+    if not design:
+        return ""
+    return DESIGN_LABELS.get(design, design.replace("-", " "))
+
+
 def number(x: float) -> str:
     return f"{x:g}"
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """A count with its noun: 1 claim, 2 claims."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def unit_words(unit: str | None, single: bool) -> str:
+    """The unit as printed after a value: singular only for a single value of exactly 1."""
+    if single and unit in UNIT_SINGULAR:
+        return UNIT_SINGULAR[unit]
+    return UNIT_WORDS.get(unit or "", unit or "")
+
+
 def format_range(q: Quantity | None, with_measure: bool = False) -> str:
-    """A quantity as words: "1–3 days", "0.56 mm"; optionally prefixed "Duration: "."""
+    """A quantity as words: "1–3 days", "1 week", "0.56 mm"; optionally prefixed "Duration: "."""
     if q is None or q.min is None:
         return ""
-    unit = UNIT_WORDS.get(q.unit or "", q.unit or "")
     value = number(q.min)
-    if q.max is not None and q.max != q.min:
+    single = q.max is None or q.max == q.min
+    if not single:
+        assert q.max is not None
         value += "\u2013" + number(q.max)
+    unit = unit_words(q.unit, single and q.min == 1)
     text = f"{value} {unit}".strip() if unit != "%" else f"{value}%"
     if with_measure and q.measure:
         text = f"{q.measure.capitalize()}: {text}"
@@ -246,11 +285,11 @@ class RefVM:
 
 @dataclass(frozen=True, slots=True)
 class SourceVM:
+    """One source inside a claim block: a short citation ("Dunkin et al. 2007") linked to the full entry."""
+
     key: str
-    number: int
-    href: str
+    href: str  # the entry in the reference list at the end of the claim's own topic page
     short: str
-    citation: str
     stance: str
     stance_label: str
     design: str
@@ -260,11 +299,15 @@ class SourceVM:
 
 @dataclass(frozen=True, slots=True)
 class ClaimVM:
+    """One claim, built once per build and shown on its topic page, the all-claims table and the home page.
+
+    Nothing in it depends on the page showing it except `article` (links from the claim's topic
+    page); links *to* the claim differ by page and travel next to it (see `ClaimRow`).
+    """
+
     id: str
-    href: str
     topic: str
     topic_title: str
-    topic_href: str
     statement: str
     quantity: str
     verdict: str
@@ -279,6 +322,14 @@ class ClaimVM:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """A claim shown away from its topic page, with the link to its anchor from that page."""
+
+    c: ClaimVM
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """A generated page: its source path (relative to docs_dir) and Markdown source."""
 
@@ -289,20 +340,35 @@ class Page:
 
 @dataclass(slots=True)
 class Context:
+    """What every page of one build shares: the knowledge base, the formatted bibliography, claim view-models."""
+
     kb: KnowledgeBase
     use_directory_urls: bool = True
+    bib: citations.Bibliography = field(default_factory=lambda: citations.Bibliography({}, {}))
     refs: dict[str, Reference] = field(default_factory=dict)
-    formatted: dict[str, str] = field(default_factory=dict)
     topic_titles: dict[str, str] = field(default_factory=dict)
     claim_topic: dict[str, str] = field(default_factory=dict)
+    shorts: dict[str, str] = field(default_factory=dict)
+    _claims: dict[int, ClaimVM] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, kb: KnowledgeBase, use_directory_urls: bool = True) -> Context:
-        refs = kb.reference_map()
-        ctx = cls(kb, use_directory_urls, refs, citations.format_bibliography(kb.references))
+    def of(
+        cls, kb: KnowledgeBase, use_directory_urls: bool = True, bib: citations.Bibliography | None = None
+    ) -> Context:
+        """Everything the pages share; `bib` is the formatted bibliography if the caller already has it."""
+        bib = bib if bib is not None else citations.bibliography(kb.references)
+        ctx = cls(kb, use_directory_urls, bib, kb.reference_map())
         ctx.topic_titles = {t.id: t.title or t.id for t in kb.topics if t.id}
         ctx.claim_topic = {c.id: c.topic for c in kb.claims if c.id and c.topic}
+        ctx.shorts = {r.key: short_cite(r, r.key) for r in kb.references}
         return ctx
+
+    @property
+    def formatted(self) -> Mapping[str, str]:
+        return self.bib.formatted
+
+    def short(self, key: str) -> str:
+        return self.shorts.get(key) or short_cite(self.refs.get(key), key)
 
     def linker(self, page: str) -> Linker:
         return Linker(page, self.use_directory_urls)
@@ -319,7 +385,7 @@ class Context:
             key=key,
             anchor=attr(anchor),
             number=n,
-            citation=self.formatted.get(key, key),
+            citation=self.bib.formatted.get(key, key),
             design=(ref.design if ref else None) or "",
             doi_url=doi_url(doi),
             doi=doi,
@@ -330,8 +396,19 @@ class Context:
             backlinks=backlinks,
         )
 
-    def claim_vm(self, link: Linker, c: Claim, numbers: Mapping[str, int]) -> ClaimVM:
-        cid = c.id or ""
+    def claim(self, c: Claim) -> ClaimVM:
+        """The claim's view-model, built on first use and reused by every page that shows the claim."""
+        vm = self._claims.get(id(c))
+        if vm is None:
+            vm = self._claims[id(c)] = self._claim_vm(c)
+        return vm
+
+    def row(self, link: Linker, c: Claim) -> ClaimRow:
+        return ClaimRow(self.claim(c), self.claim_href(link, c.id or ""))
+
+    def _claim_vm(self, c: Claim) -> ClaimVM:
+        topic = c.topic or ""
+        link = self.linker(topic_path(topic or "_"))
         sources = []
         for s in c.sources:
             key = s.key or ""
@@ -339,36 +416,37 @@ class Context:
             sources.append(
                 SourceVM(
                     key=key,
-                    number=numbers.get(key, 0),
-                    href=link(PAGES["references"], key),
-                    short=short_cite(ref, key),
-                    citation=self.formatted.get(key, key),
-                    stance=s.stance or "",
-                    stance_label=label(s.stance),
-                    design=(ref.design if ref else None) or "",
-                    locator=s.locator or "",
-                    quote=s.quote or "",
+                    href=_ref_anchor(key) if key in self.refs else link(PAGES["references"]),
+                    short=word(self.short(key)),
+                    stance=word(s.stance),
+                    stance_label=word(label(s.stance)),
+                    design=word(design_label(ref.design if ref else None)),
+                    locator=text(s.locator),
+                    quote=text(s.quote),
                 )
             )
-        topic = c.topic or ""
         return ClaimVM(
-            id=safe_id(cid),
-            href=self.claim_href(link, cid),
-            topic=topic,
-            topic_title=self.topic_titles.get(topic, topic),
-            topic_href=link(topic_path(topic)) if topic in self.topic_titles else Markup("#"),
-            statement=c.statement or "",
-            quantity=format_range(c.quantity, with_measure=True),
-            verdict=c.verdict or "",
-            verdict_label=label(c.verdict),
-            certainty=c.certainty or "",
-            certainty_label=label(c.certainty),
-            note=c.note or "",
-            reviewed=c.reviewed or "",
+            id=safe_id(c.id),
+            topic=word(topic),
+            topic_title=word(self.topic_titles.get(topic, topic)),
+            statement=text(c.statement),
+            quantity=text(format_range(c.quantity, with_measure=True)),
+            verdict=word(c.verdict),
+            verdict_label=word(label(c.verdict)),
+            certainty=word(c.certainty),
+            certainty_label=word(label(c.certainty)),
+            note=text(c.note),
+            reviewed=word(c.reviewed),
             sources=tuple(sources),
             article=tuple((n, link(PAGES["article"], f"statement-{n}")) for n in c.article),
             first_citation=sources[0].short if sources else "",
         )
+
+
+@cache
+def _ref_anchor(key: str) -> Markup:
+    """The link from a claim to its source's entry in the reference list at the end of the same page."""
+    return attr(f"#ref-{key}")
 
 
 def _numbering(claims: Iterable[Claim]) -> dict[str, int]:
@@ -394,6 +472,8 @@ def _page(path: str, page_title: str, template: str, **context: Any) -> Page:
     front = "---\n" + "title: " + json.dumps(clean) + "\n"
     if context.pop("search_exclude", False):
         front += "search:\n  exclude: true\n"
+    if context.pop("wide", False):  # a wide table or figure: Material leaves out the table of contents column
+        front += "hide:\n  - toc\n"
     front += "---\n\n"
     return Page(path, clean, front + render_template(template, **context))
 
@@ -415,7 +495,7 @@ def topic_pages(ctx: Context) -> list[Page]:
         link = ctx.linker(path)
         claims = by_topic.get(t.id, [])
         numbers = _numbering(claims)
-        refs = [ctx.ref_vm(link, key, n, f"ref-{key}") for key, n in numbers.items()]
+        refs = [ctx.ref_vm(link, key, n, f"ref-{key}") for key, n in numbers.items() if key in ctx.refs]
         out.append(
             _page(
                 path,
@@ -423,9 +503,11 @@ def topic_pages(ctx: Context) -> list[Page]:
                 "topic.html.j2",
                 title=t.title or t.id,
                 summary=t.summary or "",
-                claims=[ctx.claim_vm(link, c, numbers) for c in claims],
+                count=plural(len(claims), "claim"),
+                claims=[ctx.claim(c) for c in claims],
                 references=refs,
                 claims_href=link(PAGES["claims"]),
+                bibliography_href=link(PAGES["references"]),
             )
         )
     return out
@@ -434,7 +516,7 @@ def topic_pages(ctx: Context) -> list[Page]:
 def claims_page(ctx: Context) -> Page:
     path = PAGES["claims"]
     link = ctx.linker(path)
-    claims = [ctx.claim_vm(link, c, {}) for c in ctx.kb.claims if c.id]
+    rows = [ctx.row(link, c) for c in ctx.kb.claims if c.id]
     topics = [(t.id, t.title or t.id) for t in ctx.kb.topics if t.id]
     verdicts = [(v, label(v)) for v in ("supported", "partly-supported", "insufficient", "contradicted")]
     certainties = [(v, label(v)) for v in ("high", "moderate", "low", "very-low")]
@@ -442,11 +524,12 @@ def claims_page(ctx: Context) -> Page:
         path,
         "All claims",
         "claims.html.j2",
-        claims=claims,
+        rows=rows,
         topics=topics,
         verdicts=verdicts,
         certainties=certainties,
         search_exclude=True,
+        wide=True,
     )
 
 
@@ -471,9 +554,9 @@ def trial_vm(ctx: Context, link: Linker, t: Trial) -> TrialVM:
     key = t.key or ""
     return TrialVM(
         key=key,
-        short=short_cite(ctx.refs.get(key), key),
+        short=ctx.short(key),
         href=link(PAGES["references"], key),
-        design=t.design or "",
+        design=design_label(t.design),
         n=str(t.n) if t.n is not None else "",
         population=t.population or "",
         needle_length=format_range(t.needle_length),
@@ -490,7 +573,9 @@ def trials_page(ctx: Context) -> Page:
     path = PAGES["trials"]
     link = ctx.linker(path)
     trials = [trial_vm(ctx, link, t) for t in ctx.kb.trials]
-    return _page(path, "Clinical trials", "trials.html.j2", trials=trials, figures_href=link(PAGES["figures"]))
+    return _page(
+        path, "Clinical trials", "trials.html.j2", trials=trials, figures_href=link(PAGES["figures"]), wide=True
+    )
 
 
 def _sort_key(ref: Reference) -> tuple[str, str, str]:
@@ -509,7 +594,7 @@ def references_page(ctx: Context) -> Page:
             cited_by[key].append((f"Claim {c.id}", ctx.claim_href(link, c.id)))
     for t in ctx.kb.trials:
         if t.key:
-            trial_label = f"Trial {short_cite(ctx.refs.get(t.key), t.key)}"
+            trial_label = f"Trial {ctx.short(t.key)}"
             cited_by[t.key].append((trial_label, link(PAGES["trials"], "trial-" + t.key)))
     refs = sorted(ctx.kb.references, key=_sort_key)
     vms = [ctx.ref_vm(link, r.key, i, r.key, tuple(cited_by.get(r.key, ()))) for i, r in enumerate(refs, 1)]
@@ -559,8 +644,10 @@ class Bar:
     y: float
     x: float
     width: float
-    label: str
+    label: str  # as drawn (shortened if long)
+    full: str  # the whole label, for the tooltip and the data table
     value: str
+    value_x: float
     href: str
 
 
@@ -582,20 +669,32 @@ class Dot:
 
 
 TIMELINE_TOPIC = "wound-healing"
+FIGURE_WIDTH = 760.0
+"""Width of both figures in SVG units; drawn at this many CSS pixels where the column allows it."""
+FONT = 14
+"""Font size of figure text in SVG units: at least 12 px whenever the figure is drawn at 6/7 of its width or more."""
+LABEL_MAX = 32
+
+
+def _shorten(text: str, limit: int = LABEL_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 def timeline(ctx: Context, link: Linker) -> dict[str, Any]:
-    """Bars on a logarithmic day axis for the duration claims of the wound-healing topic."""
-    claims = [
-        c
-        for c in ctx.kb.claims
-        if c.topic == TIMELINE_TOPIC
-        and c.id
-        and c.quantity
-        and c.quantity.measure == "duration"
-        and c.quantity.base_range() is not None
-    ]
-    left, width, row = 200.0, 560.0, 28.0
+    """Bars on a logarithmic day axis for the duration claims of the wound-healing topic, earliest start first.
+
+    Each bar is labelled with what the claim measures (`quantity.about`), or its id when that is not given.
+    """
+    rows = []
+    for c in ctx.kb.claims:
+        q = c.quantity
+        if c.topic != TIMELINE_TOPIC or not c.id or q is None or q.measure != "duration":
+            continue
+        rng = q.base_range()
+        if rng is not None:
+            rows.append((rng, c.id, q))
+    rows.sort(key=lambda r: (r[0][0], r[0][1], r[1]))
+    left, width, row = 250.0, 400.0, 30.0
     lo_day, hi_day = 0.1, 400.0
 
     def x(days: float) -> float:
@@ -604,19 +703,20 @@ def timeline(ctx: Context, link: Linker) -> dict[str, Any]:
         return round(left + width * (math.log10(days) - math.log10(lo_day)) / span, 1)
 
     bars = []
-    for i, c in enumerate(claims):
-        assert c.quantity is not None and c.id is not None
-        rng = c.quantity.base_range()
-        assert rng is not None
-        x0, x1 = x(rng[0]), x(rng[1])
+    for i, ((lo, hi), cid, q) in enumerate(rows):
+        x0, x1 = x(lo), x(hi)
+        w = max(round(x1 - x0, 1), 4.0)
+        text = (q.about or "").strip() or cid
         bars.append(
             Bar(
                 round(30 + i * row, 1),
                 x0,
-                max(round(x1 - x0, 1), 4.0),
-                c.id,
-                format_range(c.quantity),
-                ctx.claim_href(link, c.id),
+                w,
+                _shorten(text),
+                text,
+                format_range(q),
+                round(x0 + w + 6, 1),
+                ctx.claim_href(link, cid),
             )
         )
     ticks = [
@@ -632,49 +732,70 @@ def timeline(ctx: Context, link: Linker) -> dict[str, Any]:
         "axis_y": round(height - 30, 1),
         "left": left,
         "right": left + width,
+        "width": FIGURE_WIDTH,
+        "font": FONT,
     }
 
 
+INTERVAL_UNITS = ("d", "wk", "mo")
+
+
 def protocol_chart(ctx: Context, link: Linker) -> dict[str, Any]:
-    """Trials: needle length (mm) on x, interval (days) on y, marker area by n."""
+    """Trials: needle length (mm) across, interval up, marker area by n.
+
+    The interval axis is in the unit the trials state (weeks when every plotted trial gives its
+    interval in weeks; days when they differ).
+    """
     pts = []
     for t in ctx.kb.trials:
         nl = t.needle_length.base_range() if t.needle_length else None
         iv = t.interval.base_range() if t.interval else None
-        if nl is None or iv is None or not t.key:
+        if nl is None or iv is None or not t.key or t.interval is None:
             continue
-        pts.append((t, (nl[0] + nl[1]) / 2, (iv[0] + iv[1]) / 2))
-    left, top, width, height = 70.0, 20.0, 640.0, 300.0
+        pts.append((t, (nl[0] + nl[1]) / 2, (iv[0] + iv[1]) / 2, t.interval.unit))
+    units = {p[3] for p in pts}
+    unit = "d"
+    if len(units) == 1:
+        only = units.pop()
+        unit = only if only in INTERVAL_UNITS else "d"
+    per = TO_BASE[unit]
+    left, top, width, height = 100.0, 20.0, 560.0, 300.0
     max_mm = max([p[1] for p in pts] + [2.5])
-    max_days = max([p[2] for p in pts] + [30.0])
-    max_n = max([t.n or 1 for t, _, _ in pts] + [1])
+    max_iv = max([p[2] / per for p in pts] + [30.0 / per])
+    max_n = max([t.n or 1 for t, _, _, _ in pts] + [1])
     dots = []
-    for t, mm, days in pts:
+    for t, mm, days, _ in pts:
         cx = round(left + width * mm / max_mm, 1)
-        cy = round(top + height - height * days / max_days, 1)
+        cy = round(top + height - height * (days / per) / max_iv, 1)
         r = round(4 + 16 * math.sqrt((t.n or 1) / max_n), 1)
         dots.append(
             Dot(
                 cx,
                 cy,
                 r,
-                short_cite(ctx.refs.get(t.key or ""), t.key or ""),
+                ctx.short(t.key or ""),
                 f"{format_range(t.needle_length)}, every {format_range(t.interval)}, n={t.n or '?'}",
                 link(PAGES["trials"], "trial-" + (t.key or "")),
                 round(cx + r + 3, 1),
             )
         )
     xticks = [Tick(round(left + width * v / max_mm, 1), f"{v:g} mm") for v in _nice(max_mm)]
-    yticks = [Tick(round(top + height - height * v / max_days, 1), f"{v:g} d") for v in _nice(max_days)]
+    yticks = [
+        Tick(round(top + height - height * v / max_iv, 1), f"{v:g} {unit_words(unit, v == 1)}") for v in _nice(max_iv)
+    ]
     return {
         "dots": dots,
         "xticks": xticks,
         "yticks": yticks,
+        "unit": UNIT_WORDS[unit],
         "left": left,
         "top": top,
         "bottom": top + height,
         "right": left + width,
+        "middle": top + height / 2,
         "height": top + height + 50,
+        "width": FIGURE_WIDTH,
+        "font": FONT,
     }
 
 
@@ -696,6 +817,7 @@ def figures_page(ctx: Context) -> Page:
         chart=protocol_chart(ctx, link),
         trials_href=link(PAGES["trials"]),
         topic=TIMELINE_TOPIC,
+        wide=True,
     )
 
 
@@ -868,7 +990,7 @@ def key_numbers(ctx: Context, page: str) -> str:
     for c in ctx.kb.claims:
         if c.id and c.topic and c.topic not in seen and c.quantity and format_range(c.quantity):
             seen.add(c.topic)
-            picked.append(ctx.claim_vm(link, c, {}))
+            picked.append(ctx.row(link, c))
             if len(picked) == KEY_NUMBERS_MAX:
                 break
     counts = {

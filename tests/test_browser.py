@@ -205,3 +205,37 @@ def test_narrow_viewport(browser: Any, base_url: str) -> None:
     pg.select_option("select[name=topic]", "needle-depth")
     assert pg.locator("#claims-table tbody tr:visible").count() == 3
     ctx.close()
+
+
+def test_figure_text_is_at_least_12px(page: Any, base_url: str) -> None:
+    page.goto(base_url + "figures/")
+    smallest = page.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('.derma-figure svg')].flatMap(svg => {
+             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+             return [...svg.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')) * scale);
+           }))"""
+    )
+    assert smallest >= 12, smallest
+
+
+def test_claim_heading_reads_as_a_list_item(page: Any, base_url: str) -> None:
+    page.goto(base_url + "topics/needle-depth/")
+    style = page.evaluate(
+        "() => { const s = getComputedStyle(document.querySelector('h2#dunkin-scarring-threshold'));"
+        " const body = getComputedStyle(document.querySelector('.derma-summary'));"
+        " return [parseFloat(s.fontSize), s.fontWeight, parseFloat(body.fontSize)]; }"
+    )
+    size, weight, body = style
+    assert body <= size <= body * 1.2 and weight == "400", style
+
+
+@pytest.mark.parametrize("path", ["trials/", "figures/", "claims/"])
+def test_wide_content_scrolls_in_its_own_region_on_a_narrow_screen(browser: Any, base_url: str, path: str) -> None:
+    ctx = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    pg = ctx.new_page()
+    pg.goto(base_url + path)
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 376
+    regions = pg.locator(".derma-scroll[role=region][tabindex='0'][aria-label]")
+    assert regions.count() >= 1
+    assert pg.evaluate("getComputedStyle(document.querySelector('.derma-scroll')).overflowX") == "auto"
+    ctx.close()

@@ -142,7 +142,7 @@ def test_wrong_top_level_type_is_one_clear_error() -> None:
 
 
 def test_escaped_invisible_character_in_double_quotes_is_refused() -> None:
-    r = load_yaml("f.yaml", b'a: "safe \\u202e text"\nb: \'\\u202e stays literal\'\n')
+    r = load_yaml("f.yaml", b"a: \"safe \\u202e text\"\nb: '\\u202e stays literal'\n")
     assert codes(r.diagnostics) == [(1, 4, "Y006")]
 
 

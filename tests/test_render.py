@@ -164,3 +164,123 @@ def test_markers(result: Result) -> None:
     assert "<!-- derma:" not in out
     with pytest.raises(KeyError):
         render.fill_markers("<!-- derma:nope -->\n", ctx, "index.md")
+
+
+def _block(page: str, claim_id: str) -> str:
+    m = re.search(rf'<section class="derma-claim" aria-labelledby="{claim_id}">.*?</section>', page, re.S)
+    assert m, claim_id
+    return m.group(0)
+
+
+def test_claim_block_cites_short_and_the_page_lists_the_full_reference(result: Result, pages: dict[str, str]) -> None:
+    page = pages["topics/needle-depth.md"]
+    full = render.neutralise(citations.format_bibliography(result.kb.references)["dunkin2007"])
+    block = _block(page, "dunkin-scarring-threshold")
+    assert '<a class="derma-cite" href="#ref-dunkin2007">Dunkin et al. 2007</a>' in block  # surname: searchable
+    assert full not in block and "Plastic and Reconstructive Surgery" not in block
+    assert "Results" in block and "A threshold depth of 0.56 mm was found." in block  # locator and quote stay
+    reference_list = page.split('id="topic-references"', 1)[1]
+    assert 'id="ref-dunkin2007"' in reference_list and full in reference_list
+    assert page.count(full) == 1
+    assert '<ol class="derma-refs" data-search-exclude>' in reference_list  # indexed once, on the References page
+
+
+def test_claim_quotes_and_review_line_stay_out_of_the_search_index(pages: dict[str, str]) -> None:
+    block = _block(pages["topics/needle-depth.md"], "dunkin-scarring-threshold")
+    assert re.search(r"<span data-search-exclude>: <q class=\"derma-quote\">", block)
+    assert '<p class="derma-reviewed" data-search-exclude>' in block
+
+
+def test_claim_view_model_is_built_once(result: Result) -> None:
+    ctx = render.Context.of(result.kb)
+    render.render_site(result.kb, ctx=ctx)
+    claim = result.kb.claims[0]
+    assert ctx.claim(claim) is ctx.claim(claim)
+    assert len(ctx._claims) == len([c for c in result.kb.claims if c.id])
+
+
+def test_bibliography_is_converted_and_formatted_once_and_shared_with_the_exports(result: Result) -> None:
+    bib = citations.bibliography(result.kb.references)
+    assert list(bib.csl) == [r.key for r in result.kb.references]
+    assert bib.formatted["dunkin2007"].startswith("Dunkin CSJ")
+    shared = exports.all_exports(result.kb, b"", bib.csl)
+    assert shared == exports.all_exports(result.kb, b"")
+
+
+def test_mixed_case_citation_keys_get_their_formatted_entry() -> None:
+    from derma_evidence.diagnostics import Pos
+    from derma_evidence.model import Reference
+
+    fields = {"author": "Dunkin, Chris", "title": "T", "year": "2007"}
+    ref = Reference("Dunkin2007", "article", fields, Pos("r", 1, 1), {})
+    assert citations.format_bibliography([ref])["Dunkin2007"].startswith("Dunkin C")
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "unit", "expected"),
+    [
+        (1, None, "wk", "1 week"),
+        (2, None, "wk", "2 weeks"),
+        (1, None, "d", "1 day"),
+        (1, 1, "d", "1 day"),
+        (0.5, None, "d", "0.5 days"),
+        (1, 3, "d", "1\u20133 days"),
+        (1, 2, "wk", "1\u20132 weeks"),
+        (1, None, "mo", "1 month"),
+        (12, None, "wk", "12 weeks"),
+        (0.56, None, "mm", "0.56 mm"),
+        (1, None, "mm", "1 mm"),
+        (40, None, "%", "40%"),
+    ],
+)
+def test_units_are_pluralised(lo: float, hi: float | None, unit: str, expected: str) -> None:
+    from derma_evidence.diagnostics import Pos
+    from derma_evidence.model import Quantity
+
+    assert render.format_range(Quantity(None, "duration", lo, hi, unit, Pos("f", 1, 1))) == expected
+
+
+def test_trials_table_scrolls_in_a_focusable_region_with_plural_units(pages: dict[str, str]) -> None:
+    page = pages["trials.md"]
+    assert '<div class="derma-scroll" role="region" aria-label="Table of clinical trials" tabindex="0">' in page
+    row = re.search(r'<tr id="trial-dhurat2013">.*?</tr>', page, re.S)
+    assert row
+    assert ">1 week<" in row.group(0) and ">12 weeks<" in row.group(0) and "weeks<" in row.group(0)
+    assert ">1 weeks<" not in page
+    assert re.search(r'<th scope="col" class="derma-text[^"]*">Population</th>', page)  # text columns get a min-width
+    claims = pages["claims.md"]
+    assert '<div class="derma-scroll" role="region" aria-label="Table of all claims" tabindex="0">' in claims
+
+
+def test_timeline_labels_bars_with_about_sorted_by_start(result: Result) -> None:
+    import dataclasses
+
+    for kb in (result.kb, dataclasses.replace(result.kb, claims=tuple(reversed(result.kb.claims)))):
+        ctx = render.Context.of(kb)
+        tl = render.timeline(ctx, ctx.linker("figures.md"))
+        # `quantity.about` where the claim gives it, else the claim id; earliest start first
+        assert [b.label for b in tl["bars"]] == ["inflammatory phase", "proliferation-phase-duration"]
+        assert [b.value for b in tl["bars"]] == ["1\u20133 days", "2\u201321 days"]
+        assert tl["bars"][0].href.endswith("#inflammation-phase-duration")
+        assert tl["font"] >= 14
+
+
+def test_figures_text_is_readable_and_the_interval_axis_uses_weeks(pages: dict[str, str]) -> None:
+    page = pages["figures.md"]
+    sizes = [int(s) for s in re.findall(r'font-size="(\d+)"', page)]
+    assert sizes and min(sizes) >= 14
+    for box, width in re.findall(r'viewBox="0 0 ([0-9.]+) [0-9.]+" width="([0-9.]+)"', page):
+        assert box == width  # one SVG unit is one CSS pixel unless the column is narrower
+    assert "Interval between sessions (weeks)" in page
+    assert ">1 week</text>" in page and " d</text>" not in page
+    assert "<title>inflammatory phase: 1\u20133 days</title>" in page
+    assert "<desc" in page and "Data of the wound-healing timeline" in page  # text alternative and data table
+
+
+def test_bibliography_formatted_in_a_worker_is_the_same(result: Result, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(citations, "BACKGROUND_MIN_ENTRIES", 0)
+    data = (FIXTURE / "references.bib").read_bytes()
+    pending = citations.format_in_background(str(FIXTURE / "references.bib"), data)
+    if pending.__name__ == "inline":
+        pytest.skip("no second core or other threads running: the bibliography is formatted inline")
+    assert pending(result.kb.references) == citations.bibliography(result.kb.references)

@@ -222,24 +222,27 @@ class _Builder:
         if self.nodes > MAX_NODES:
             self.diags.append(limit(self.pos(ev.start_mark), f"more than {MAX_NODES} values in one file"))
             raise _Abort
-        if isinstance(ev, yaml.AliasEvent):
-            p = self.pos(ev.start_mark)
-            self.diags.append(anchor(p, f"alias '*{ev.anchor}' is not allowed"))
-            return Scalar("", "refused", p.line, p.col, True)
-        p = self.pos(ev.start_mark)
-        if ev.anchor is not None:
-            self.diags.append(anchor(p, f"anchor '&{ev.anchor}' is not allowed"))
-        if isinstance(ev, yaml.ScalarEvent):
+        mark = ev.start_mark
+        line, col = mark.line + 1, mark.column + 1  # a Pos is built only for a diagnostic
+        if isinstance(ev, yaml.ScalarEvent):  # the common case first: most nodes are scalars
+            if ev.anchor is not None:
+                self.diags.append(anchor(Pos(self.path, line, col), f"anchor '&{ev.anchor}' is not allowed"))
             if ev.tag is not None and not ev.implicit[0] and not ev.implicit[1]:
-                self.diags.append(explicit_tag(p, ev.tag))
+                self.diags.append(explicit_tag(Pos(self.path, line, col), ev.tag))
             elif ev.tag is not None and ev.tag != "!":
-                self.diags.append(explicit_tag(p, ev.tag))
+                self.diags.append(explicit_tag(Pos(self.path, line, col), ev.tag))
             plain = not ev.style
             if ev.style == '"' and FORBIDDEN.search(ev.value):
                 # an escape such as "\u202e" produced a character the raw text scan could not see
-                self.diags.append(forbidden_escape(p, ev.value))
+                self.diags.append(forbidden_escape(Pos(self.path, line, col), ev.value))
             kind = resolve_plain(ev.value) if plain else "str"
-            return Scalar(ev.value, kind, p.line, p.col, plain)
+            return Scalar(ev.value, kind, line, col, plain)
+        p = Pos(self.path, line, col)
+        if isinstance(ev, yaml.AliasEvent):
+            self.diags.append(anchor(p, f"alias '*{ev.anchor}' is not allowed"))
+            return Scalar("", "refused", p.line, p.col, True)
+        if ev.anchor is not None:
+            self.diags.append(anchor(p, f"anchor '&{ev.anchor}' is not allowed"))
         if ev.tag is not None and not ev.implicit:
             self.diags.append(explicit_tag(p, ev.tag))
         if depth > MAX_DEPTH:
