@@ -75,14 +75,29 @@ def on_config(config: Any) -> Any:
     try:
         result, ctx, bib_bytes = _check(claims_path, bib_path, bool(config.use_directory_urls))
     except OSError as exc:
+        if _state["command"] == "serve" and _state["kb"] is not None:
+            print(f"derma: cannot read the data: {exc}; still serving the last version", file=sys.stderr)
+            return _with_topics(config, _state["kb"])
         _fail(f"derma: cannot read the data: {exc}\n")
         return config
     if result.errors:
+        if _state["command"] == "serve" and _state["kb"] is not None:
+            # a bad edit while serving: say what is wrong, keep serving the last version that passed
+            print(report.text(result.diagnostics), file=sys.stderr, end="")
+            print(
+                "derma: still serving the last version that passed the checker; fix the problems above and save again",
+                file=sys.stderr,
+            )
+            return _with_topics(config, _state["kb"])
         _fail(report.text(result.diagnostics))
     _state.update(ctx=ctx, kb=result.kb, bib=bib_bytes)
+    return _with_topics(config, result.kb)
+
+
+def _with_topics(config: Any, kb: Any) -> Any:
     topics = [
         {render.clean_title(t.title or t.id): render.topic_path(t.id)}
-        for t in result.kb.topics
+        for t in kb.topics
         if t.id and render.safe_id(t.id)
     ]
     for item in config.nav or []:
