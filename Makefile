@@ -1,5 +1,5 @@
 # Derma Evidence. The two commands a newcomer needs:
-#   make serve   set up .venv, check the data, build and serve the site at http://127.0.0.1:8000
+#   make serve   set up .venv, check the data, build and serve the site at http://127.0.0.1:8000/derma-evidence/
 #   make test    set up .venv (and Debian's chromium), then lint, type-check, check the data and run every test
 SHELL := /bin/bash
 VENV  := .venv/bin

@@ -446,7 +446,7 @@ class Context:
 @cache
 def _ref_anchor(key: str) -> Markup:
     """The link from a claim to its source's entry in the reference list at the end of the same page."""
-    return attr(f"#ref-{key}")
+    return attr(f"#ref_{key}")
 
 
 def _numbering(claims: Iterable[Claim]) -> dict[str, int]:
@@ -495,7 +495,8 @@ def topic_pages(ctx: Context) -> list[Page]:
         link = ctx.linker(path)
         claims = by_topic.get(t.id, [])
         numbers = _numbering(claims)
-        refs = [ctx.ref_vm(link, key, n, f"ref-{key}") for key, n in numbers.items() if key in ctx.refs]
+        # page-level anchors use "_", which claim ids (kebab-case) cannot contain: no claim can take them over
+        refs = [ctx.ref_vm(link, key, n, f"ref_{key}") for key, n in numbers.items() if key in ctx.refs]
         out.append(
             _page(
                 path,
@@ -503,6 +504,7 @@ def topic_pages(ctx: Context) -> list[Page]:
                 "topic.html.j2",
                 title=t.title or t.id,
                 summary=t.summary or "",
+                open_questions=list(t.open_questions),
                 count=plural(len(claims), "claim"),
                 claims=[ctx.claim(c) for c in claims],
                 references=refs,

@@ -176,11 +176,11 @@ def test_claim_block_cites_short_and_the_page_lists_the_full_reference(result: R
     page = pages["topics/needle-depth.md"]
     full = render.neutralise(citations.format_bibliography(result.kb.references)["dunkin2007"])
     block = _block(page, "dunkin-scarring-threshold")
-    assert '<a class="derma-cite" href="#ref-dunkin2007">Dunkin et al. 2007</a>' in block  # surname: searchable
+    assert '<a class="derma-cite" href="#ref_dunkin2007">Dunkin et al. 2007</a>' in block  # surname: searchable
     assert full not in block and "Plastic and Reconstructive Surgery" not in block
     assert "Results" in block and "A threshold depth of 0.56 mm was found." in block  # locator and quote stay
-    reference_list = page.split('id="topic-references"', 1)[1]
-    assert 'id="ref-dunkin2007"' in reference_list and full in reference_list
+    reference_list = page.split('id="topic_references"', 1)[1]
+    assert 'id="ref_dunkin2007"' in reference_list and full in reference_list
     assert page.count(full) == 1
     assert '<ol class="derma-refs" data-search-exclude>' in reference_list  # indexed once, on the References page
 
@@ -284,3 +284,23 @@ def test_bibliography_formatted_in_a_worker_is_the_same(result: Result, monkeypa
     if pending.__name__ == "inline":
         pytest.skip("no second core or other threads running: the bibliography is formatted inline")
     assert pending(result.kb.references) == citations.bibliography(result.kb.references)
+
+
+def test_topic_page_lists_open_questions_escaped(pages: dict[str, str]) -> None:
+    page = pages["topics/needle-depth.md"]
+    section = page.split('id="open_questions"', 1)[1]
+    assert "At what depth does scalp skin scar?" in section
+    assert "<script>" not in section
+
+
+def test_page_anchors_cannot_be_taken_by_claim_ids(pages: dict[str, str]) -> None:
+    """Claim ids are kebab-case; every other anchor on a topic page contains an underscore."""
+    for path, page in pages.items():
+        if not path.startswith("topics/"):
+            continue
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), path
+        for i in ids:
+            assert "_" in i or re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i), i
+        claim_ids = [i for i in ids if "_" not in i]
+        assert claim_ids, path
