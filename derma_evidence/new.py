@@ -577,13 +577,7 @@ def add_claim(
     def check(data: bytes) -> Result:
         return check_bytes(claims_path, data, bib_path, bib, today)
 
-    if dry_run:
-        errors, warnings = _new_problems(before, check(new), claims_path, first, last)
-        if errors:
-            raise Refused("the new entry has errors", errors)
-        return Outcome(claims_path, line, entry, warnings)
-    warnings = _commit(claims_path, original, new, check, before, first, last)
-    return Outcome(claims_path, line, entry, warnings)
+    return _finish(claims_path, line, entry, original, new, check, before, (first, last), dry_run)
 
 
 def _plain(node: Node | None) -> object:
@@ -672,10 +666,26 @@ def add_reference(
     def check(data: bytes) -> Result:
         return check_bytes(claims_path, claims, bib_path, data, today)
 
+    return _finish(bib_path, first, entry, original, new, check, before, (first, last), dry_run)
+
+
+def _finish(
+    path: str,
+    line: int,
+    entry: str,
+    original: bytes,
+    new: bytes,
+    check: Callable[[bytes], Result],
+    before: Result,
+    lines: tuple[int, int],
+    dry_run: bool,
+) -> Outcome:
+    """Refuse an entry that brings new errors; otherwise write it (unless a dry run) and report."""
+    first, last = lines
     if dry_run:
-        errors, warnings = _new_problems(before, check(new), bib_path, first, last)
+        errors, warnings = _new_problems(before, check(new), path, first, last)
         if errors:
             raise Refused("the new entry has errors", errors)
-        return Outcome(bib_path, first, entry, warnings)
-    warnings = _commit(bib_path, original, new, check, before, first, last)
-    return Outcome(bib_path, first, entry, warnings)
+        return Outcome(path, line, entry, warnings)
+    warnings = _commit(path, original, new, check, before, first, last)
+    return Outcome(path, line, entry, warnings)
