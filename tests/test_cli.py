@@ -127,3 +127,14 @@ def test_every_help_page_renders(args: list[str], capsys: pytest.CaptureFixture[
         main([*args, "--help"])
     assert exc.value.code == 0
     assert "usage: derma" in capsys.readouterr().out
+
+
+def test_every_checker_option_is_documented() -> None:
+    """The README and the contributing guide together mention every option of `derma check`."""
+    from derma_evidence.cli import build_parser
+
+    docs = (ROOT / "README.md").read_text("utf-8") + (ROOT / "content" / "contributing.md").read_text("utf-8")
+    sub = build_parser()._subparsers._group_actions[0].choices["check"]  # type: ignore[union-attr]
+    options = [o for a in sub._actions for o in a.option_strings if o.startswith("--") and o != "--help"]
+    missing = [o for o in options if o not in docs]
+    assert not missing, f"undocumented options: {missing}"
