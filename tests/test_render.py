@@ -142,9 +142,7 @@ def test_exports(result: Result) -> None:
     files = exports.all_exports(result.kb, b"@article{x}\n")
     data = json.loads(files["claims.json"])
     assert [c["id"] for c in data["claims"]] == [c.id for c in result.kb.claims]
-    for c in data["claims"]:
-        for s in c["sources"]:
-            assert s["reference"]["id"] == s["key"]
+    assert set(data) == {"topics", "claims", "trials", "statements"}
     rows = list(csv.DictReader(io.StringIO(files["claims.csv"].decode())))
     assert rows[0]["id"] == "inflammation-phase-duration" and rows[0]["unit"] == "d"
     assert {r["id"] for r in json.loads(files["references.csl.json"])} == {"gurtner2008", "dunkin2007", "dhurat2013"}
@@ -155,6 +153,9 @@ def test_exports(result: Result) -> None:
 def test_csv_formula_injection_is_defused() -> None:
     assert exports._cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert exports._cell(0.56) == "0.56"
+    assert exports._cell(-0.5) == "-0.5" and exports._cell(-3.0) == "-3"  # numbers stay numbers
+    assert exports._cell("-0.5") == "'-0.5"  # text that looks like a formula start does not
+    assert exports._cell("a\r=HYPERLINK(1)") == "a =HYPERLINK(1)"  # a CR cannot start a new row
 
 
 def test_markers(result: Result) -> None:

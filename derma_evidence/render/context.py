@@ -43,8 +43,9 @@ PAGES = {
     "methodology": "methodology.md",
 }
 DOWNLOADS = (
-    ("claims.json", "Claims with their resolved references (JSON)"),
+    ("claims.json", "The knowledge base as JSON: topics, claims, trials, statements (valid against the schema)"),
     ("claims.csv", "Claims, one row each (CSV)"),
+    ("datapackage.json", "Frictionless Data Package describing claims.csv (column types and allowed values)"),
     ("references.csl.json", "References as CSL-JSON"),
     ("references.bib", "References as BibTeX (copy of the source file)"),
     ("claims.schema.json", "JSON Schema of data/claims.yaml"),

@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from derma_evidence.diagnostics import Diagnostic, Pos, declare, did_you_mean, make
-from derma_evidence.model import Claim, KnowledgeBase, Trial
+from derma_evidence.model import CERTAINTIES, VERDICTS, Claim, KnowledgeBase, Trial
 from derma_evidence.render.context import (
     DOWNLOADS,
     PAGES,
@@ -74,8 +74,8 @@ def claims_page(ctx: Context) -> Page:
     link = ctx.linker(path)
     rows = [ctx.row(link, c) for c in ctx.kb.claims if c.id]
     topics = [(t.id, t.title or t.id) for t in ctx.kb.topics if t.id]
-    verdicts = [(v, label(v)) for v in ("supported", "partly-supported", "insufficient", "contradicted")]
-    certainties = [(v, label(v)) for v in ("high", "moderate", "low", "very-low")]
+    verdicts = [(v, label(v)) for v in VERDICTS]
+    certainties = [(v, label(v)) for v in CERTAINTIES]
     return make_page(
         path,
         "All claims",

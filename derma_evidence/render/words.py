@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from derma_evidence import citations
+from derma_evidence import citations, model
 from derma_evidence.model import UNIT_WORDS, Quantity, Reference
 
-LABELS = {
-    "supported": "Supported",
-    "partly-supported": "Partly supported",
-    "insufficient": "Insufficient evidence",
-    "contradicted": "Contradicted",
-    "high": "High",
-    "moderate": "Moderate",
-    "low": "Low",
-    "very-low": "Very low",
-    "supports": "Supports",
-    "contradicts": "Contradicts",
-    "context": "Context",
+LABELS: dict[str, str] = {
+    value: words for name in ("verdict", "certainty", "stance") for value, words in model.LABELS[name].items()
 }
+"""Verdicts, certainties and stances in words, from the schema's `x-labels`."""
 
 
 def label(value: str | None) -> str:
@@ -26,7 +17,7 @@ def label(value: str | None) -> str:
     return LABELS.get(value, value)
 
 
-DESIGN_LABELS = {"rct": "RCT", "in-vitro": "in vitro"}
+DESIGN_LABELS = model.LABELS["design"]
 UNIT_SINGULAR = {"d": "day", "wk": "week", "mo": "month"}
 """Unit words for a single value of exactly 1 ("1 week"); otherwise `model.UNIT_WORDS` ("2 weeks", "1–2 weeks")."""
 
