@@ -19,6 +19,9 @@ FIGURE_WIDTH = 760.0
 """Width of both figures in SVG units; drawn at this many CSS pixels where the column allows it."""
 FONT = 14
 """Font size of figure text in SVG units: at least 12 px whenever the figure is drawn at 6/7 of its width or more."""
+MIN_TEXT_PX = 12
+MIN_WIDTH = math.ceil(FIGURE_WIDTH * MIN_TEXT_PX / FONT / 10) * 10
+"""The narrowest a figure is drawn (CSS px) so its text stays >= MIN_TEXT_PX; narrower screens scroll it."""
 LABEL_MAX = 32
 BAR_HEIGHT = 20.0
 ROW = 30.0
@@ -68,6 +71,7 @@ class Timeline:
     bars: tuple[Bar, ...]
     ticks: tuple[Tick, ...]
     width: float
+    min_width: int
     height: float
     axis_y: float
     grid_top: float
@@ -83,6 +87,7 @@ class ProtocolChart:
     yticks: tuple[Tick, ...]
     unit: str
     width: float
+    min_width: int
     height: float
     left: float
     top: float
@@ -168,6 +173,7 @@ def timeline(ctx: Context, link: Linker) -> Timeline:
         bars=tuple(bars),
         ticks=ticks,
         width=FIGURE_WIDTH,
+        min_width=MIN_WIDTH,
         height=height,
         axis_y=axis_y,
         grid_top=20.0,
@@ -232,6 +238,7 @@ def protocol_chart(ctx: Context, link: Linker) -> ProtocolChart:
         yticks=yticks,
         unit=UNIT_WORDS[unit],
         width=FIGURE_WIDTH,
+        min_width=MIN_WIDTH,
         height=bottom + 50,
         left=left,
         top=top,
