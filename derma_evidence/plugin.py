@@ -33,6 +33,8 @@ DEFAULTS = Options()
 
 
 class DermaConfig(Config):  # type: ignore[no-untyped-call]
+    """The options under `plugins: - derma:` in mkdocs.yml (all optional; see `site.Options`)."""
+
     claims = c.Type(str, default=DEFAULTS.claims)
     bib = c.Type(str, default=DEFAULTS.bib)
     download_dir = c.Type(str, default=DEFAULTS.download_dir)
@@ -65,7 +67,8 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: Any) -> Any:
         root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
         cfg = self.config
-        rules_url = cfg.rules_url or (config.site_url or "").rstrip("/") + "/methodology/rules/"
+        site_url = (config.site_url or "").rstrip("/")
+        rules_url = cfg.rules_url or (f"{site_url}/{render.page_url(render.PAGES['rules'])}" if site_url else "")
         options = Options(cfg.claims, cfg.bib, cfg.download_dir, cfg.timeline_topic, cfg.topics_nav, rules_url)
         if self.site is None or self.site.root != root or self.site.options != options:
             self.site = Site(root, options, self.site.last_good if self.site else None)
