@@ -132,6 +132,7 @@ def to_csl(ref: Reference) -> dict[str, Any]:
         "address": "publisher-place",
         "doi": "DOI",
         "pmid": "PMID",
+        "pmcid": "PMCID",
         "url": "URL",
         "edition": "edition",
     }

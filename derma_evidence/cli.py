@@ -10,7 +10,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 
-from derma_evidence import new, report
+from derma_evidence import new, render, report  # noqa: F401  (render registers the site's P codes)
 from derma_evidence.diagnostics import CODES
 from derma_evidence.pipeline import check_files, known_code_prefix, select
 

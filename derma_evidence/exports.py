@@ -1,4 +1,4 @@
-"""Downloads built into the site: claims.json, claims.csv, references as CSL-JSON, references.bib, the schema.
+"""Downloads built into the site: claims.json, claims.csv with its datapackage.json, CSL-JSON, BibTeX, the schema.
 
 Pure functions of the knowledge base and the source bytes; deterministic bytes (fixed key order,
 `\\n` line ends, UTF-8, no timestamps).
@@ -7,14 +7,17 @@ Pure functions of the knowledge base and the source bytes; deterministic bytes (
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
+import math
+import re
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from derma_evidence import citations
-from derma_evidence.model import Claim, KnowledgeBase, Quantity
+from derma_evidence import citations, schema
+from derma_evidence.model import KnowledgeBase
 
 CSV_COLUMNS = (
     "id",
@@ -37,70 +40,141 @@ def _dumps(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def _quantity(q: Quantity | None) -> dict[str, Any] | None:
-    if q is None:
+def _value(value: Any, s: Mapping[str, Any]) -> Any:
+    """A model value as JSON data shaped by its schema `s`: the fields the schema lists, in its order.
+
+    The export is driven by the schema, so a new field or section needs no change here. Absent
+    values (None, empty lists) and non-finite numbers are left out.
+    """
+    while "$ref" in s:
+        s = schema.schema()["definitions"][str(s["$ref"]).rsplit("/", 1)[-1]]
+    if value is None:
         return None
-    out: dict[str, Any] = {"measure": q.measure, "min": q.min, "max": q.max, "unit": q.unit}
-    return {k: v for k, v in out.items() if v is not None}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for name, sub in s.get("properties", {}).items():
+            v = _value(getattr(value, name, None), sub)
+            if v is not None and v != []:
+                out[name] = v
+        return out
+    if isinstance(value, tuple | list):
+        return [v for v in (_value(x, s.get("items", {})) for x in value) if v is not None]
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    return value
 
 
-def _claim(c: Claim, csl: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "topic": c.topic,
-        "statement": c.statement,
-        "quantity": _quantity(c.quantity),
-        "verdict": c.verdict,
-        "certainty": c.certainty,
-        "sources": [
-            {
-                "key": s.key,
-                "stance": s.stance,
-                "locator": s.locator,
-                "quote": s.quote,
-                "reference": csl.get(s.key or ""),
-            }
-            for s in c.sources
-        ],
-        "note": c.note,
-        "reviewed": c.reviewed,
-        "article": list(c.article),
-    }
+def knowledge_base_data(kb: KnowledgeBase) -> dict[str, list[Any]]:
+    """The knowledge base as data valid against claims.schema.json: every top-level section, complete."""
+    root = schema.schema()
+    return {name: _value(getattr(kb, name), sub) or [] for name, sub in root["properties"].items()}
+
+
+def _compact(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+
+
+def claims_json(kb: KnowledgeBase) -> bytes:
+    """The knowledge base as JSON, valid against claims.schema.json (references: see references.csl.json).
+
+    One item per line: still readable and diffable, and written by the json module's C encoder
+    (an indented dump of 10,000 claims takes the pure-Python encoder several times longer).
+    """
+    sections = [
+        f'  "{name}": [' + ("\n    " + ",\n    ".join(_compact(x) for x in items) + "\n  ]" if items else "]")
+        for name, items in knowledge_base_data(kb).items()
+    ]
+    return ("{\n" + ",\n".join(sections) + "\n}\n").encode("utf-8")
 
 
 def _csl(kb: KnowledgeBase, csl: Mapping[str, dict[str, Any]] | None) -> Mapping[str, dict[str, Any]]:
     return csl if csl is not None else {r.key: citations.to_csl(r) for r in kb.references}
 
 
-def _compact(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these would run as a formula in a spreadsheet: it gets a leading apostrophe."""
+LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+"""Line breaks inside a text value become spaces: one line per claim, whatever a reader takes for a line end."""
 
 
-def claims_json(kb: KnowledgeBase, csl: Mapping[str, dict[str, Any]] | None = None) -> bytes:
-    """Topics and claims, each source with its resolved reference (as CSL-JSON).
-
-    One topic or claim per line: still readable and diffable, and written by the json module's C
-    encoder (an indented dump of 10,000 claims takes the pure-Python encoder several times longer).
-    """
-    items = _csl(kb, csl)
-    topics = [_compact({"id": t.id, "title": t.title, "summary": t.summary}) for t in kb.topics]
-    claims = [_compact(_claim(c, items)) for c in kb.claims]
-    text = (
-        '{\n  "topics": [\n    '
-        + ",\n    ".join(topics)
-        + '\n  ],\n  "claims": [\n    '
-        + ",\n    ".join(claims)
-        + "\n  ]\n}\n"
-    )
-    return text.encode("utf-8")
+def _number(value: float) -> str:
+    """A number as a CSV cell: shortest exact form, never prefixed (`-0.5` stays a number)."""
+    if not math.isfinite(value):
+        return ""
+    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
 
 
 def _cell(value: object) -> str:
-    """A CSV cell; text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """A CSV cell: numbers as numbers; text on one line, with formula starts neutralised."""
     if value is None:
         return ""
-    text = f"{value:g}" if isinstance(value, float) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return _number(float(value)) if isinstance(value, float) else str(value)
+    text = LINE_BREAKS.sub(" ", str(value))
+    return "'" + text if text.lstrip(" ")[:1] in FORMULA_START and text.lstrip(" ") else text
+
+
+CSV_TYPES = {"min": "number", "max": "number", "reviewed": "date"}
+CSV_VOCABULARIES = {"verdict": "verdict", "certainty": "certainty", "measure": "measure", "unit": "unit"}
+CSV_DESCRIPTIONS = {
+    "id": "The claim's permanent id (kebab-case).",
+    "topic": "The id of the claim's topic.",
+    "statement": "The claim, in neutral words.",
+    "verdict": "What the cited evidence says about the statement.",
+    "certainty": "GRADE certainty of the evidence.",
+    "measure": "What the claim's quantity measures, if it has one.",
+    "min": "The quantity's value, or the lower end of its range.",
+    "max": "The upper end of the quantity's range.",
+    "unit": "The quantity's UCUM unit.",
+    "sources": "Citation keys of the sources, separated by '; ' (see references.csl.json).",
+    "note": "Caveats a reader must see.",
+    "reviewed": "The date the claim was last checked against its sources.",
+    "article": "Numbers of the source-article statements the claim checks, separated by spaces.",
+}
+
+
+def datapackage(kb: KnowledgeBase) -> bytes:
+    """A Frictionless Data Package describing claims.csv: its columns, their types and allowed values.
+
+    The allowed values come from claims.schema.json, like everything else that knows a vocabulary.
+    """
+    defs = schema.schema()["definitions"]
+    fields = []
+    for name in CSV_COLUMNS:
+        f: dict[str, Any] = {"name": name, "type": CSV_TYPES.get(name, "string"), "description": CSV_DESCRIPTIONS[name]}
+        constraints: dict[str, Any] = {}
+        if name in CSV_VOCABULARIES:
+            constraints["enum"] = list(defs[CSV_VOCABULARIES[name]]["enum"])
+        if name in ("id", "topic", "statement", "verdict", "certainty", "sources", "reviewed"):
+            constraints["required"] = True
+        if name == "id":
+            constraints["unique"] = True
+            constraints["pattern"] = defs["id"]["pattern"].removeprefix("^").removesuffix("$")
+        if constraints:
+            f["constraints"] = constraints
+        fields.append(f)
+    package = {
+        "name": "derma-evidence",
+        "title": "Derma Evidence claims",
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "resources": [
+            {
+                "name": "claims",
+                "path": "claims.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True},
+                "schema": {"fields": fields, "primaryKey": ["id"], "missingValues": [""]},
+            }
+        ],
+    }
+    return _dumps(package)
 
 
 def claims_csv(kb: KnowledgeBase) -> bytes:
@@ -149,8 +223,9 @@ def all_exports(
     once per build; without it they are converted here.
     """
     return {
-        "claims.json": claims_json(kb, csl),
+        "claims.json": claims_json(kb),
         "claims.csv": claims_csv(kb),
+        "datapackage.json": datapackage(kb),
         "references.csl.json": references_csl(kb, csl),
         "references.bib": bib_bytes,
         "claims.schema.json": schema_bytes(),

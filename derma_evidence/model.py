@@ -10,40 +10,34 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from derma_evidence.diagnostics import Pos
 from derma_evidence.load.bib import RawReference
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
+from derma_evidence.schema import schema
 
-DESIGNS = (
-    "meta-analysis",
-    "systematic-review",
-    "rct",
-    "controlled-trial",
-    "cohort",
-    "case-series",
-    "case-report",
-    "human-experimental",
-    "animal",
-    "in-vitro",
-    "narrative-review",
-    "expert-opinion",
-    "textbook",
-)
-VERDICTS = ("supported", "partly-supported", "insufficient", "contradicted")
-CERTAINTIES = ("high", "moderate", "low", "very-low")
-STANCES = ("supports", "contradicts", "context")
+_DEFS: Mapping[str, Any] = schema()["definitions"]
+"""The vocabularies are defined once, in claims.schema.json; these names are read from it."""
 
-UNITS_FOR_MEASURE: dict[str, tuple[str, ...]] = {
-    "depth": ("mm", "um"),
-    "length": ("mm", "um"),
-    "thickness": ("mm", "um"),
-    "interval": ("h", "d", "wk", "mo"),
-    "duration": ("h", "d", "wk", "mo"),
-    "count": ("1",),
-    "proportion": ("%", "1"),
-}
-"""Which UCUM units each measure may use."""
+
+def vocabulary(name: str) -> tuple[str, ...]:
+    """The allowed values of the schema definition `name` (its `enum`), in schema order."""
+    return tuple(str(v) for v in _DEFS[name]["enum"])
+
+
+DESIGNS = vocabulary("design")
+VERDICTS = vocabulary("verdict")
+CERTAINTIES = vocabulary("certainty")
+STANCES = vocabulary("stance")
+MEASURES = vocabulary("measure")
+UNITS = vocabulary("unit")
+
+UNITS_FOR_MEASURE: dict[str, tuple[str, ...]] = {m: tuple(u) for m, u in _DEFS["measure"]["x-units"].items()}
+"""Which UCUM units each measure may use (`x-units` of the schema's `measure`)."""
+
+LABELS: dict[str, dict[str, str]] = {name: dict(d["x-labels"]) for name, d in _DEFS.items() if "x-labels" in d}
+"""Each vocabulary's values in words on the site, by definition name (`x-labels` in the schema)."""
 
 TO_BASE: dict[str, float] = {
     "mm": 1.0,
@@ -57,7 +51,8 @@ TO_BASE: dict[str, float] = {
 }
 """Factor to a common base per dimension (mm, days, percent) for comparing ranges."""
 
-UNIT_WORDS = {"mm": "mm", "um": "µm", "h": "h", "d": "days", "wk": "weeks", "mo": "months", "%": "%", "1": ""}
+UNIT_WORDS = LABELS["unit"]
+"""A unit as printed after a value ("2 weeks"); the schema's `x-labels` of `unit`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,9 +25,6 @@ class Result:
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
-    def failed(self, strict: bool = False) -> bool:
-        return bool(self.diagnostics) if strict else bool(self.errors)
-
 
 def check_bytes(
     claims_path: str, claims_data: bytes, bib_path: str, bib_data: bytes, today: dt.date | None = None

@@ -7,13 +7,16 @@ site's rule reference. Codes are permanent.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from derma_evidence.diagnostics import Diagnostic, Pos, Severity, Suggester, declare, did_you_mean, make
 from derma_evidence.model import (
+    CERTAINTIES,
     DESIGNS,
     UNITS_FOR_MEASURE,
     Claim,
@@ -23,6 +26,17 @@ from derma_evidence.model import (
     Topic,
 )
 
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a rule body yields: where and what; the `@rule` decorator adds the code and the severity."""
+
+    pos: Pos
+    message: str
+    help: str | None = None
+
+
+Check = Callable[[KnowledgeBase], Iterator[Hit]]
 Rule = Callable[[KnowledgeBase], Iterator[Diagnostic]]
 RULES: list[Rule] = []
 
@@ -39,7 +53,8 @@ ENTRY_TYPES = frozenset(
 
 STRONG = frozenset({"meta-analysis", "systematic-review", "rct"})
 CONTROLLED = STRONG | {"controlled-trial"}
-CERTAINTY_RANK = {"very-low": 0, "low": 1, "moderate": 2, "high": 3}
+CERTAINTY_RANK = {c: i for i, c in enumerate(reversed(CERTAINTIES))}
+"""Certainty levels by rank, lowest 0 (the schema lists them highest first)."""
 
 CERTAINTY_TABLE = (
     ("high", "at least two backing sources that are meta-analyses, systematic reviews or RCTs"),
@@ -54,11 +69,24 @@ CERTAINTY_TABLE = (
 """The most a claim's certainty may be, by the designs of its backing sources (enforced by C010)."""
 
 
-def rule(code: str, name: str, severity: Severity = Severity.ERROR) -> Callable[[Rule], Rule]:
-    def wrap(func: Rule) -> Rule:
-        declare(code, name, severity)(func)
-        RULES.append(func)
-        return func
+def rule(code: str, name: str, severity: Severity = Severity.ERROR) -> Callable[[Check], Rule]:
+    """Declare `code` for the decorated check and register it; its hits become diagnostics of that code.
+
+    The code is written once, here: rule bodies yield `Hit(pos, message, help)` (as yamllint's rules
+    yield problems without their rule id), so no body can emit another rule's code.
+    """
+
+    def wrap(check: Check) -> Rule:
+        declare(code, name, severity)(check)
+
+        @functools.wraps(check)
+        def run(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+            for hit in check(kb):
+                yield make(hit.pos, code, hit.message, hit.help)
+
+        run.code = code  # type: ignore[attr-defined]
+        RULES.append(run)
+        return run
 
     return wrap
 
@@ -78,7 +106,7 @@ def run(kb: KnowledgeBase) -> list[Diagnostic]:
 
 
 @rule("C001", "duplicate-id")
-def duplicate_id(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def duplicate_id(kb: KnowledgeBase) -> Iterator[Hit]:
     """Two claims, two topics, two trials or two article statements share an id.
 
     Why: a claim id is its permanent URL anchor; two claims with one id make links land on the
@@ -100,9 +128,8 @@ def duplicate_id(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             if value is None:
                 continue
             if value in seen:
-                yield make(
+                yield Hit(
                     pos,
-                    "C001",
                     f"duplicate {what} '{value}' (first used on line {seen[value].line})",
                     "ids are permanent anchors: give this one its own id",
                 )
@@ -111,7 +138,7 @@ def duplicate_id(kb: KnowledgeBase) -> Iterator[Diagnostic]:
 
 
 @rule("C002", "bad-id-format")
-def bad_id_format(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def bad_id_format(kb: KnowledgeBase) -> Iterator[Hit]:
     """A claim or topic id is not kebab-case (lowercase letters and digits joined by hyphens).
 
     Why: ids become URL anchors and file names; spaces, capitals and punctuation break links
@@ -127,16 +154,15 @@ def bad_id_format(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             continue
         if not ID_RE.match(obj.id) or len(obj.id) > 80:
             suggestion = re.sub(r"[^a-z0-9]+", "-", obj.id.lower()).strip("-")[:80].strip("-")
-            yield make(
+            yield Hit(
                 obj.at.get("id", obj.pos),
-                "C002",
                 f"id '{obj.id}' is not kebab-case",
                 f"use '{suggestion}'" if suggestion else "use lowercase letters, digits and hyphens",
             )
 
 
 @rule("C003", "unknown-topic")
-def unknown_topic(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def unknown_topic(kb: KnowledgeBase) -> Iterator[Hit]:
     """A claim names a topic that is not defined under `topics:`.
 
     Why: a claim whose topic does not exist would appear on no page.
@@ -149,16 +175,15 @@ def unknown_topic(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     suggest = Suggester(topics)
     for c in kb.claims:
         if c.topic is not None and c.topic not in topics:
-            yield make(
+            yield Hit(
                 _at(c, "topic"),
-                "C003",
                 f"unknown topic '{c.topic}'",
                 suggest(c.topic) or "define it under `topics:` first",
             )
 
 
 @rule("C004", "claim-without-sources")
-def claim_without_sources(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def claim_without_sources(kb: KnowledgeBase) -> Iterator[Hit]:
     """A claim has no sources.
 
     Why: every claim on the site must be traceable to the literature; an unsourced claim is an
@@ -177,13 +202,13 @@ def claim_without_sources(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         if c.sources:
             continue
         if "sources" in c.at:
-            yield make(_at(c, "sources"), "C004", f"claim '{c.id}' has an empty source list", snippet)
+            yield Hit(_at(c, "sources"), f"claim '{c.id}' has an empty source list", snippet)
         else:
-            yield make(c.pos, "C004", f"claim '{c.id}' has no sources", snippet)
+            yield Hit(c.pos, f"claim '{c.id}' has no sources", snippet)
 
 
 @rule("C005", "unknown-citation-key")
-def unknown_citation_key(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def unknown_citation_key(kb: KnowledgeBase) -> Iterator[Hit]:
     """A source or trial cites a key that is not in references.bib.
 
     Why: the citation would resolve to nothing: the site could not show the reference, and the
@@ -198,17 +223,15 @@ def unknown_citation_key(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for c in kb.claims:
         for s in c.sources:
             if s.key is not None and s.key not in keys:
-                yield make(
+                yield Hit(
                     s.at.get("key", s.pos),
-                    "C005",
                     f"citation key '{s.key}' is not in references.bib",
                     suggest(s.key) or "add the reference first (derma new reference)",
                 )
     for t in kb.trials:
         if t.key is not None and t.key not in keys:
-            yield make(
+            yield Hit(
                 t.at.get("key", t.pos),
-                "C005",
                 f"trial key '{t.key}' is not in references.bib",
                 suggest(t.key) or "add the reference first (derma new reference)",
             )
@@ -229,7 +252,7 @@ def _quantities(kb: KnowledgeBase) -> Iterator[tuple[str, Quantity, str | None]]
 
 
 @rule("C006", "invalid-range")
-def invalid_range(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def invalid_range(kb: KnowledgeBase) -> Iterator[Hit]:
     """A quantity's min is greater than its max, or a bound is not a finite number.
 
     Why: an inverted or infinite range cannot be drawn, compared or believed.
@@ -242,13 +265,13 @@ def invalid_range(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         for bound in ("min", "max"):
             v = getattr(q, bound)
             if v is not None and not math.isfinite(v):
-                yield make(_at(q, bound), "C006", f"{name}.{bound} is not a finite number", "write the reported value")
+                yield Hit(_at(q, bound), f"{name}.{bound} is not a finite number", "write the reported value")
         if q.min is not None and q.max is not None and math.isfinite(q.min) and math.isfinite(q.max) and q.min > q.max:
-            yield make(_at(q, "max"), "C006", f"{name} min {q.min:g} is greater than max {q.max:g}", "swap min and max")
+            yield Hit(_at(q, "max"), f"{name} min {q.min:g} is greater than max {q.max:g}", "swap min and max")
 
 
 @rule("C007", "unit-not-allowed")
-def unit_not_allowed(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def unit_not_allowed(kb: KnowledgeBase) -> Iterator[Hit]:
     """A quantity's unit does not fit its measure (e.g. a depth in weeks).
 
     Why: the site converts and compares quantities by measure; a depth in `wk` is a typo that
@@ -264,16 +287,15 @@ def unit_not_allowed(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             continue
         allowed = UNITS_FOR_MEASURE[measure]
         if q.unit not in allowed:
-            yield make(
+            yield Hit(
                 _at(q, "unit"),
-                "C007",
                 f"unit '{q.unit}' is not allowed for {name} measure '{measure}'",
                 "use one of: " + ", ".join(allowed),
             )
 
 
 @rule("C008", "quote-too-long")
-def quote_too_long(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def quote_too_long(kb: KnowledgeBase) -> Iterator[Hit]:
     """A supporting quote is longer than 300 characters.
 
     Why: quotes are short exact excerpts that let a reader find the passage; long quotes
@@ -286,16 +308,15 @@ def quote_too_long(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for c in kb.claims:
         for s in c.sources:
             if s.quote is not None and len(s.quote) > QUOTE_MAX:
-                yield make(
+                yield Hit(
                     s.at.get("quote", s.pos),
-                    "C008",
                     f"quote is {len(s.quote)} characters long, over {QUOTE_MAX}",
                     "keep one exact sentence",
                 )
 
 
 @rule("C009", "bad-review-date")
-def bad_review_date(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def bad_review_date(kb: KnowledgeBase) -> Iterator[Hit]:
     """A claim's `reviewed` date is not a valid YYYY-MM-DD date, or it lies in the future.
 
     Why: the review date tells readers how fresh the assessment is; an impossible or future
@@ -310,16 +331,14 @@ def bad_review_date(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             continue
         d = c.reviewed_date if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", c.reviewed) else None
         if d is None:
-            yield make(
+            yield Hit(
                 _at(c, "reviewed"),
-                "C009",
                 f"reviewed date '{c.reviewed}' is not a valid YYYY-MM-DD date",
                 f"e.g. {kb.today.isoformat()}",
             )
         elif d > kb.today:
-            yield make(
+            yield Hit(
                 _at(c, "reviewed"),
-                "C009",
                 f"reviewed date {d.isoformat()} is in the future",
                 f"use the date of the review, at the latest {kb.today.isoformat()}",
             )
@@ -347,7 +366,7 @@ def max_certainty(claim: Claim, refs: dict[str, Reference]) -> str:
 
 
 @rule("C010", "certainty-too-high")
-def certainty_too_high(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def certainty_too_high(kb: KnowledgeBase) -> Iterator[Hit]:
     """A claim's certainty is higher than the designs of its backing sources allow.
 
     Why: certainty follows the evidence (GRADE). `high` needs at least two backing
@@ -372,16 +391,15 @@ def certainty_too_high(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             continue  # C011 reports a verdict nothing backs
         cap = max_certainty(c, refs)
         if CERTAINTY_RANK[c.certainty] > CERTAINTY_RANK[cap]:
-            yield make(
+            yield Hit(
                 _at(c, "certainty"),
-                "C010",
                 f"certainty '{c.certainty}' is higher than the backing sources allow ('{cap}')",
                 f"set `certainty: {cap}`, or cite stronger evidence (see the certainty table)",
             )
 
 
 @rule("C011", "verdict-without-backing")
-def verdict_without_backing(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def verdict_without_backing(kb: KnowledgeBase) -> Iterator[Hit]:
     """A claim's verdict has no source with the matching stance.
 
     Why: `supported` or `partly-supported` needs at least one source that `supports` it, and
@@ -396,16 +414,15 @@ def verdict_without_backing(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             continue
         wanted = backing(c)[0]
         if not any(s.stance == wanted for s in c.sources):
-            yield make(
+            yield Hit(
                 _at(c, "verdict"),
-                "C011",
                 f"verdict '{c.verdict}' but no source has stance '{wanted}'",
                 f"add a source with `stance: {wanted}` or change the verdict",
             )
 
 
 @rule("C012", "source-without-locator", Severity.WARNING)
-def source_without_locator(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def source_without_locator(kb: KnowledgeBase) -> Iterator[Hit]:
     """A source gives no locator (page, table, figure or section).
 
     Why: a reader checking the claim should find the passage without reading the whole paper.
@@ -417,16 +434,15 @@ def source_without_locator(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for c in kb.claims:
         for s in c.sources:
             if s.locator is None and "locator" not in s.at:
-                yield make(
+                yield Hit(
                     s.pos,
-                    "C012",
                     f"source '{s.key}' of claim '{c.id}' has no locator",
                     "add `locator:` with a page, table, figure or section",
                 )
 
 
 @rule("C013", "stale-review", Severity.WARNING)
-def stale_review(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def stale_review(kb: KnowledgeBase) -> Iterator[Hit]:
     """A claim was last reviewed more than 24 months ago.
 
     Why: the evidence on microneedling moves; a two-year-old assessment may miss newer trials.
@@ -441,9 +457,8 @@ def stale_review(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             continue
         months = (kb.today.year - d.year) * 12 + (kb.today.month - d.month) - (kb.today.day < d.day)
         if months > REVIEW_MAX_MONTHS:
-            yield make(
+            yield Hit(
                 _at(c, "reviewed"),
-                "C013",
                 f"claim '{c.id}' was last reviewed {months} months ago",
                 "re-check it against newer literature and update `reviewed`",
             )
@@ -460,7 +475,7 @@ def _excused(a: Claim, b: Claim) -> bool:
 
 
 @rule("C014", "contradictory-ranges", Severity.WARNING)
-def contradictory_ranges(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def contradictory_ranges(kb: KnowledgeBase) -> Iterator[Hit]:
     """Two claims on the same topic and measure (and `about`) give ranges that do not overlap.
 
     Why: this is the contradiction report. Either the claims measure different things (then give
@@ -501,9 +516,8 @@ def contradictory_ranges(kb: KnowledgeBase) -> Iterator[Diagnostic]:
                 continue
             reported.add(pair)
             other = partner[3]
-            yield make(
+            yield Hit(
                 _at(c.quantity, "min") if c.quantity else c.pos,
-                "C014",
                 f"claim '{c.id}' ({_fmt(c)}) does not overlap claim '{other.id}' ({_fmt(other)}) "
                 f"on topic '{topic}', measure '{measure}'",
                 "if they disagree, cite the other's evidence with `stance: contradicts`; "
@@ -535,7 +549,7 @@ def _fmt(c: Claim) -> str:
 
 
 @rule("C015", "unknown-statement")
-def unknown_statement(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def unknown_statement(kb: KnowledgeBase) -> Iterator[Hit]:
     """A claim's `article` list names a statement number that is not under `statements:`.
 
     Why: the statement-by-statement page links each numbered statement of the source article to
@@ -549,9 +563,8 @@ def unknown_statement(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for c in kb.claims:
         for n in c.article:
             if n not in numbers:
-                yield make(
+                yield Hit(
                     _at(c, "article"),
-                    "C015",
                     f"claim '{c.id}' names article statement {n}, which is not defined",
                     "add it under `statements:` or correct the number",
                 )
@@ -567,7 +580,7 @@ def _cited(kb: KnowledgeBase) -> set[str]:
 
 
 @rule("B004", "unknown-entry-type")
-def unknown_entry_type(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def unknown_entry_type(kb: KnowledgeBase) -> Iterator[Hit]:
     """A BibTeX entry has a type that BibTeX and the formatters do not know.
 
     Why: an unknown type such as `@artcle` is formatted as nothing or as a bare title.
@@ -578,9 +591,8 @@ def unknown_entry_type(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     """
     for r in kb.references:
         if r.entry_type not in ENTRY_TYPES:
-            yield make(
+            yield Hit(
                 r.pos,
-                "B004",
                 f"unknown entry type '@{r.entry_type}' for '{r.key}'",
                 did_you_mean(r.entry_type, ENTRY_TYPES) or "use a standard type such as article or book",
             )
@@ -599,7 +611,7 @@ def _missing_fields(r: Reference) -> list[str]:
 
 
 @rule("B005", "missing-bibtex-field")
-def missing_bibtex_field(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def missing_bibtex_field(kb: KnowledgeBase) -> Iterator[Hit]:
     """A BibTeX entry lacks a required field: author or editor, title, year; journal for articles.
 
     Why: a reference without them cannot be formatted or found, and cannot be verified.
@@ -611,16 +623,15 @@ def missing_bibtex_field(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for r in kb.references:
         missing = _missing_fields(r)
         if missing:
-            yield make(
+            yield Hit(
                 r.pos,
-                "B005",
                 f"entry '{r.key}' is missing " + ", ".join(missing),
                 "add the fields as shown on the PubMed or journal page",
             )
 
 
 @rule("B006", "bad-design")
-def bad_design(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def bad_design(kb: KnowledgeBase) -> Iterator[Hit]:
     """A cited BibTeX entry has no `design` field, or one outside the vocabulary.
 
     Why: certainty is capped by study design (rule C010), and the site labels every source with
@@ -637,23 +648,21 @@ def bad_design(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         d = r.design
         if d is None:
             if r.key in cited:
-                yield make(
+                yield Hit(
                     r.pos,
-                    "B006",
                     f"cited entry '{r.key}' has no design field",
                     "add e.g. `design = {rct}`; see the design vocabulary",
                 )
         elif d not in DESIGNS:
-            yield make(
+            yield Hit(
                 r.at.get("design", r.pos),
-                "B006",
                 f"unknown design '{d}' in '{r.key}'",
                 did_you_mean(d, DESIGNS) or "allowed: " + ", ".join(DESIGNS),
             )
 
 
 @rule("B007", "malformed-doi")
-def malformed_doi(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def malformed_doi(kb: KnowledgeBase) -> Iterator[Hit]:
     """A DOI is not of the form `10.NNNN/suffix`.
 
     Why: the site links every DOI; a URL prefix or a typo gives a dead link.
@@ -671,11 +680,11 @@ def malformed_doi(kb: KnowledgeBase) -> Iterator[Diagnostic]:
                 if bare != doi and DOI_RE.match(bare)
                 else "a DOI looks like 10.1234/suffix"
             )
-            yield make(r.at.get("doi", r.pos), "B007", f"malformed DOI '{doi}' in '{r.key}'", hint)
+            yield Hit(r.at.get("doi", r.pos), f"malformed DOI '{doi}' in '{r.key}'", hint)
 
 
 @rule("B008", "malformed-pmid")
-def malformed_pmid(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def malformed_pmid(kb: KnowledgeBase) -> Iterator[Hit]:
     """A PMID is not a positive whole number of at most nine digits.
 
     Why: the site links every PMID to PubMed; anything else is a dead link.
@@ -687,16 +696,15 @@ def malformed_pmid(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     for r in kb.references:
         pmid = r.get("pmid")
         if pmid is not None and not PMID_RE.match(pmid):
-            yield make(
+            yield Hit(
                 r.at.get("pmid", r.pos),
-                "B008",
                 f"malformed PMID '{pmid}' in '{r.key}'",
                 "write the digits only, as PubMed shows them",
             )
 
 
 @rule("B009", "uncited-reference", Severity.WARNING)
-def uncited_reference(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def uncited_reference(kb: KnowledgeBase) -> Iterator[Hit]:
     """A reference is never cited by a claim or trial.
 
     Why: an uncited reference is unverified clutter in the bibliography, or a sign that a
@@ -711,11 +719,11 @@ def uncited_reference(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     cited = _cited(kb)
     for r in kb.references:
         if r.key not in cited:
-            yield make(r.pos, "B009", f"reference '{r.key}' is never cited", "cite it from a claim or remove it")
+            yield Hit(r.pos, f"reference '{r.key}' is never cited", "cite it from a claim or remove it")
 
 
 @rule("B010", "article-without-identifier", Severity.WARNING)
-def article_without_identifier(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def article_without_identifier(kb: KnowledgeBase) -> Iterator[Hit]:
     """A journal article has neither a DOI nor a PMID.
 
     Why: without an identifier readers (and the checker's reviewers) cannot find the exact
@@ -727,16 +735,15 @@ def article_without_identifier(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     """
     for r in kb.references:
         if r.entry_type == "article" and not r.get("doi") and not r.get("pmid"):
-            yield make(
+            yield Hit(
                 r.pos,
-                "B010",
                 f"article '{r.key}' has neither DOI nor PMID",
                 "add `doi` and `pmid` from the PubMed record",
             )
 
 
 @rule("C016", "statement-without-claim", Severity.WARNING)
-def statement_without_claim(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+def statement_without_claim(kb: KnowledgeBase) -> Iterator[Hit]:
     """A numbered statement of the source article is not checked by any claim.
 
     Why: the statement-by-statement page promises that every statement of the article maps to
@@ -749,9 +756,8 @@ def statement_without_claim(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     checked = {n for c in kb.claims for n in c.article}
     for s in kb.statements:
         if s.n is not None and s.n not in checked:
-            yield make(
+            yield Hit(
                 s.at.get("n", s.pos),
-                "C016",
                 f"article statement {s.n} is not checked by any claim",
                 f"add {s.n} to the `article:` list of the claims that check it",
             )

@@ -23,11 +23,50 @@ from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
 Schema = dict[str, Any]
 
 
+IMPLEMENTED = frozenset(
+    "type properties required additionalProperties items enum pattern minLength maxLength minItems minimum "
+    "format $ref".split()
+)
+"""The JSON Schema keywords this interpreter validates; any other keyword in the schema is an error at load."""
+ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "definitions", "x-code", "x-labels", "x-units"})
+"""Keywords that never constrain a value (read by the docs, the model or the rules)."""
+FORMATS = frozenset({"date"})
+TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean"})
+
+
+class UnsupportedSchema(ValueError):
+    """The schema uses a keyword (or a form of one) that this interpreter would silently ignore."""
+
+
+def check_keywords(s: Schema, where: str = "#") -> None:
+    """Raise `UnsupportedSchema` on any keyword, type, format or form the interpreter does not implement."""
+    for key, value in s.items():
+        here = f"{where}/{key}"
+        if key not in IMPLEMENTED and key not in ANNOTATIONS:
+            raise UnsupportedSchema(f"{here}: keyword '{key}' is not implemented by derma_evidence.schema")
+        if key in ("properties", "definitions"):
+            for name, sub in value.items():
+                check_keywords(sub, f"{here}/{name}")
+        elif key == "items":
+            if not isinstance(value, dict):
+                raise UnsupportedSchema(f"{here}: only a single schema is implemented for 'items'")
+            check_keywords(value, here)
+        elif key == "type" and (not isinstance(value, str) or value not in TYPES):
+            raise UnsupportedSchema(f"{here}: type {value!r} is not implemented (one type name per schema)")
+        elif key == "format" and (not isinstance(value, str) or value not in FORMATS):
+            raise UnsupportedSchema(f"{here}: format {value!r} is not implemented")
+        elif key == "additionalProperties" and not isinstance(value, bool):
+            raise UnsupportedSchema(f"{here}: only true or false is implemented for 'additionalProperties'")
+        elif key == "$ref" and not str(value).startswith("#/definitions/"):
+            raise UnsupportedSchema(f"{here}: only '#/definitions/NAME' references are implemented")
+
+
 @cache
 def schema() -> Schema:
-    """The JSON Schema of data/claims.yaml, as shipped in the package."""
+    """The JSON Schema of data/claims.yaml, as shipped in the package; raises on keywords it would ignore."""
     text = resources.files("derma_evidence").joinpath("claims.schema.json").read_text("utf-8")
     data: Schema = json.loads(text)
+    check_keywords(data)
     return data
 
 
@@ -49,6 +88,8 @@ _KIND_WORDS = {
 class Validator:
     def __init__(self, path: str, root_schema: Schema | None = None) -> None:
         self.path = path
+        if root_schema is not None:
+            check_keywords(root_schema)
         self.root = root_schema or schema()
         self.diags: list[Diagnostic] = []
 

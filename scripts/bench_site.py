@@ -1,7 +1,7 @@
 """Benchmark of the site build: synthetic knowledge bases of 1,000 and 10,000 claims.
 
-For each size, in the same run: (a) our build, `mkdocs build` with the hooks (checker pipeline,
-rendering, exports, all in memory), and (b) the baseline, `mkdocs build` without hooks of the same
+For each size, in the same run: (a) our build, `mkdocs build` with the derma plugin (checker pipeline,
+rendering, exports, all in memory), and (b) the baseline, `mkdocs build` without the plugin of the same
 generated pages pre-written to disk as Markdown files. Prints both times, their ratio, the search
 index size and the largest page size. Not a timed test; run: `.venv/bin/python scripts/bench_site.py`.
 The data generator is `scripts/synthetic.py:generate` (shared with the checker's benchmark).
@@ -41,7 +41,7 @@ def write_data(folder: Path, n_claims: int, n_refs: int) -> tuple[Path, Path]:
 
 
 def prewrite(folder: Path, claims: Path, bib: Path) -> Path:
-    """The baseline project: hand-written content plus every generated page and download as files; no hooks."""
+    """The baseline project: hand-written content plus every generated page and download as files; no derma plugin."""
     result = check_files(str(claims), str(bib))
     ctx = render.Context.of(result.kb)
     content = folder / "content"
@@ -57,7 +57,7 @@ def prewrite(folder: Path, claims: Path, bib: Path) -> Path:
         (content / render.DOWNLOAD_DIR).mkdir(exist_ok=True)
         (content / render.DOWNLOAD_DIR / name).write_bytes(data)
     cfg = (ROOT / "mkdocs.yml").read_text("utf-8")
-    cfg = re.sub(r"\nhooks:\n  - [^\n]+\n", "\n", cfg)
+    cfg = re.sub(r"\n(?:  #[^\n]*\n)?  - derma:\n(?:      [^\n]*\n)+", "\n", cfg)  # no derma plugin
     topics = "".join(
         f"\n      - {render.clean_title(t.title or '')!r}: {render.topic_path(t.id)}" for t in result.kb.topics if t.id
     )

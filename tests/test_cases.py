@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from derma_evidence import rules  # noqa: F401  (registers the rule codes)
+from derma_evidence import render, rules  # noqa: F401  (registers the rule codes and the site's P codes)
 from derma_evidence.diagnostics import CODES
 from derma_evidence.pipeline import check_files
 
@@ -17,7 +17,11 @@ TODAY = __import__("datetime").date(2026, 11, 25)
 
 def _run(folder: Path) -> list[str]:
     result = check_files(str(folder / "claims.yaml"), str(folder / "references.bib"), TODAY)
-    return [f"{Path(d.file).name}:{d.line}:{d.col}: {d.code}" for d in result.diagnostics]
+    diags = list(result.diagnostics)
+    page = folder / "page.md"
+    if page.exists():  # a hand-written page of the site, with its markers (P codes)
+        diags.extend(render.marker_problems(page.read_text("utf-8"), str(page)))
+    return [f"{Path(d.file).name}:{d.line}:{d.col}: {d.code}" for d in diags]
 
 
 @pytest.mark.parametrize("folder", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=lambda p: p.name)

@@ -142,9 +142,7 @@ def test_exports(result: Result) -> None:
     files = exports.all_exports(result.kb, b"@article{x}\n")
     data = json.loads(files["claims.json"])
     assert [c["id"] for c in data["claims"]] == [c.id for c in result.kb.claims]
-    for c in data["claims"]:
-        for s in c["sources"]:
-            assert s["reference"]["id"] == s["key"]
+    assert set(data) == {"topics", "claims", "trials", "statements"}
     rows = list(csv.DictReader(io.StringIO(files["claims.csv"].decode())))
     assert rows[0]["id"] == "inflammation-phase-duration" and rows[0]["unit"] == "d"
     assert {r["id"] for r in json.loads(files["references.csl.json"])} == {"gurtner2008", "dunkin2007", "dhurat2013"}
@@ -155,6 +153,9 @@ def test_exports(result: Result) -> None:
 def test_csv_formula_injection_is_defused() -> None:
     assert exports._cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert exports._cell(0.56) == "0.56"
+    assert exports._cell(-0.5) == "-0.5" and exports._cell(-3.0) == "-3"  # numbers stay numbers
+    assert exports._cell("-0.5") == "'-0.5"  # text that looks like a formula start does not
+    assert exports._cell("a\r=HYPERLINK(1)") == "a =HYPERLINK(1)"  # a CR cannot start a new row
 
 
 def test_markers(result: Result) -> None:
@@ -162,8 +163,14 @@ def test_markers(result: Result) -> None:
     out = render.fill_markers("# Home\n\n<!-- derma:key-numbers -->\n", ctx, "index.md")
     assert 'href="topics/needle-depth/#dunkin-scarring-threshold"' in out
     assert "<!-- derma:" not in out
-    with pytest.raises(KeyError):
-        render.fill_markers("<!-- derma:nope -->\n", ctx, "index.md")
+    with pytest.raises(render.MarkerError) as err:
+        render.fill_markers("# Home\n\n<!-- derma:key-number -->\n", ctx, "index.md", "content/index.md")
+    [d] = err.value.diagnostics
+    assert (d.file, d.line, d.col, d.code) == ("content/index.md", 3, 12, "P001")
+    assert d.message == "unknown marker 'key-number'" and d.help and "did you mean 'key-numbers'?" in d.help
+    # a known name that is not alone on its line is refused too, not left as an invisible comment
+    [d] = render.marker_problems("Text <!-- derma:key-numbers -->\n", "x.md")
+    assert (d.line, d.col, d.code) == (1, 17, "P001")
 
 
 def _block(page: str, claim_id: str) -> str:
@@ -259,10 +266,25 @@ def test_timeline_labels_bars_with_about_sorted_by_start(result: Result) -> None
         ctx = render.Context.of(kb)
         tl = render.timeline(ctx, ctx.linker("figures.md"))
         # `quantity.about` where the claim gives it, else the claim id; earliest start first
-        assert [b.label for b in tl["bars"]] == ["inflammatory phase", "proliferation-phase-duration"]
-        assert [b.value for b in tl["bars"]] == ["1\u20133 days", "2\u201321 days"]
-        assert tl["bars"][0].href.endswith("#inflammation-phase-duration")
-        assert tl["font"] >= 14
+        assert [b.label for b in tl.bars] == ["inflammatory phase", "proliferation-phase-duration"]
+        assert [b.value for b in tl.bars] == ["1\u20133 days", "2\u201321 days"]
+        assert tl.bars[0].href.endswith("#inflammation-phase-duration")
+        assert tl.font >= 14
+        assert tl.topic == "wound-healing"  # no topic configured: the one with the most duration claims
+
+
+def test_timeline_topic_comes_from_configuration(result: Result) -> None:
+    ctx = render.Context.of(result.kb, timeline_topic="needle-depth")
+    tl = render.timeline(ctx, ctx.linker("figures.md"))
+    assert tl.topic == "needle-depth" and tl.bars == ()
+
+
+def test_templates_do_no_arithmetic() -> None:
+    """Chart geometry lives in the view-models: no `+ - * /` between values inside `{{ }}` in any template."""
+    templates = Path(render.__file__).parent.parent / "templates"
+    for path in templates.glob("*.j2"):
+        for expr in re.findall(r"\{\{(.*?)\}\}", path.read_text("utf-8")):
+            assert not re.search(r"[\w)\]]\s*[-+*/]\s*[\w(]", expr), f"{path.name}: {expr}"
 
 
 def test_figures_text_is_readable_and_the_interval_axis_uses_weeks(pages: dict[str, str]) -> None:
@@ -274,7 +296,7 @@ def test_figures_text_is_readable_and_the_interval_axis_uses_weeks(pages: dict[s
     assert "Interval between sessions (weeks)" in page
     assert ">1 week</text>" in page and " d</text>" not in page
     assert "<title>inflammatory phase: 1\u20133 days</title>" in page
-    assert "<desc" in page and "Data of the wound-healing timeline" in page  # text alternative and data table
+    assert "<desc" in page and "Data of the timeline: Wound healing" in page  # text alternative and data table
 
 
 def test_bibliography_formatted_in_a_worker_is_the_same(result: Result, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -52,3 +52,81 @@ def test_accepted_data_is_schema_valid(path: Path) -> None:
 @pytest.mark.parametrize("code", ["S001", "S002", "S003", "S004", "C002", "C004", "C008"])
 def test_schema_violations_fail_the_schema_too(code: str) -> None:
     assert _errors(CASES / code / "claims.yaml"), code
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"type": "string", "const": "x"},
+        {"type": "object", "properties": {"a": {"oneOf": [{"type": "string"}]}}},
+        {"type": "array", "items": [{"type": "string"}]},
+        {"type": ["string", "null"]},
+        {"type": "string", "format": "email"},
+        {"type": "object", "additionalProperties": {"type": "string"}},
+        {"definitions": {"d": {"type": "string", "exclusiveMinimum": 1}}},
+        {"$ref": "other.json#/definitions/x"},
+    ],
+)
+def test_unimplemented_keywords_fail_loudly(bad: dict[str, object]) -> None:
+    """The interpreter refuses a schema it would only partly apply, instead of silently ignoring a keyword."""
+    from derma_evidence.schema import UnsupportedSchema, Validator, check_keywords
+
+    with pytest.raises(UnsupportedSchema):
+        check_keywords(bad)
+    with pytest.raises(UnsupportedSchema):
+        Validator("x.yaml", bad)
+
+
+def test_the_shipped_schema_uses_only_implemented_keywords() -> None:
+    from derma_evidence.schema import check_keywords
+
+    check_keywords(schema())
+
+
+def test_vocabularies_are_read_from_the_schema() -> None:
+    """Each vocabulary is defined once, in claims.schema.json; model, render and the docs read it from there."""
+    from derma_evidence import model
+    from derma_evidence.render import words
+
+    defs = schema()["definitions"]
+    assert model.VERDICTS == tuple(defs["verdict"]["enum"])
+    assert model.CERTAINTIES == tuple(defs["certainty"]["enum"])
+    assert model.STANCES == tuple(defs["stance"]["enum"])
+    assert model.DESIGNS == tuple(defs["design"]["enum"])
+    assert model.MEASURES == tuple(defs["measure"]["enum"])
+    assert model.UNITS_FOR_MEASURE == {m: tuple(u) for m, u in defs["measure"]["x-units"].items()}
+    assert set(model.UNITS_FOR_MEASURE) == set(model.MEASURES)
+    assert all(set(u) <= set(model.UNITS) for u in model.UNITS_FOR_MEASURE.values())
+    for name in ("verdict", "certainty", "stance", "design", "unit"):
+        assert set(defs[name]["x-labels"]) == set(defs[name]["enum"]), name
+    assert {words.label(v) for v in model.VERDICTS} == set(defs["verdict"]["x-labels"].values())
+    # the schema's properties use the vocabularies by reference, never restate them
+    text = json.dumps(schema()["definitions"]["claim"])
+    assert '"enum"' not in text
+
+
+def test_the_design_table_of_the_contributing_guide_matches_the_schema() -> None:
+    import re
+
+    from derma_evidence import model
+
+    text = (ROOT / "content" / "contributing.md").read_text("utf-8")
+    assert tuple(re.findall(r"^    \| `([a-z-]+)` \|", text, re.M)) == model.DESIGNS
+    assert tuple(re.findall(r"^\| `([a-z-]+)` \|", text, re.M)) == model.CERTAINTIES
+
+
+def test_the_rule_decorator_supplies_the_code() -> None:
+    """Rule bodies yield hits without a code; the decorator gives each the one code it declares."""
+    import ast
+    import inspect
+
+    from derma_evidence import rules
+    from derma_evidence.diagnostics import CODES
+
+    tree = ast.parse(inspect.getsource(rules))
+    bodies = [f for f in tree.body if isinstance(f, ast.FunctionDef) and f.name != "rule"]
+    for node in (n for f in bodies for n in ast.walk(f)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "make":
+            raise AssertionError(f"rules.py line {node.lineno}: a rule body calls make(); yield Hit(...) instead")
+    for r in rules.RULES:
+        assert r.code in CODES and CODES[r.code].func_name == r.__name__  # type: ignore[attr-defined]

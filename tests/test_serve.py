@@ -39,34 +39,86 @@ def _wait(predicate, seconds: float = 60) -> bool:  # type: ignore[no-untyped-de
     return False
 
 
-def test_serve_survives_a_bad_edit_and_rebuilds(tmp_path: Path) -> None:
-    claims, bib = tmp_path / "claims.yaml", tmp_path / "references.bib"
-    shutil.copy(FIXTURE / "claims.yaml", claims)
-    shutil.copy(FIXTURE / "references.bib", bib)
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    env = {**os.environ, "DERMA_CLAIMS": str(claims), "DERMA_BIB": str(bib), "NO_MKDOCS_2_WARNING": "1"}
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}/derma-evidence/"
+class Served:
+    """`mkdocs serve` of a copy of the site (mkdocs.yml, content/) and the fixture data, all in tmp_path."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        shutil.copytree(ROOT / "content", tmp_path / "content")
+        shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+        self.claims, self.bib = tmp_path / "claims.yaml", tmp_path / "references.bib"
+        shutil.copy(FIXTURE / "claims.yaml", self.claims)
+        shutil.copy(FIXTURE / "references.bib", self.bib)
+        self.content = tmp_path / "content"
+        self.log = tmp_path / "serve.log"
+        port = _free_port()
+        env = {
+            **os.environ,
+            "DERMA_CLAIMS": str(self.claims),
+            "DERMA_BIB": str(self.bib),
+            "NO_MKDOCS_2_WARNING": "1",
+        }
+        with open(self.log, "w") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                cwd=tmp_path,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        self.base = f"http://127.0.0.1:{port}/derma-evidence/"
+
+    def text(self) -> str:
+        return self.log.read_text("utf-8")
+
+    def count(self, needle: str) -> int:
+        return self.text().count(needle)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+KEPT = "the site still shows the last good version"
+
+
+def test_serve_survives_bad_edits_and_rebuilds(tmp_path: Path) -> None:
+    s = Served(tmp_path)
     try:
-        assert _wait(lambda: "Derma Evidence" in _get(base)), log.read_text()
-        text = claims.read_text("utf-8")
+        assert _wait(lambda: "Derma Evidence" in _get(s.base)), s.text()
+        text = s.claims.read_text("utf-8")
         first_topic = next(line.split(":", 1)[1].strip() for line in text.splitlines() if "    topic: " in line)
-        claims.write_text(text.replace(f"topic: {first_topic}", "topic: no-such-topic", 1), "utf-8")
-        assert _wait(lambda: "still serving the last version" in log.read_text()), log.read_text()
-        assert "C003 unknown topic 'no-such-topic'" in log.read_text()
-        assert "Traceback" not in log.read_text()
-        assert "Derma Evidence" in _get(base)  # still up
+        s.claims.write_text(text.replace(f"topic: {first_topic}", "topic: no-such-topic", 1), "utf-8")
+        assert _wait(lambda: s.count(KEPT) == 1), s.text()
+        assert "C003 unknown topic 'no-such-topic'" in s.text()
+        assert "Traceback" not in s.text()
+        assert "Derma Evidence" in _get(s.base)  # still up, and answering (not hanging on a failed build)
+        assert "Derma Evidence" in _get(s.base + "claims/")
+        # a second, different bad edit: printed again, and what it says is true: the site is still up
+        s.claims.write_text(text.replace("verdict: supported", "verdict: supportd", 1), "utf-8")
+        assert _wait(lambda: s.count(KEPT) == 2), s.text()
+        assert "supportd" in s.text()
+        assert "An error happened during the rebuild" not in s.text()
+        assert "Derma Evidence" in _get(s.base + "claims/")
         first_title = next(line.split(":", 1)[1].strip() for line in text.splitlines() if "    title: " in line)
-        claims.write_text(text.replace(f"title: {first_title}", "title: Edited while serving", 1), "utf-8")
-        assert _wait(lambda: "Edited while serving" in _get(base)), log.read_text()
+        s.claims.write_text(text.replace(f"title: {first_title}", "title: Edited while serving", 1), "utf-8")
+        assert _wait(lambda: "Edited while serving" in _get(s.base)), s.text()
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        s.stop()
+
+
+def test_serve_survives_a_page_colliding_with_a_generated_one(tmp_path: Path) -> None:
+    s = Served(tmp_path)
+    try:
+        assert _wait(lambda: "Derma Evidence" in _get(s.base)), s.text()
+        (s.content / "claims.md").write_text("# Mine\n", "utf-8")
+        assert _wait(lambda: "collides with this hand-written file" in s.text()), s.text()
+        assert s.proc.poll() is None, s.text()  # the server is still running
+        assert "All claims" in _get(s.base + "claims/")  # the generated page is kept
+        # a mistyped marker in a hand-written page: printed, positioned, and the server carries on
+        index = s.content / "index.md"
+        index.write_text(index.read_text("utf-8").replace("derma:key-numbers", "derma:key-number"), "utf-8")
+        assert _wait(lambda: "P001 unknown marker 'key-number'" in s.text()), s.text()
+        assert _wait(lambda: "Derma Evidence" in _get(s.base)), s.text()
+        assert s.proc.poll() is None and "Traceback" not in s.text()
+    finally:
+        s.stop()

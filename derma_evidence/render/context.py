@@ -1,0 +1,359 @@
+"""What the pages of one build share: paths and links, the claim and reference view-models, `Context`.
+
+View-models are plain frozen data, built once per build; values in them are already escaped
+(`escape.text`), so templates only loop, branch and read fields.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from markupsafe import Markup
+
+from derma_evidence import citations
+from derma_evidence.model import Claim, KnowledgeBase, Reference
+from derma_evidence.render.escape import (
+    attr,
+    clean_title,
+    doi_url,
+    http_url,
+    pmc_url,
+    pubmed_url,
+    render_template,
+    safe_id,
+    text,
+    word,
+)
+from derma_evidence.render.words import design_label, format_range, label, short_cite
+
+TOPIC_DIR = "topics"
+PAGES = {
+    "claims": "claims.md",
+    "trials": "trials.md",
+    "references": "references.md",
+    "article": "article.md",
+    "figures": "figures.md",
+    "downloads": "downloads.md",
+    "rules": "methodology/rules.md",
+    "schema": "methodology/schema.md",
+    "methodology": "methodology.md",
+}
+DOWNLOADS = (
+    ("claims.json", "The knowledge base as JSON: topics, claims, trials, statements (valid against the schema)"),
+    ("claims.csv", "Claims, one row each (CSV)"),
+    ("datapackage.json", "Frictionless Data Package describing claims.csv (column types and allowed values)"),
+    ("references.csl.json", "References as CSL-JSON"),
+    ("references.bib", "References as BibTeX (copy of the source file)"),
+    ("claims.schema.json", "JSON Schema of data/claims.yaml"),
+)
+DOWNLOAD_DIR = "downloads"
+
+
+def topic_path(topic_id: str) -> str:
+    return f"{TOPIC_DIR}/{topic_id}.md"
+
+
+def page_url(path: str, use_directory_urls: bool = True) -> str:
+    """The site URL (relative to the site root) of a source path, as MkDocs computes it."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[:-3]
+    if use_directory_urls:
+        if stem == "index":
+            return ""
+        if stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/"
+    return stem + ".html"
+
+
+@dataclass(frozen=True, slots=True)
+class Linker:
+    """Relative links from one page to another source path (and anchor)."""
+
+    page: str
+    use_directory_urls: bool = True
+
+    def __call__(self, target: str, anchor: str | None = None) -> Markup:
+        return attr(_relative(self.page, target, self.use_directory_urls) + (f"#{anchor}" if anchor else ""))
+
+
+@cache
+def _relative(page: str, target: str, use_directory_urls: bool) -> str:
+    here = page_url(page, use_directory_urls)
+    there = page_url(target, use_directory_urls)
+    base = here if here.endswith("/") or here == "" else posixpath.dirname(here)
+    rel = posixpath.relpath(there or ".", base or ".")
+    if there.endswith("/") or there == "":
+        rel = rel.rstrip("/") + "/" if rel != "." else "./"
+    if not use_directory_urls and there == "":
+        rel = posixpath.relpath("index.html", base or ".")
+    return rel
+
+
+
+# --- view-models ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RefLink:
+    """One reader-facing link of a reference: its URL (only http(s), built here) and its text."""
+
+    href: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class RefVM:
+    key: str
+    anchor: str
+    number: int
+    citation: str
+    design: str
+    links: tuple[RefLink, ...]  # canonical order: DOI, PubMed, PubMed Central, publisher URL
+    href: Markup  # to the reference's entry on the references page
+    backlinks: tuple[tuple[str, str], ...] = ()  # (label, href)
+
+
+def reference_links(ref: Reference | None) -> tuple[RefLink, ...]:
+    """A reference's links in the canonical order DOI, PubMed, PMC, publisher `url`; bad values are left out."""
+    if ref is None:
+        return ()
+    out = []
+    doi, pmid, pmcid, url = (ref.get(k) or "" for k in ("doi", "pmid", "pmcid", "url"))
+    for href, text_ in (
+        (doi_url(doi), f"doi:{doi}"),
+        (pubmed_url(pmid), f"PubMed {pmid}"),
+        (pmc_url(pmcid), pmcid.strip().upper()),
+        (http_url(url), url.strip()),
+    ):
+        if href:
+            out.append(RefLink(href, text_))
+    return tuple(out)
+
+
+REF_ANCHOR = "ref_"
+"""Prefix of every reference anchor: keys like `__search` would otherwise take the theme's own element ids."""
+
+
+def ref_anchor(key: str) -> str:
+    return REF_ANCHOR + key
+
+
+@dataclass(frozen=True, slots=True)
+class SourceVM:
+    """One source inside a claim block: a short citation ("Dunkin et al. 2007") linked to the full entry."""
+
+    key: str
+    href: str  # the entry in the reference list at the end of the claim's own topic page
+    short: str
+    stance: str
+    stance_label: str
+    design: str
+    locator: str
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimVM:
+    """One claim, built once per build and shown on its topic page, the all-claims table and the home page.
+
+    Nothing in it depends on the page showing it except `article` (links from the claim's topic
+    page); links *to* the claim differ by page and travel next to it (see `ClaimRow`).
+    """
+
+    id: str
+    topic: str
+    topic_title: str
+    statement: str
+    quantity: str
+    verdict: str
+    verdict_label: str
+    certainty: str
+    certainty_label: str
+    note: str
+    reviewed: str
+    sources: tuple[SourceVM, ...]
+    article: tuple[tuple[int, str], ...]
+    first_citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """A claim shown away from its topic page, with the link to its anchor from that page."""
+
+    c: ClaimVM
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A generated page: its source path (relative to docs_dir) and Markdown source."""
+
+    path: str
+    title: str
+    content: str
+
+
+@dataclass(slots=True)
+class Context:
+    """What every page of one build shares: the knowledge base, the formatted bibliography, claim view-models."""
+
+    kb: KnowledgeBase
+    use_directory_urls: bool = True
+    bib: citations.Bibliography = field(default_factory=lambda: citations.Bibliography({}, {}))
+    refs: dict[str, Reference] = field(default_factory=dict)
+    topic_titles: dict[str, str] = field(default_factory=dict)
+    claim_topic: dict[str, str] = field(default_factory=dict)
+    shorts: dict[str, str] = field(default_factory=dict)
+    timeline_topic: str | None = None  # the figures page's timeline; None: the topic with the most duration claims
+    download_dir: str = DOWNLOAD_DIR  # folder of the downloads, relative to the site root
+    _claims: dict[int, ClaimVM] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        kb: KnowledgeBase,
+        use_directory_urls: bool = True,
+        bib: citations.Bibliography | None = None,
+        timeline_topic: str | None = None,
+        download_dir: str = DOWNLOAD_DIR,
+    ) -> Context:
+        """Everything the pages share; `bib` is the formatted bibliography if the caller already has it."""
+        bib = bib if bib is not None else citations.bibliography(kb.references)
+        ctx = cls(kb, use_directory_urls, bib, kb.reference_map())
+        ctx.timeline_topic = timeline_topic
+        ctx.download_dir = download_dir
+        ctx.topic_titles = {t.id: t.title or t.id for t in kb.topics if t.id}
+        ctx.claim_topic = {c.id: c.topic for c in kb.claims if c.id and c.topic}
+        ctx.shorts = {r.key: short_cite(r, r.key) for r in kb.references}
+        return ctx
+
+    @property
+    def formatted(self) -> Mapping[str, str]:
+        return self.bib.formatted
+
+    def short(self, key: str) -> str:
+        return self.shorts.get(key) or short_cite(self.refs.get(key), key)
+
+    def linker(self, page: str) -> Linker:
+        return Linker(page, self.use_directory_urls)
+
+    def claim_href(self, link: Linker, claim_id: str) -> Markup:
+        topic = self.claim_topic.get(claim_id)
+        return link(topic_path(topic), safe_id(claim_id)) if topic else Markup("#")
+
+    def ref_vm(self, link: Linker, key: str, n: int, anchor: str, backlinks: tuple[tuple[str, str], ...] = ()) -> RefVM:
+        ref = self.refs.get(key)
+        return RefVM(
+            key=key,
+            anchor=attr(anchor),
+            number=n,
+            citation=self.bib.formatted.get(key, key),
+            design=(ref.design if ref else None) or "",
+            links=reference_links(ref),
+            href=link(PAGES["references"], ref_anchor(key)),
+            backlinks=backlinks,
+        )
+
+    def claim(self, c: Claim) -> ClaimVM:
+        """The claim's view-model, built on first use and reused by every page that shows the claim."""
+        vm = self._claims.get(id(c))
+        if vm is None:
+            vm = self._claims[id(c)] = self._claim_vm(c)
+        return vm
+
+    def row(self, link: Linker, c: Claim) -> ClaimRow:
+        return ClaimRow(self.claim(c), self.claim_href(link, c.id or ""))
+
+    def _claim_vm(self, c: Claim) -> ClaimVM:
+        topic = c.topic or ""
+        link = self.linker(topic_path(topic or "_"))
+        sources = []
+        for s in c.sources:
+            key = s.key or ""
+            ref = self.refs.get(key)
+            sources.append(
+                SourceVM(
+                    key=key,
+                    href=_ref_anchor(key) if key in self.refs else link(PAGES["references"]),
+                    short=word(self.short(key)),
+                    stance=word(s.stance),
+                    stance_label=word(label(s.stance)),
+                    design=word(design_label(ref.design if ref else None)),
+                    locator=text(s.locator),
+                    quote=text(s.quote),
+                )
+            )
+        return ClaimVM(
+            id=safe_id(c.id),
+            topic=word(topic),
+            topic_title=word(self.topic_titles.get(topic, topic)),
+            statement=text(c.statement),
+            quantity=text(format_range(c.quantity, with_measure=True)),
+            verdict=word(c.verdict),
+            verdict_label=word(label(c.verdict)),
+            certainty=word(c.certainty),
+            certainty_label=word(label(c.certainty)),
+            note=text(c.note),
+            reviewed=word(c.reviewed),
+            sources=tuple(sources),
+            article=tuple((n, link(PAGES["article"], f"statement-{n}")) for n in c.article),
+            first_citation=sources[0].short if sources else "",
+        )
+
+
+@cache
+def _ref_anchor(key: str) -> Markup:
+    """The link from a claim to its source's entry in the reference list at the end of the same page."""
+    return attr("#" + ref_anchor(key))
+
+
+def numbering(claims: Iterable[Claim]) -> dict[str, int]:
+    """Reference numbers on a page, by order of first citation (Vancouver)."""
+    numbers: dict[str, int] = {}
+    for c in claims:
+        for s in c.sources:
+            if s.key and s.key not in numbers:
+                numbers[s.key] = len(numbers) + 1
+    return numbers
+
+
+TOPICS_NAV = "Topics"
+
+
+def yaml_quoted(value: str) -> str:
+    """A YAML double-quoted scalar in ASCII only: every other character as a \\u or \\U escape.
+
+    `json.dumps` would write an emoji as a surrogate pair (`\\ud83d\\ude00`), which YAML refuses; the
+    front matter then fails to parse and shows on the page as a raw `title:` line.
+    """
+    out = []
+    for ch in value:
+        o = ord(ch)
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif 0x20 <= o < 0x7F:
+            out.append(ch)
+        elif o <= 0xFFFF:
+            out.append(f"\\u{o:04x}")
+        else:
+            out.append(f"\\U{o:08x}")
+    return '"' + "".join(out) + '"'
+
+
+def make_page(path: str, page_title: str, template: str, **context: Any) -> Page:
+    clean = clean_title(page_title)
+    front = "---\n" + "title: " + yaml_quoted(clean) + "\n"
+    if context.pop("search_exclude", False):
+        front += "search:\n  exclude: true\n"
+    if context.pop("wide", False):  # a wide table or figure: Material leaves out the table of contents column
+        front += "hide:\n  - toc\n"
+    front += "---\n\n"
+    return Page(path, clean, front + render_template(template, **context))
+
+
