@@ -19,7 +19,7 @@ from typing import Any
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 
-from derma_evidence import citations, exports, render, report
+from derma_evidence import citations, exports, render, render_answers, report  # noqa: F401  (render_answers registers its pages)
 from derma_evidence.load.text import read_bytes
 from derma_evidence.pipeline import Result, check_bytes
 

@@ -17,7 +17,7 @@ import math
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -100,6 +100,8 @@ PAGES = {
     "rules": "methodology/rules.md",
     "schema": "methodology/schema.md",
     "methodology": "methodology.md",
+    "answers": "answers.md",
+    "findings": "findings.md",
 }
 DOWNLOADS = (
     ("claims.json", "Claims with their resolved references (JSON)"),
@@ -200,6 +202,15 @@ LABELS = {
     "contradicts": "Contradicts",
     "context": "Context",
 }
+
+
+BADGE_WORDS = {
+    "supported": "supported by its sources",
+    "partly-supported": "partly supported by its sources",
+    "insufficient": "sources too weak to decide",
+    "contradicted": "contradicted by its sources",
+}
+"""A verdict as a badge says it: a verdict on the statement against its sources, never a recommendation."""
 
 
 def label(value: str | None) -> str:
@@ -319,6 +330,8 @@ class ClaimVM:
     sources: tuple[SourceVM, ...]
     article: tuple[tuple[int, str], ...]
     first_citation: str
+    verdict_words: str
+    definitions_href: str  # the methodology page (badge definitions), from the claim's topic page
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +453,8 @@ class Context:
             sources=tuple(sources),
             article=tuple((n, link(PAGES["article"], f"statement-{n}")) for n in c.article),
             first_citation=sources[0].short if sources else "",
+            verdict_words=word(BADGE_WORDS.get(c.verdict or "", label(c.verdict))),
+            definitions_href=link(PAGES["methodology"]),
         )
 
 
@@ -477,6 +492,9 @@ def _page(path: str, page_title: str, template: str, **context: Any) -> Page:
     front += "---\n\n"
     return Page(path, clean, front + render_template(template, **context))
 
+
+build_page = _page
+"""`_page` for the rendering modules outside this file (render_answers)."""
 
 # --- pages ------------------------------------------------------------------------------------
 
@@ -571,12 +589,25 @@ def trial_vm(ctx: Context, link: Linker, t: Trial) -> TrialVM:
     )
 
 
+TRIALS_SECTIONS: list[Callable[[Context, Linker], str]] = []
+"""Sections other rendering modules add after the trials table (render_answers: risk of bias, reviews)."""
+EXTRA_PAGES: list[Callable[[Context], list[Page]]] = []
+"""Page builders other rendering modules register (render_answers: answers, summary of findings)."""
+
+
 def trials_page(ctx: Context) -> Page:
     path = PAGES["trials"]
     link = ctx.linker(path)
     trials = [trial_vm(ctx, link, t) for t in ctx.kb.trials]
+    sections = [Markup(f(ctx, link)) for f in TRIALS_SECTIONS]
     return _page(
-        path, "Clinical trials", "trials.html.j2", trials=trials, figures_href=link(PAGES["figures"]), wide=True
+        path,
+        "Clinical trials",
+        "trials.html.j2",
+        trials=trials,
+        figures_href=link(PAGES["figures"]),
+        sections=sections,
+        wide=True,
     )
 
 
@@ -635,7 +666,13 @@ def article_page(ctx: Context) -> Page:
         for s in sorted((s for s in ctx.kb.statements if s.n is not None), key=lambda s: s.n or 0)
         if s.n is not None
     ]
-    return _page(path, "The source article, statement by statement", "article.html.j2", statements=items)
+    return _page(
+        path,
+        "The source article, statement by statement",
+        "article.html.j2",
+        statements=items,
+        definitions_href=link(PAGES["methodology"]),
+    )
 
 
 # --- figures ----------------------------------------------------------------------------------
@@ -1056,6 +1093,7 @@ def render_site(kb: KnowledgeBase, use_directory_urls: bool = True, ctx: Context
         downloads_page(ctx),
         rules_page(ctx),
         schema_page(ctx, load_schema()),
+        *[p for build in EXTRA_PAGES for p in build(ctx)],
     ]
     return sorted(pages, key=lambda p: p.path)
 

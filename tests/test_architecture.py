@@ -21,6 +21,7 @@ ORDER = [
     "report",
     "citations",
     "render",
+    "render_answers",
     "exports",
     "new",
     "cli",
