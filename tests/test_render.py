@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from derma_evidence import citations, exports, render
+from derma_evidence import citations, exports, render, render_answers  # noqa: F401  (registers the answers pages)
 from derma_evidence.pipeline import Result, check_files
 
 FIXTURE = Path(__file__).parent / "site_fixture"
@@ -42,10 +42,12 @@ def test_render_does_not_import_mkdocs() -> None:
 
 def test_generated_paths(pages: dict[str, str]) -> None:
     assert sorted(pages) == [
+        "answers.md",
         "article.md",
         "claims.md",
         "downloads.md",
         "figures.md",
+        "findings.md",
         "methodology/rules.md",
         "methodology/schema.md",
         "references.md",
@@ -147,7 +149,12 @@ def test_exports(result: Result) -> None:
             assert s["reference"]["id"] == s["key"]
     rows = list(csv.DictReader(io.StringIO(files["claims.csv"].decode())))
     assert rows[0]["id"] == "inflammation-phase-duration" and rows[0]["unit"] == "d"
-    assert {r["id"] for r in json.loads(files["references.csl.json"])} == {"gurtner2008", "dunkin2007", "dhurat2013"}
+    assert {r["id"] for r in json.loads(files["references.csl.json"])} == {
+        "gurtner2008",
+        "dunkin2007",
+        "dhurat2013",
+        "fixturereview2024",
+    }
     assert files["references.bib"] == b"@article{x}\n"
     assert json.loads(files["claims.schema.json"])["title"]
 
