@@ -499,6 +499,10 @@ build_page = _page
 # --- pages ------------------------------------------------------------------------------------
 
 
+TOPIC_SECTIONS: list[Callable[[Context, Linker, str], str]] = []
+"""Sections other rendering modules add at the top of a topic page (render_answers: its questions and tables)."""
+
+
 def topic_pages(ctx: Context) -> list[Page]:
     by_topic: dict[str, list[Claim]] = defaultdict(list)
     for c in ctx.kb.claims:
@@ -528,6 +532,7 @@ def topic_pages(ctx: Context) -> list[Page]:
                 references=refs,
                 claims_href=link(PAGES["claims"]),
                 bibliography_href=link(PAGES["references"]),
+                sections=[Markup(f(ctx, link, t.id)) for f in TOPIC_SECTIONS],
             )
         )
     return out

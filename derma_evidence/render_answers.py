@@ -598,6 +598,24 @@ def reviews_section(ctx: render.Context, link: render.Linker) -> str:
     return render.render_template("reviews.html.j2", cols=cols, rows=rows, details=details)
 
 
+def topic_section(ctx: render.Context, link: render.Linker, topic: str) -> str:
+    """On a topic page: the questions answered there and the summary-of-findings tables of its comparisons."""
+    questions = [
+        (q.question or q.id or "", link(render.PAGES["answers"], q.id), certainty_words(q.certainty))
+        for q in ctx.kb.questions
+        if q.topic == topic and q.id and render.safe_id(q.id)
+    ]
+    tables = [
+        (c.title or c.id or "", link(render.PAGES["findings"], c.id))
+        for c in ctx.kb.comparisons
+        if c.topic == topic and c.id and render.safe_id(c.id)
+    ]
+    if not questions and not tables:
+        return ""
+    return render.render_template("_topic_answers.html.j2", questions=questions, tables=tables)
+
+
 render.EXTRA_PAGES.append(pages)
+render.TOPIC_SECTIONS.append(topic_section)
 render.TRIALS_SECTIONS.extend([rob_section, reviews_section])
 render.FRAGMENTS["questions"] = questions_fragment
