@@ -106,6 +106,7 @@ PAGES = {
 DOWNLOADS = (
     ("claims.json", "Claims with their resolved references (JSON)"),
     ("claims.csv", "Claims, one row each (CSV)"),
+    ("answers.json", "Questions, summaries of findings (GRADE), risk of bias and review inclusions (JSON)"),
     ("references.csl.json", "References as CSL-JSON"),
     ("references.bib", "References as BibTeX (copy of the source file)"),
     ("claims.schema.json", "JSON Schema of data/claims.yaml"),

@@ -121,3 +121,19 @@ def test_claim_badges_name_what_they_judge(pages: dict[str, str]) -> None:
     assert "Certainty of the evidence: Low" in page
     assert "Verdict: Supported" not in page
     assert 'href="../../methodology/#verdicts"' in page and 'href="../../methodology/#certainty"' in page
+
+
+def test_answers_json_export(result: Result) -> None:
+    import json
+
+    from derma_evidence import exports
+
+    data = json.loads(exports.all_exports(result.kb, b"")["answers.json"])
+    assert [q["id"] for q in data["questions"]] == ["does-it-work", "daily-rolling", "scarring-depth"]
+    (comparison,) = data["comparisons"]
+    hair = comparison["outcomes"][0]
+    assert hair["id"] == "mn-minoxidil-vs-minoxidil--hair-count" and hair["certainty"] == "low"
+    assert hair["grade"]["imprecision"] == {"judgement": "serious", "reason": "Few small trials."}
+    assert hair["effects"][0]["ci_low"] == 0.8 and "null" not in json.dumps(data)
+    assert data["risk_of_bias"][0]["overall"] == "some-concerns"
+    assert data["reviews"][0]["included"] == ["dhurat2013"]

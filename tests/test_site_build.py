@@ -50,6 +50,7 @@ def test_pages_and_downloads_exist(site: Path) -> None:
         "contributing/index.html",
         "downloads/claims.json",
         "downloads/claims.csv",
+        "downloads/answers.json",
         "downloads/references.csl.json",
         "downloads/references.bib",
         "downloads/claims.schema.json",
