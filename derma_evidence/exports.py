@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from derma_evidence import citations, schema
-from derma_evidence.model import KnowledgeBase
+from derma_evidence.model import Effect, Judgement, KnowledgeBase, Outcome, Ref
 
 CSV_COLUMNS = (
     "id",
@@ -50,10 +50,12 @@ def _value(value: Any, s: Mapping[str, Any]) -> Any:
         s = schema.schema()["definitions"][str(s["$ref"]).rsplit("/", 1)[-1]]
     if value is None:
         return None
+    if isinstance(value, Ref):
+        return value.id
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {}
         for name, sub in s.get("properties", {}).items():
-            v = _value(getattr(value, name, None), sub)
+            v = _value(_field(value, name, sub), sub)
             if v is not None and v != []:
                 out[name] = v
         return out
@@ -64,6 +66,19 @@ def _value(value: Any, s: Mapping[str, Any]) -> Any:
             return None
         return int(value) if value.is_integer() and abs(value) < 2**53 else value
     return value
+
+
+def _field(obj: Any, name: str, sub: Mapping[str, Any]) -> Any:
+    """The model's value for a schema property: the attribute, a named domain (GRADE, RoB 2), or, for a
+    nested object the model keeps flat (a question's `rests_on`), the object itself."""
+    if hasattr(obj, name):
+        return getattr(obj, name)
+    domain = getattr(obj, "domain", None)
+    if callable(domain):
+        return domain(name)
+    while "$ref" in sub:
+        sub = schema.schema()["definitions"][str(sub["$ref"]).rsplit("/", 1)[-1]]
+    return obj if sub.get("type") == "object" else None
 
 
 def knowledge_base_data(kb: KnowledgeBase) -> dict[str, list[Any]]:
@@ -226,7 +241,130 @@ def all_exports(
         "claims.json": claims_json(kb),
         "claims.csv": claims_csv(kb),
         "datapackage.json": datapackage(kb),
+        "answers.json": answers_json(kb),
         "references.csl.json": references_csl(kb, csl),
         "references.bib": bib_bytes,
         "claims.schema.json": schema_bytes(),
     }
+
+
+# --- the answers layer --------------------------------------------------------------------------
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None and v != [] and v != {}}
+
+
+def _judgements(domains: tuple[tuple[str, Judgement], ...]) -> dict[str, Any]:
+    return {name: _drop_none({"judgement": j.judgement, "reason": j.reason}) for name, j in domains}
+
+
+def _effect(e: Effect) -> dict[str, Any]:
+    src = e.source
+    return _drop_none(
+        {
+            "source": _drop_none({"key": src.key, "locator": src.locator, "quote": src.quote}) if src else None,
+            "label": e.label,
+            "pooled": e.pooled or None,
+            "measure": e.measure,
+            "value": e.value,
+            "ci_low": e.ci_low,
+            "ci_high": e.ci_high,
+            "unit": e.unit,
+            "i2": e.i2,
+            "studies": e.studies,
+            "participants": e.participants,
+            "p": e.p,
+            "arms": [_drop_none({"label": a.label, "value": a.value, "n": a.n}) for a in e.arms],
+        }
+    )
+
+
+def _outcome(o: Outcome) -> dict[str, Any]:
+    g = o.grade
+    return _drop_none(
+        {
+            "id": o.full_id,
+            "name": o.name,
+            "importance": o.importance,
+            "time_point": o.time_point,
+            "trials": [t.id for t in o.trials],
+            "studies": o.studies,
+            "participants": o.participants,
+            "effects": [_effect(e) for e in o.effects],
+            "certainty": o.certainty,
+            "grade": _drop_none(
+                {
+                    "start": g.start,
+                    **_judgements(g.domains),
+                    "upgrades": [
+                        _drop_none({"factor": u.factor, "levels": u.levels, "reason": u.reason}) for u in g.upgrades
+                    ],
+                }
+            )
+            if g
+            else None,
+            "finding": o.finding,
+            "claims": [c.id for c in o.claims],
+            "note": o.note,
+        }
+    )
+
+
+def answers_json(kb: KnowledgeBase) -> bytes:
+    """Questions, comparisons with their outcomes and effects, risk of bias per trial and review inclusions."""
+    data = {
+        "note": "GRADE and risk-of-bias judgements are Derma Evidence's; effects are as the sources report them.",
+        "questions": [
+            _drop_none(
+                {
+                    "id": q.id,
+                    "question": q.question,
+                    "short": q.short,
+                    "answer": q.answer,
+                    "certainty": q.certainty,
+                    "rests_on": _drop_none(
+                        {"outcomes": [r.id for r in q.outcomes], "claims": [r.id for r in q.claims]}
+                    ),
+                    "topic": q.topic,
+                }
+            )
+            for q in kb.questions
+        ],
+        "comparisons": [
+            _drop_none(
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "population": c.population,
+                    "intervention": c.intervention,
+                    "comparator": c.comparator,
+                    "topic": c.topic,
+                    "outcomes": [_outcome(o) for o in c.outcomes],
+                    "note": c.note,
+                }
+            )
+            for c in kb.comparisons
+        ],
+        "risk_of_bias": [
+            _drop_none(
+                {"trial": t.key, "outcome": t.rob.outcome, **_judgements(t.rob.domains), "overall": t.rob.overall}
+            )
+            for t in kb.trials
+            if t.rob is not None
+        ],
+        "reviews": [
+            _drop_none(
+                {
+                    "key": r.key,
+                    "included": [i.id for i in r.included],
+                    "count": r.count,
+                    "locator": r.locator,
+                    "quote": r.quote,
+                    "unverified": r.unverified,
+                }
+            )
+            for r in kb.reviews
+        ],
+    }
+    return _dumps(data)

@@ -143,6 +143,7 @@ class Trial:
     locator: str | None
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+    rob: Rob | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +172,185 @@ class Reference:
         return self.fields.get("design")
 
 
+# --- the answers layer: questions, comparisons and outcomes (GRADE), risk of bias, reviews, verification ------
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """One id or citation key in a list, with its position."""
+
+    id: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A GRADE domain or RoB 2 domain judgement with its reason."""
+
+    judgement: str | None
+    reason: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Upgrade:
+    factor: str | None
+    levels: int | None
+    reason: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """An outcome's GRADE assessment; `domains` holds the five domains present, in GRADE's order."""
+
+    start: str | None
+    domains: tuple[tuple[str, Judgement], ...]
+    upgrades: tuple[Upgrade, ...]
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+    def domain(self, name: str) -> Judgement | None:
+        return dict(self.domains).get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Arm:
+    label: str | None
+    value: float | None
+    n: int | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+    literals: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """One effect as its source reports it. `literals` keeps each number as written in the YAML."""
+
+    source: Source | None
+    label: str | None
+    pooled: bool
+    measure: str | None
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    unit: str | None
+    i2: float | None
+    studies: int | None
+    participants: int | None
+    p: str | None
+    arms: tuple[Arm, ...]
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+    literals: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def has_ci(self) -> bool:
+        return self.value is not None and self.ci_low is not None and self.ci_high is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    comparison: str | None
+    id: str | None
+    name: str | None
+    importance: str | None
+    time_point: str | None
+    trials: tuple[Ref, ...]
+    participants: int | None
+    studies: int | None
+    effects: tuple[Effect, ...]
+    certainty: str | None
+    grade: Grade | None
+    finding: str | None
+    claims: tuple[Ref, ...]
+    note: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+    @property
+    def full_id(self) -> str | None:
+        """`<comparison id>--<outcome id>`: unique over the knowledge base, and the row's anchor."""
+        return f"{self.comparison}--{self.id}" if self.comparison and self.id else None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    id: str | None
+    title: str | None
+    population: str | None
+    intervention: str | None
+    comparator: str | None
+    topic: str | None
+    outcomes: tuple[Outcome, ...]
+    note: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str | None
+    question: str | None
+    short: str | None
+    answer: str | None
+    certainty: str | None
+    outcomes: tuple[Ref, ...]
+    claims: tuple[Ref, ...]
+    topic: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+    rests_on_pos: Pos | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rob:
+    """RoB 2 assessment of one result; `domains` holds the five domains present, in RoB 2's order."""
+
+    outcome: str | None
+    domains: tuple[tuple[str, Judgement], ...]
+    overall: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+    def domain(self, name: str) -> Judgement | None:
+        return dict(self.domains).get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    key: str | None
+    included: tuple[Ref, ...]
+    count: int | None
+    locator: str | None
+    quote: str | None
+    unverified: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    url: str | None
+    date: str | None
+    fields: tuple[str, ...]
+    mirror: bool
+    note: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    key: str | None
+    checks: tuple[Check, ...]
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     claims_path: str
@@ -181,6 +361,23 @@ class KnowledgeBase:
     statements: tuple[Statement, ...]
     references: tuple[Reference, ...]
     today: dt.date
+    questions: tuple[Question, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    verification: tuple[Verification, ...] = ()
+
+    def answer_keys(self) -> set[str]:
+        """Citation keys the answers layer cites: effect sources, reviews, their included trials, outcome trials."""
+        outcomes = [o for c in self.comparisons for o in c.outcomes]
+        keys = {e.source.key for o in outcomes for e in o.effects if e.source and e.source.key}
+        keys.update(t.id for o in outcomes for t in o.trials)
+        keys.update(r.key for r in self.reviews if r.key)
+        keys.update(i.id for r in self.reviews for i in r.included)
+        return keys
+
+    def outcome_map(self) -> dict[str, Outcome]:
+        """Outcomes by full id (`comparison-id--outcome-id`)."""
+        return {o.full_id: o for c in self.comparisons for o in c.outcomes if o.full_id}
 
     def reference_map(self) -> dict[str, Reference]:
         return {r.key: r for r in self.references}
@@ -240,6 +437,216 @@ def _maps(v: Node | None) -> list[Map]:
     if isinstance(v, Seq):
         return [x for x in v.items if isinstance(x, Map)]
     return []
+
+
+GRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+ROB_DOMAINS = ("randomisation", "deviations", "missing_data", "measurement", "selection")
+
+
+def _bool(v: Node | None) -> bool:
+    return isinstance(v, Scalar) and v.kind == "bool" and v.python() is True
+
+
+def _refs(v: Node | None, path: str) -> tuple[Ref, ...]:
+    if not isinstance(v, Seq):
+        return ()
+    return tuple(Ref(x.value, Pos(path, x.line, x.col)) for x in v.items if isinstance(x, Scalar) and x.kind == "str")
+
+
+def _literals(f: Mapping[str, Node], names: tuple[str, ...]) -> dict[str, str]:
+    """Numbers as written in the YAML (`1.10` stays `1.10`), for matching them against a quote."""
+    out = {}
+    for name in names:
+        v = f.get(name)
+        if isinstance(v, Scalar) and v.kind in ("int", "float"):
+            out[name] = v.value
+    return out
+
+
+def _judgement(v: Node | None, path: str) -> Judgement | None:
+    if not isinstance(v, Map):
+        return None
+    f, at = _fields(v, path)
+    return Judgement(_text(f.get("judgement")), _text(f.get("reason")), Pos(path, v.line, v.col), at)
+
+
+def _domains(f: Mapping[str, Node], names: tuple[str, ...], path: str) -> tuple[tuple[str, Judgement], ...]:
+    out = []
+    for name in names:
+        j = _judgement(f.get(name), path)
+        if j is not None:
+            out.append((name, j))
+    return tuple(out)
+
+
+def _grade(v: Node | None, path: str) -> Grade | None:
+    if not isinstance(v, Map):
+        return None
+    f, at = _fields(v, path)
+    ups = []
+    for m in _maps(f.get("upgrades")):
+        uf, uat = _fields(m, path)
+        ups.append(
+            Upgrade(
+                _text(uf.get("factor")), _int(uf.get("levels")), _text(uf.get("reason")), Pos(path, m.line, m.col), uat
+            )
+        )
+    return Grade(_text(f.get("start")), _domains(f, GRADE_DOMAINS, path), tuple(ups), Pos(path, v.line, v.col), at)
+
+
+def _source(v: Node | None, path: str) -> Source | None:
+    if not isinstance(v, Map):
+        return None
+    f, at = _fields(v, path)
+    return Source(
+        _text(f.get("key")), None, _text(f.get("locator")), _text(f.get("quote")), Pos(path, v.line, v.col), at
+    )
+
+
+EFFECT_NUMBERS = ("value", "ci_low", "ci_high", "i2", "studies", "participants")
+
+
+def _effect(m: Map, path: str) -> Effect:
+    f, at = _fields(m, path)
+    arms = []
+    for a in _maps(f.get("arms")):
+        af, aat = _fields(a, path)
+        arms.append(
+            Arm(
+                _text(af.get("label")),
+                _num(af.get("value")),
+                _int(af.get("n")),
+                Pos(path, a.line, a.col),
+                aat,
+                _literals(af, ("value", "n")),
+            )
+        )
+    return Effect(
+        _source(f.get("source"), path),
+        _text(f.get("label")),
+        _bool(f.get("pooled")),
+        _text(f.get("measure")),
+        _num(f.get("value")),
+        _num(f.get("ci_low")),
+        _num(f.get("ci_high")),
+        _text(f.get("unit")),
+        _num(f.get("i2")),
+        _int(f.get("studies")),
+        _int(f.get("participants")),
+        _text(f.get("p")),
+        tuple(arms),
+        Pos(path, m.line, m.col),
+        at,
+        _literals(f, EFFECT_NUMBERS),
+    )
+
+
+def _comparison(m: Map, path: str) -> Comparison:
+    f, at = _fields(m, path)
+    cid = _text(f.get("id"))
+    outcomes = []
+    for o in _maps(f.get("outcomes")):
+        of, oat = _fields(o, path)
+        outcomes.append(
+            Outcome(
+                cid,
+                _text(of.get("id")),
+                _text(of.get("name")),
+                _text(of.get("importance")),
+                _text(of.get("time_point")),
+                _refs(of.get("trials"), path),
+                _int(of.get("participants")),
+                _int(of.get("studies")),
+                tuple(_effect(e, path) for e in _maps(of.get("effects"))),
+                _text(of.get("certainty")),
+                _grade(of.get("grade"), path),
+                _text(of.get("finding")),
+                _refs(of.get("claims"), path),
+                _text(of.get("note")),
+                Pos(path, o.line, o.col),
+                oat,
+            )
+        )
+    return Comparison(
+        cid,
+        _text(f.get("title")),
+        _text(f.get("population")),
+        _text(f.get("intervention")),
+        _text(f.get("comparator")),
+        _text(f.get("topic")),
+        tuple(outcomes),
+        _text(f.get("note")),
+        Pos(path, m.line, m.col),
+        at,
+    )
+
+
+def _question(m: Map, path: str) -> Question:
+    f, at = _fields(m, path)
+    rests = f.get("rests_on")
+    outcomes: tuple[Ref, ...] = ()
+    claims: tuple[Ref, ...] = ()
+    if isinstance(rests, Map):
+        outcomes, claims = _refs(rests.get("outcomes"), path), _refs(rests.get("claims"), path)
+    return Question(
+        _text(f.get("id")),
+        _text(f.get("question")),
+        _text(f.get("short")),
+        _text(f.get("answer")),
+        _text(f.get("certainty")),
+        outcomes,
+        claims,
+        _text(f.get("topic")),
+        Pos(path, m.line, m.col),
+        at,
+        Pos(path, rests.line, rests.col) if rests is not None else None,
+    )
+
+
+def _rob(v: Node | None, path: str) -> Rob | None:
+    if not isinstance(v, Map):
+        return None
+    f, at = _fields(v, path)
+    return Rob(
+        _text(f.get("outcome")), _domains(f, ROB_DOMAINS, path), _text(f.get("overall")), Pos(path, v.line, v.col), at
+    )
+
+
+def _review(m: Map, path: str) -> Review:
+    f, at = _fields(m, path)
+    return Review(
+        _text(f.get("key")),
+        _refs(f.get("included"), path),
+        _int(f.get("count")),
+        _text(f.get("locator")),
+        _text(f.get("quote")),
+        _text(f.get("unverified")),
+        Pos(path, m.line, m.col),
+        at,
+    )
+
+
+def _verification(m: Map, path: str) -> Verification:
+    f, at = _fields(m, path)
+    checks = []
+    for c in _maps(f.get("checks")):
+        cf, cat = _fields(c, path)
+        fl = cf.get("fields")
+        names = (
+            tuple(x.value for x in fl.items if isinstance(x, Scalar) and x.kind == "str") if isinstance(fl, Seq) else ()
+        )
+        checks.append(
+            Check(
+                _text(cf.get("url")),
+                _date_text(cf.get("date")),
+                names,
+                _bool(cf.get("mirror")),
+                _text(cf.get("note")),
+                Pos(path, c.line, c.col),
+                cat,
+            )
+        )
+    return Verification(_text(f.get("key")), tuple(checks), Pos(path, m.line, m.col), at)
 
 
 def build(
@@ -318,6 +725,7 @@ def build(
                     _text(f.get("locator")),
                     Pos(p, m.line, m.col),
                     at,
+                    _rob(f.get("rob"), p),
                 )
             )
         for m in _maps(root.get("statements")):
@@ -333,6 +741,18 @@ def build(
                 )
             )
     references = tuple(Reference(r.key, r.entry_type, r.fields, r.pos, r.field_pos) for r in refs)
+    root_map = root if isinstance(root, Map) else None
     return KnowledgeBase(
-        claims_path, bib_path, tuple(topics), tuple(claims), tuple(trials), tuple(statements), references, today
+        claims_path,
+        bib_path,
+        tuple(topics),
+        tuple(claims),
+        tuple(trials),
+        tuple(statements),
+        references,
+        today,
+        tuple(_question(m, p) for m in _maps(root_map.get("questions") if root_map else None)),
+        tuple(_comparison(m, p) for m in _maps(root_map.get("comparisons") if root_map else None)),
+        tuple(_review(m, p) for m in _maps(root_map.get("reviews") if root_map else None)),
+        tuple(_verification(m, p) for m in _maps(root_map.get("verification") if root_map else None)),
     )

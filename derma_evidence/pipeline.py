@@ -7,7 +7,7 @@ import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from derma_evidence import rules
+from derma_evidence import rules, rules_answers  # noqa: F401  (rules_answers registers the A and B02x rules)
 from derma_evidence.diagnostics import CODES, Diagnostic, Severity, sort_diagnostics
 from derma_evidence.load.bib import load_bib
 from derma_evidence.load.text import read_bytes

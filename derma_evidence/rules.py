@@ -576,6 +576,7 @@ def unknown_statement(kb: KnowledgeBase) -> Iterator[Hit]:
 def _cited(kb: KnowledgeBase) -> set[str]:
     keys = {s.key for c in kb.claims for s in c.sources if s.key}
     keys.update(t.key for t in kb.trials if t.key)
+    keys.update(kb.answer_keys())  # effects, reviews (rules_answers.py)
     return keys
 
 

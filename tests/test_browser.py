@@ -30,6 +30,8 @@ ARGS = [
 ]
 PAGE_TYPES = [
     "",
+    "answers/",
+    "findings/",
     "topics/needle-depth/",
     "claims/",
     "trials/",
@@ -239,3 +241,48 @@ def test_wide_content_scrolls_in_its_own_region_on_a_narrow_screen(browser: Any,
     assert regions.count() >= 1
     assert pg.evaluate("getComputedStyle(document.querySelector('.derma-scroll')).overflowX") == "auto"
     ctx.close()
+
+
+QUESTIONS = {
+    "does-it-work": (
+        "Does microneedling added to minoxidil regrow more hair",
+        "may increase hair counts",
+        "Low certainty",
+    ),
+    "daily-rolling": ("Does daily home rolling with 0.5 mm needles work?", "No trial has tested", "Very low certainty"),
+    "scarring-depth": ("How deep can needles go before the skin scars?", "may scar", "Low certainty"),
+}
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (375, 812)])
+def test_first_screen_shows_the_questions_with_answers_and_certainty(
+    browser: Any, base_url: str, width: int, height: int
+) -> None:
+    ctx = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 500)
+    pg = ctx.new_page()
+    pg.goto(base_url)
+    items = pg.locator(".derma-question-list > li")
+    assert items.count() == len(QUESTIONS)
+    for i, (anchor, (question, answer, certainty)) in enumerate(QUESTIONS.items()):
+        item = items.nth(i)
+        box = item.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, (anchor, box)
+        text = item.inner_text()
+        assert question in text and answer in text and certainty in text, text
+        assert item.locator("a.derma-question").get_attribute("href") == f"answers/#{anchor}"
+    assert pg.evaluate("document.documentElement.scrollWidth") <= width + 1
+    pg.locator(".derma-question-list > li a.derma-question").first.click()
+    pg.wait_for_url(re.compile(r".*/answers/#does-it-work$"))
+    assert pg.locator("h2#does-it-work").is_visible()
+    ctx.close()
+
+
+def test_trials_page_shows_the_risk_of_bias_chart(page: Any, base_url: str) -> None:
+    page.goto(base_url + "trials/")
+    chart = page.locator("#rob_chart svg")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 80
+    assert chart.locator("circle").count() == 6 + 3  # one trial x (5 domains + overall), three legend keys
+    symbols = chart.evaluate("svg => [...svg.querySelectorAll('text')].map(t => t.textContent)")
+    assert {"+", "\u2212", "\u00d7"} <= set(symbols) and "Some concerns" in symbols and "Overall" in symbols

@@ -53,7 +53,7 @@ def _hostile(kb: KnowledgeBase) -> KnowledgeBase:
     c = kb.claims[0]
     assert c.quantity is not None
     q = dataclasses.replace(c.quantity, min=-0.5, max=2.25)
-    bad = dataclasses.replace(c, statement="first line\r=HYPERLINK(\"http://x\")", note="@SUM(1)\r\nnext", quantity=q)
+    bad = dataclasses.replace(c, statement='first line\r=HYPERLINK("http://x")', note="@SUM(1)\r\nnext", quantity=q)
     return dataclasses.replace(kb, claims=(bad, *kb.claims[1:]))
 
 

@@ -53,3 +53,27 @@ def test_output_is_deterministic() -> None:
     a = check_bytes("c.yaml", broken, "r.bib", b, today).diagnostics
     c = check_bytes("c.yaml", broken, "r.bib", b, today).diagnostics
     assert a == c and len(a) == 3
+
+
+def test_answers_model_keeps_positions() -> None:
+    from pathlib import Path
+
+    from derma_evidence.pipeline import check_files
+
+    folder = Path(__file__).parent / "cases" / "_answers_valid"
+    kb = check_files(str(folder / "claims.yaml"), str(folder / "references.bib")).kb
+    (q,) = kb.questions
+    assert q.at["certainty"].line == 10 and q.outcomes[0].pos.line == 12
+    (o,) = kb.comparisons[0].outcomes
+    assert o.full_id == "mn-minoxidil-vs-minoxidil--hair-count" and o.at["certainty"].line == 45
+    g = o.grade
+    assert g is not None and g.domain("imprecision") is not None
+    assert [name for name, _ in g.domains][0] == "risk_of_bias"
+    pooled, arms = o.effects
+    assert pooled.pooled and pooled.literals["value"] == "1.2" and pooled.at["ci_low"].line == 34
+    assert arms.measure == "arms" and [a.value for a in arms.arms] == [91.4, 22.2]
+    rob = kb.trials[0].rob
+    assert rob is not None and rob.overall == "some-concerns" and rob.at["overall"].line == 78
+    assert kb.reviews[0].included[0].id == "dhurat2013"
+    assert [v.key for v in kb.verification] == ["dhurat2013", "samplereview2024"]
+    assert kb.verification[0].checks[0].date == "2026-11-20"

@@ -64,13 +64,13 @@ def test_mistyped_marker_is_a_positioned_error(tmp_path: Path) -> None:
     config = _tmp_site(tmp_path)
     index = tmp_path / "content" / "index.md"
     text = index.read_text("utf-8")
-    assert "<!-- derma:key-numbers -->" in text
-    index.write_text(text.replace("<!-- derma:key-numbers -->", "<!-- derma:key-number -->"), "utf-8")
-    line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln == "<!-- derma:key-numbers -->")
+    assert "<!-- derma:questions -->" in text
+    index.write_text(text.replace("<!-- derma:questions -->", "<!-- derma:question -->"), "utf-8")
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln == "<!-- derma:questions -->")
     proc = build(tmp_path / "out", config=config)
     assert proc.returncode != 0
-    assert f"content/index.md:{line}:12: P001 unknown marker 'key-number'" in proc.stderr, proc.stderr
-    assert "did you mean 'key-numbers'?" in proc.stderr
+    assert f"content/index.md:{line}:12: P001 unknown marker 'question'" in proc.stderr, proc.stderr
+    assert "did you mean 'questions'?" in proc.stderr
     assert "Traceback" not in proc.stderr and "KeyError" not in proc.stderr
 
 

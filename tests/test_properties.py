@@ -9,6 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from derma_evidence import render
 from derma_evidence.pipeline import Result, check_bytes
 
 CASES = Path(__file__).parent / "cases"
@@ -129,3 +130,33 @@ def test_mutations_of_a_valid_bib_never_raise(data: st.DataObject) -> None:
 
 def test_valid_base_passes_strict() -> None:
     assert _check(VALID_YAML).diagnostics == []
+
+
+ANSWERS_YAML = (CASES / "_answers_valid" / "claims.yaml").read_bytes()
+ANSWERS_BIB = (CASES / "_answers_valid" / "references.bib").read_bytes()
+
+
+@SETTINGS
+@given(st.data())
+def test_mutations_of_the_answers_layer_never_raise(data: st.DataObject) -> None:
+    """Questions, outcomes, effects, RoB and verification records with lines dropped, doubled or edited."""
+    lines = ANSWERS_YAML.decode().split("\n")
+    op = data.draw(st.sampled_from(["delete", "duplicate", "replace", "number"]))
+    i = data.draw(st.integers(0, len(lines) - 1))
+    if op == "delete":
+        del lines[i]
+    elif op == "duplicate":
+        lines.insert(i, lines[i])
+    elif op == "number":  # a judgement, level or number swapped for another plausible value
+        old = data.draw(st.sampled_from(["serious", "low", "1.2", "0.8", "randomised", "some-concerns", "arms"]))
+        new = data.draw(st.sampled_from(["very-serious", "high", "-3", "1e9", "observational", "null", "[]", "SMD"]))
+        lines[i] = lines[i].replace(old, new)
+    else:
+        line = lines[i]
+        j = data.draw(st.integers(0, len(line)))
+        ch = data.draw(st.sampled_from(list(":-[]{}#&*!\"' x0")))
+        lines[i] = line[:j] + ch + line[j + 1 :]
+    text = "\n".join(lines).encode("utf-8")
+    result = check_bytes("claims.yaml", text, "references.bib", ANSWERS_BIB, TODAY)
+    _inside(result, {"claims.yaml": text, "references.bib": ANSWERS_BIB})
+    render.render_site(result.kb)  # the pages render whatever survived

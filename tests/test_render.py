@@ -42,10 +42,12 @@ def test_render_does_not_import_mkdocs() -> None:
 
 def test_generated_paths(pages: dict[str, str]) -> None:
     assert sorted(pages) == [
+        "answers.md",
         "article.md",
         "claims.md",
         "downloads.md",
         "figures.md",
+        "findings.md",
         "methodology/rules.md",
         "methodology/schema.md",
         "references.md",
@@ -142,10 +144,24 @@ def test_exports(result: Result) -> None:
     files = exports.all_exports(result.kb, b"@article{x}\n")
     data = json.loads(files["claims.json"])
     assert [c["id"] for c in data["claims"]] == [c.id for c in result.kb.claims]
-    assert set(data) == {"topics", "claims", "trials", "statements"}
+    assert set(data) == {
+        "topics",
+        "questions",
+        "comparisons",
+        "claims",
+        "trials",
+        "statements",
+        "reviews",
+        "verification",
+    }
     rows = list(csv.DictReader(io.StringIO(files["claims.csv"].decode())))
     assert rows[0]["id"] == "inflammation-phase-duration" and rows[0]["unit"] == "d"
-    assert {r["id"] for r in json.loads(files["references.csl.json"])} == {"gurtner2008", "dunkin2007", "dhurat2013"}
+    assert {r["id"] for r in json.loads(files["references.csl.json"])} == {
+        "gurtner2008",
+        "dunkin2007",
+        "dhurat2013",
+        "fixturereview2024",
+    }
     assert files["references.bib"] == b"@article{x}\n"
     assert json.loads(files["claims.schema.json"])["title"]
 

@@ -44,7 +44,16 @@ def test_schema_file_matches_package_copy_and_modeline() -> None:
     assert json.loads((ROOT / "derma_evidence" / "claims.schema.json").read_text()) == schema()
 
 
-@pytest.mark.parametrize("path", [ROOT / "data" / "claims.yaml", CASES / "_valid" / "claims.yaml"], ids=str)
+@pytest.mark.parametrize(
+    "path",
+    [
+        ROOT / "data" / "claims.yaml",
+        CASES / "_valid" / "claims.yaml",
+        CASES / "_answers_valid" / "claims.yaml",
+        ROOT / "tests" / "site_fixture" / "claims.yaml",
+    ],
+    ids=str,
+)
 def test_accepted_data_is_schema_valid(path: Path) -> None:
     assert _errors(path) == []
 
@@ -130,3 +139,14 @@ def test_the_rule_decorator_supplies_the_code() -> None:
             raise AssertionError(f"rules.py line {node.lineno}: a rule body calls make(); yield Hit(...) instead")
     for r in rules.RULES:
         assert r.code in CODES and CODES[r.code].func_name == r.__name__  # type: ignore[attr-defined]
+
+
+def test_answers_vocabularies_are_enums() -> None:
+    d = schema()["definitions"]
+    assert d["certainty"]["enum"] == ["high", "moderate", "low", "very-low"]
+    assert d["judgement"]["properties"]["judgement"]["enum"] == ["not-serious", "serious", "very-serious"]
+    assert d["rob_judgement"]["properties"]["judgement"]["enum"] == ["low", "some-concerns", "high"]
+    assert d["grade"]["properties"]["start"]["enum"] == ["randomised", "observational"]
+    assert set(d["rob"]["required"]) >= {"randomisation", "deviations", "missing_data", "measurement", "selection"}
+    for name in ("question", "comparison", "outcome", "effect", "rob", "review", "verification", "check"):
+        assert d[name].get("description"), name

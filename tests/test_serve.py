@@ -116,8 +116,8 @@ def test_serve_survives_a_page_colliding_with_a_generated_one(tmp_path: Path) ->
         assert "All claims" in _get(s.base + "claims/")  # the generated page is kept
         # a mistyped marker in a hand-written page: printed, positioned, and the server carries on
         index = s.content / "index.md"
-        index.write_text(index.read_text("utf-8").replace("derma:key-numbers", "derma:key-number"), "utf-8")
-        assert _wait(lambda: "P001 unknown marker 'key-number'" in s.text()), s.text()
+        index.write_text(index.read_text("utf-8").replace("derma:questions", "derma:question"), "utf-8")
+        assert _wait(lambda: "P001 unknown marker 'question'" in s.text()), s.text()
         assert _wait(lambda: "Derma Evidence" in _get(s.base)), s.text()
         assert s.proc.poll() is None and "Traceback" not in s.text()
     finally:

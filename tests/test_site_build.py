@@ -50,6 +50,7 @@ def test_pages_and_downloads_exist(site: Path) -> None:
         "contributing/index.html",
         "downloads/claims.json",
         "downloads/claims.csv",
+        "downloads/answers.json",
         "downloads/references.csl.json",
         "downloads/references.bib",
         "downloads/claims.schema.json",
@@ -158,10 +159,41 @@ def test_rule_and_schema_reference_are_complete(site: Path) -> None:
     assert "at least two backing sources" in meth
 
 
-def test_home_key_numbers_link_claims(site: Path) -> None:
+def test_home_opens_with_the_questions(site: Path) -> None:
     doc = parse(site / "index.html")
-    assert "topics/needle-depth/#dunkin-scarring-threshold" in doc.links
-    assert "not give medical advice" in " ".join(doc.text)
+    assert {"answers/#does-it-work", "answers/#daily-rolling", "answers/#scarring-depth"} <= set(doc.links)
+    text = " ".join(doc.text)
+    assert "not give medical advice" in text
+    assert "Low certainty" in text and "Very low certainty" in text
+    assert "the section, page, table or figure" in text
+    assert "Key numbers" not in text
+    html = (site / "index.html").read_text("utf-8").split('<article class="md-content__inner', 1)[1]
+    assert html.index("answers/#does-it-work") < html.index("How this site works")
+
+
+def test_answers_findings_and_trials_pages(site: Path) -> None:
+    answers = parse(site / "answers/index.html")
+    assert {"does-it-work", "daily-rolling", "scarring-depth"} <= set(answers.ids)
+    assert "../findings/#mn-minoxidil-vs-minoxidil--hair-count" in answers.links
+    assert "../topics/needle-depth/#weekly-sessions-hair" in answers.links
+    findings = parse(site / "findings/index.html")
+    assert {"mn-minoxidil-vs-minoxidil", "mn-minoxidil-vs-minoxidil--hair-count"} <= set(findings.ids)
+    assert "fn_mn-minoxidil-vs-minoxidil--hair-count_a" in findings.ids
+    assert "Judgements are Derma Evidence's." in " ".join(findings.text)
+    trials = parse(site / "trials/index.html")
+    assert "rob_chart" in trials.ids and "review_inclusions" in trials.ids
+    tags = [t for t, _ in trials.tags]
+    assert "svg" in tags and "circle" in tags
+
+
+def test_badges_link_to_their_definitions(site: Path) -> None:
+    doc = parse(site / "topics/needle-depth/index.html")
+    badges = [a for t, a in doc.tags if t == "a" and "derma-badge" in (a.get("class") or "")]
+    assert badges and {a.get("href") for a in badges} == {"../../methodology/#verdicts", "../../methodology/#certainty"}
+    meth = set(parse(site / "methodology/index.html").ids)
+    assert {"verdicts", "certainty"} <= meth
+    text = " ".join(doc.text)
+    assert "Statement: supported by its sources" in text and "Certainty of the evidence: Low" in text
 
 
 def test_nav_lists_topics_from_data(site: Path) -> None:
@@ -233,7 +265,9 @@ def test_hostile_keys_titles_and_urls(tmp_path: Path) -> None:
     bib = bib.replace("@article{dunkin2007,", "@article{__search,")
     js = "  design = {narrative-review},\n  url = {javascript:alert(1)}\n"
     bib = bib.replace("  design = {narrative-review}\n", js, 1)
-    bib = bib.replace("@article{dhurat2013,", "@article{dhurat2013,\n  pmcid = {PMC3746236},\n  url = {https://example.org/p},")
+    bib = bib.replace(
+        "@article{dhurat2013,", "@article{dhurat2013,\n  pmcid = {PMC3746236},\n  url = {https://example.org/p},"
+    )
     (tmp_path / "claims.yaml").write_text(claims, "utf-8")
     (tmp_path / "references.bib").write_text(bib, "utf-8")
     proc = build(tmp_path / "out", claims=tmp_path / "claims.yaml", bib=tmp_path / "references.bib")

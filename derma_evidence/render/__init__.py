@@ -9,11 +9,14 @@ on disk) can take. The modules, by reason to change:
 - `references`: the bibliography page;
 - `figures`: chart view-models (all geometry) and the figures page;
 - `methodology`: the rule and schema references generated from code;
-- `pages`: every other page builder, the marker fragments, `render_site`.
+- `pages`: every other page builder, the marker fragments, `render_site`;
+- `answers`: the answers layer (questions, GRADE summaries of findings, forest plots, risk of bias),
+  imported last: it registers its pages and sections with `pages`.
 
 This module re-exports the names other modules and the tests use (`render.text`, `render.Context`, ...).
 """
 
+import derma_evidence.render.answers as answers  # registers its pages, sections and the `questions` marker
 from derma_evidence.render.context import (
     DOWNLOAD_DIR,
     DOWNLOADS,
@@ -50,9 +53,12 @@ from derma_evidence.render.escape import (
     text,
     word,
 )
-from derma_evidence.render.figures import ProtocolChart, Timeline, protocol_chart, timeline, timeline_topic
+from derma_evidence.render.figures import ProtocolChart, Tick, Timeline, protocol_chart, timeline, timeline_topic
 from derma_evidence.render.pages import (
+    EXTRA_PAGES,
     FRAGMENTS,
+    TOPIC_SECTIONS,
+    TRIALS_SECTIONS,
     MarkerError,
     fill_markers,
     load_schema,
@@ -62,6 +68,11 @@ from derma_evidence.render.pages import (
 from derma_evidence.render.words import design_label, format_range, label, plural, short_cite
 
 __all__ = [
+    "answers",
+    "EXTRA_PAGES",
+    "TOPIC_SECTIONS",
+    "TRIALS_SECTIONS",
+    "Tick",
     "DOWNLOADS",
     "DOWNLOAD_DIR",
     "FRAGMENTS",

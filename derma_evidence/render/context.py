@@ -41,10 +41,13 @@ PAGES = {
     "rules": "methodology/rules.md",
     "schema": "methodology/schema.md",
     "methodology": "methodology.md",
+    "answers": "answers.md",
+    "findings": "findings.md",
 }
 DOWNLOADS = (
     ("claims.json", "The knowledge base as JSON: topics, claims, trials, statements (valid against the schema)"),
     ("claims.csv", "Claims, one row each (CSV)"),
+    ("answers.json", "Questions, summaries of findings (GRADE), risk of bias and review inclusions (JSON)"),
     ("datapackage.json", "Frictionless Data Package describing claims.csv (column types and allowed values)"),
     ("references.csl.json", "References as CSL-JSON"),
     ("references.bib", "References as BibTeX (copy of the source file)"),
@@ -93,7 +96,6 @@ def _relative(page: str, target: str, use_directory_urls: bool) -> str:
     if not use_directory_urls and there == "":
         rel = posixpath.relpath("index.html", base or ".")
     return rel
-
 
 
 # --- view-models ------------------------------------------------------------------------------
@@ -180,6 +182,17 @@ class ClaimVM:
     sources: tuple[SourceVM, ...]
     article: tuple[tuple[int, str], ...]
     first_citation: str
+    verdict_words: str
+    definitions_href: str  # the methodology page (badge definitions), from the claim's topic page
+
+
+BADGE_WORDS = {
+    "supported": "supported by its sources",
+    "partly-supported": "partly supported by its sources",
+    "insufficient": "sources too weak to decide",
+    "contradicted": "contradicted by its sources",
+}
+"""A verdict as a badge says it: a verdict on the statement against its sources, never a recommendation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +317,8 @@ class Context:
             sources=tuple(sources),
             article=tuple((n, link(PAGES["article"], f"statement-{n}")) for n in c.article),
             first_citation=sources[0].short if sources else "",
+            verdict_words=word(BADGE_WORDS.get(c.verdict or "", label(c.verdict))),
+            definitions_href=link(PAGES["methodology"]),
         )
 
 
@@ -355,5 +370,3 @@ def make_page(path: str, page_title: str, template: str, **context: Any) -> Page
         front += "hide:\n  - toc\n"
     front += "---\n\n"
     return Page(path, clean, front + render_template(template, **context))
-
-

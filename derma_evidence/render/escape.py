@@ -65,13 +65,11 @@ def environment() -> jinja2.Environment:
     return env
 
 
-
 def render_template(name: str, **context: Any) -> str:
     """A template rendered to a raw HTML block: no blank lines inside, blank line around it."""
     body = environment().get_template(name).render(**context)
     lines = [line.rstrip() for line in body.splitlines() if line.strip()]
     return "\n".join(lines) + "\n"
-
 
 
 def attr(value: str) -> Markup:
@@ -104,8 +102,6 @@ def http_url(url: str | None) -> str | None:
     if re.match(r"^https?://[^\s<>\"'`]+$", url, re.I) is None:
         return None
     return attr(url)
-
-
 
 
 PMCID_RE = re.compile(r"^PMC[1-9][0-9]{0,9}\Z")

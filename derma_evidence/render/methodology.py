@@ -155,4 +155,3 @@ def schema_page(ctx: Context, schema: Mapping[str, Any]) -> Page:
         defs=defs,
         download_href=ctx.linker(path)(f"{ctx.download_dir}/claims.schema.json"),
     )
-

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from markupsafe import Markup
+
 from derma_evidence.diagnostics import Diagnostic, Pos, declare, did_you_mean, make
 from derma_evidence.model import CERTAINTIES, VERDICTS, Claim, KnowledgeBase, Trial
 from derma_evidence.render.context import (
@@ -33,6 +35,13 @@ from derma_evidence.render.methodology import rules_page, schema_page
 from derma_evidence.render.references import references_page
 from derma_evidence.render.words import design_label, format_range, label, plural
 from derma_evidence.rules import CERTAINTY_TABLE
+
+TOPIC_SECTIONS: list[Callable[[Context, Linker, str], str]] = []
+"""Sections other rendering modules add at the top of a topic page (answers: its questions and tables)."""
+TRIALS_SECTIONS: list[Callable[[Context, Linker], str]] = []
+"""Sections other rendering modules add after the trials table (answers: risk of bias, reviews)."""
+EXTRA_PAGES: list[Callable[[Context], list[Page]]] = []
+"""Page builders other rendering modules register (answers: answers, summary of findings)."""
 
 
 def topic_pages(ctx: Context) -> list[Page]:
@@ -64,6 +73,7 @@ def topic_pages(ctx: Context) -> list[Page]:
                 references=refs,
                 claims_href=link(PAGES["claims"]),
                 bibliography_href=link(PAGES["references"]),
+                sections=[Markup(f(ctx, link, t.id)) for f in TOPIC_SECTIONS],
             )
         )
     return out
@@ -129,9 +139,17 @@ def trials_page(ctx: Context) -> Page:
     path = PAGES["trials"]
     link = ctx.linker(path)
     trials = [trial_vm(ctx, link, t) for t in ctx.kb.trials]
+    sections = [Markup(f(ctx, link)) for f in TRIALS_SECTIONS]
     return make_page(
-        path, "Clinical trials", "trials.html.j2", trials=trials, figures_href=link(PAGES["figures"]), wide=True
+        path,
+        "Clinical trials",
+        "trials.html.j2",
+        trials=trials,
+        figures_href=link(PAGES["figures"]),
+        sections=sections,
+        wide=True,
     )
+
 
 @dataclass(frozen=True, slots=True)
 class StatementVM:
@@ -165,7 +183,13 @@ def article_page(ctx: Context) -> Page:
         for s in sorted((s for s in ctx.kb.statements if s.n is not None), key=lambda s: s.n or 0)
         if s.n is not None
     ]
-    return make_page(path, "The source article, statement by statement", "article.html.j2", statements=items)
+    return make_page(
+        path,
+        "The source article, statement by statement",
+        "article.html.j2",
+        statements=items,
+        definitions_href=link(PAGES["methodology"]),
+    )
 
 
 def downloads_page(ctx: Context) -> Page:
@@ -301,5 +325,6 @@ def render_site(kb: KnowledgeBase, use_directory_urls: bool = True, ctx: Context
         downloads_page(ctx),
         rules_page(ctx),
         schema_page(ctx, load_schema()),
+        *[p for build in EXTRA_PAGES for p in build(ctx)],
     ]
     return sorted(pages, key=lambda p: p.path)

@@ -30,4 +30,3 @@ def references_page(ctx: Context) -> Page:
     refs = sorted(ctx.kb.references, key=_sort_key)
     vms = [ctx.ref_vm(link, r.key, i, ref_anchor(r.key), tuple(cited_by.get(r.key, ()))) for i, r in enumerate(refs, 1)]
     return make_page(path, "References", "references.html.j2", references=vms, style="Vancouver (ICMJE/NLM)")
-

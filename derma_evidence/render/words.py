@@ -71,4 +71,3 @@ def short_cite(ref: Reference | None, key: str) -> str:
     if len(names) > 1:
         who += " et al."
     return f"{who} {year}".strip()
-
