@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TypeVar
 
@@ -122,6 +122,31 @@ def did_you_mean(value: str, options: Iterable[str], n: int = 1) -> str | None:
 
 def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diags), key=Diagnostic.sort_key)
+
+
+MAX_PER_CODE = 200
+"""At most this many diagnostics of one code are listed; the last one listed counts the rest."""
+
+
+def cap_per_code(diags: list[Diagnostic], limit: int = MAX_PER_CODE) -> list[Diagnostic]:
+    """The first ``limit`` diagnostics of each code (in order); the last kept one says how many more there are."""
+    counts: dict[str, int] = {}
+    for d in diags:
+        counts[d.code] = counts.get(d.code, 0) + 1
+    if all(n <= limit for n in counts.values()):
+        return diags
+    out: list[Diagnostic] = []
+    kept: dict[str, int] = {}
+    for d in diags:
+        k = kept.get(d.code, 0)
+        if k >= limit:
+            continue
+        kept[d.code] = k + 1
+        if k + 1 == limit and counts[d.code] > limit:
+            more = counts[d.code] - limit
+            d = replace(d, message=f"{d.message} (and {more} more {d.code} diagnostics, not listed)")
+        out.append(d)
+    return out
 
 
 class Suggester:

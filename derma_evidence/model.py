@@ -167,6 +167,7 @@ class Reference:
     fields: Mapping[str, str]
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+    end: Pos | None = None  # the closing brace: diagnostics from pos to end belong to this entry
 
     def get(self, name: str) -> str | None:
         return self.fields.get(name)
@@ -337,7 +338,7 @@ def build(
                     at,
                 )
             )
-    references = tuple(Reference(r.key, r.entry_type, r.fields, r.pos, r.field_pos) for r in refs)
+    references = tuple(Reference(r.key, r.entry_type, r.fields, r.pos, r.field_pos, r.end) for r in refs)
     return KnowledgeBase(
         claims_path, bib_path, tuple(topics), tuple(claims), tuple(trials), tuple(statements), references, today
     )

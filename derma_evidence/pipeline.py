@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from derma_evidence import rules
-from derma_evidence.diagnostics import CODES, Diagnostic, Severity, sort_diagnostics
+from derma_evidence.diagnostics import CODES, Diagnostic, Severity, cap_per_code, sort_diagnostics
 from derma_evidence.load.bib import load_bib
 from derma_evidence.load.text import read_bytes
 from derma_evidence.load.yamlpos import load_yaml
@@ -48,7 +49,7 @@ def check_bytes(
     finally:
         if enabled:
             gc.enable()
-    return Result(kb, sort_diagnostics(diags))
+    return Result(kb, cap_per_code(sort_diagnostics(diags)))
 
 
 ACK_FIELD = "checker-ignore"
@@ -61,14 +62,25 @@ def acknowledge(kb: KnowledgeBase, diags: list[Diagnostic]) -> list[Diagnostic]:
     Only warnings can be acknowledged, never errors, and only on the entry that lists them; the
     entry's `note` should say why (e.g. no DOI or PMID exists for a 1999 review on PubMed).
     """
-    acked: dict[tuple[str, int], set[str]] = {}
+    spans: list[tuple[tuple[int, int], tuple[int, int], str, set[str]]] = []
     for r in kb.references:
         codes = {c.strip().upper() for c in (r.get(ACK_FIELD) or "").split(",") if c.strip()}
         if codes:
-            acked[(r.pos.file, r.pos.line)] = codes
-    if not acked:
+            end = r.end or r.pos
+            spans.append(((r.pos.line, r.pos.col), (end.line, end.col), r.pos.file, codes))
+    if not spans:
         return diags
-    return [d for d in diags if d.severity is not Severity.WARNING or d.code not in acked.get((d.file, d.line), set())]
+    spans.sort()
+    starts = [s[0] for s in spans]
+
+    def acked(d: Diagnostic) -> bool:
+        i = bisect.bisect_right(starts, (d.line, d.col)) - 1  # entries do not overlap: one candidate
+        if i < 0:
+            return False
+        start, end, file, codes = spans[i]
+        return file == d.file and start <= (d.line, d.col) <= end and d.code in codes
+
+    return [d for d in diags if d.severity is not Severity.WARNING or not acked(d)]
 
 
 def check_files(claims_path: str, bib_path: str, today: dt.date | None = None) -> Result:
