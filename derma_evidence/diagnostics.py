@@ -128,6 +128,46 @@ MAX_PER_CODE = 200
 """At most this many diagnostics of one code are listed; the last one listed counts the rest."""
 
 
+class Collector(list[Diagnostic]):
+    """A list of diagnostics that keeps at most ``MAX_PER_CODE`` of each code and counts the rest.
+
+    Loaders collect into one, so that a hostile file with millions of repeated problems costs
+    a count, not millions of objects; ``capped()`` marks the last kept one of each full code.
+    """
+
+    def __init__(self, limit: int = MAX_PER_CODE) -> None:
+        super().__init__()
+        self.limit = limit
+        self.counts: dict[str, int] = {}
+
+    def full(self, code: str) -> bool:
+        """True when another diagnostic of ``code`` would only be counted (then count it with ``skip``)."""
+        return self.counts.get(code, 0) >= self.limit
+
+    def skip(self, code: str) -> None:
+        self.counts[code] = self.counts.get(code, 0) + 1
+
+    def append(self, d: Diagnostic) -> None:
+        n = self.counts.get(d.code, 0) + 1
+        self.counts[d.code] = n
+        if n <= self.limit:
+            super().append(d)
+
+    def extend(self, diags: Iterable[Diagnostic]) -> None:
+        for d in diags:
+            self.append(d)
+
+    def capped(self) -> list[Diagnostic]:
+        out = list(self)
+        for code, n in self.counts.items():
+            if n > self.limit:
+                i = max(i for i, d in enumerate(out) if d.code == code)
+                out[i] = replace(
+                    out[i], message=f"{out[i].message} (and {n - self.limit} more {code} diagnostics, not listed)"
+                )
+        return out
+
+
 def cap_per_code(diags: list[Diagnostic], limit: int = MAX_PER_CODE) -> list[Diagnostic]:
     """The first ``limit`` diagnostics of each code (in order); the last kept one says how many more there are."""
     counts: dict[str, int] = {}

@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from derma_evidence.diagnostics import Diagnostic, Pos, declare, make
-from derma_evidence.load.text import MAX_BYTES, decode, too_large
+from derma_evidence.load.text import LINE_BREAK, MAX_BYTES, decode, too_large
 
 MONTHS = {m: str(i) for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 
@@ -93,7 +93,7 @@ class _Scanner:
         self.t = text
         self.n = len(text)
         self.starts = [0]
-        self.starts.extend(m.end() for m in re.finditer("\n", text))
+        self.starts.extend(m.end() for m in LINE_BREAK.finditer(text))
         self.diags: list[Diagnostic] = []
         self.macros: dict[str, str] = dict(MONTHS)
         self.refs: list[RawReference] = []

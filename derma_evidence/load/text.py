@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import codecs
+import errno
+import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass
 
 from derma_evidence.diagnostics import Diagnostic, Pos, declare, make
@@ -14,11 +19,20 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_REPORTS = 50
 """At most this many encoding or character problems are listed per file."""
 
-# C0 controls except tab/LF/CR, DEL, C1 controls, zero-width and bidi-override characters,
-# a BOM anywhere but the start, and the interlinear annotation controls.
+# C0 controls except tab/LF/CR, DEL, C1 controls (NEL among them), every format character
+# (Unicode category Cf: zero-width, bidi controls and marks incl. U+200F and U+061C, soft hyphen,
+# BOM anywhere but the start, interlinear annotation, tag characters U+E0000-E007F), the line
+# and paragraph separators U+2028/U+2029 (YAML 1.1 line breaks, but no editor's), and the
+# invisible fillers U+034F, U+115F, U+1160, U+3164, U+FFA0. A test holds this to unicodedata.
 FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "\u08e2\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e007f]"
 )
+
+LINE_BREAK = re.compile("\r\n|\r|\n")
+"""What ends a line, for positions: LF, CR LF and a lone CR, as libyaml and editors count them."""
 
 _NAMES = {
     "\u200b": "ZERO WIDTH SPACE",
@@ -36,7 +50,18 @@ _NAMES = {
     "\u2068": "FIRST STRONG ISOLATE",
     "\u2069": "POP DIRECTIONAL ISOLATE",
     "\ufeff": "ZERO WIDTH NO-BREAK SPACE (BOM)",
+    "\u2028": "LINE SEPARATOR",
+    "\u2029": "PARAGRAPH SEPARATOR",
+    "\u0085": "NEXT LINE",
 }
+
+
+def char_name(ch: str) -> str:
+    if ch in _NAMES:
+        return _NAMES[ch]
+    if "\U000e0000" <= ch <= "\U000e007f":
+        return "TAG CHARACTER"
+    return unicodedata.name(ch, "control character")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +73,59 @@ class Text:
     ok: bool
 
 
+_NOT_UTF8 = re.compile(b"(?:[\x80-\xc1\xf5-\xff])+")  # bytes that can never start a character
+
+
 class _Collect:
-    def __init__(self) -> None:
+    """An error handler that records runs of invalid bytes, each run replaced by one U+FFFD."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
         self.bad: list[tuple[int, int]] = []
 
     def __call__(self, exc: UnicodeError) -> tuple[str, int]:
         assert isinstance(exc, UnicodeDecodeError)
-        self.bad.append((exc.start, exc.end))
-        return ("\ufffd", exc.end)
+        end = exc.end
+        m = _NOT_UTF8.match(self.data, end)
+        if m is not None:
+            end = m.end()
+        if self.bad and self.bad[-1][1] == exc.start:
+            self.bad[-1] = (self.bad[-1][0], end)
+            return ("", end)
+        if len(self.bad) >= MAX_REPORTS:
+            raise _Enough(exc.start)
+        self.bad.append((exc.start, end))
+        return ("\ufffd", end)
+
+
+class _Enough(Exception):
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+
+
+def _decode_runs(data: bytes) -> tuple[str, list[tuple[int, int]], int]:
+    """Text with each run of invalid bytes as one U+FFFD, the first runs, and how many more runs.
+
+    Linear: at most ``MAX_REPORTS`` runs go through the Python error handler; the rest of the
+    file is decoded by the C decoder and its runs are only counted.
+    """
+    collect = _Collect(data)
+    name = f"derma-collect-{id(collect)}"
+    codecs.register_error(name, collect)
+    try:
+        return data.decode("utf-8", name), collect.bad, 0
+    except _Enough as stop:
+        cut = stop.offset
+    collect = _Collect(data)
+    codecs.register_error(name, collect)
+    head = data[:cut].decode("utf-8", name)
+    tail = data[cut:].decode("utf-8", "replace")
+    return head + tail, collect.bad, tail.count("\ufffd")
 
 
 def _byte_pos(path: str, data: bytes, offset: int) -> Pos:
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset) - data.count(b"\r\n", 0, offset) + 1
+    start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
     col = len(data[start:offset].decode("utf-8", "replace")) + 1
     return Pos(path, line, col)
 
@@ -87,19 +152,25 @@ def decode(path: str, data: bytes) -> tuple[Text, list[Diagnostic]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        collect = _Collect()
-        name = f"derma-collect-{id(collect)}"
-        codecs.register_error(name, collect)
-        text = data.decode("utf-8", name)
-        for start, end in collect.bad[:MAX_REPORTS]:
-            shown = data[start:end].hex(" ")
+        text, runs, more = _decode_runs(data)
+        for start, end in runs:
+            shown = data[start : min(end, start + 8)].hex(" ") + (" ..." if end - start > 8 else "")
+            what = "byte" if end - start == 1 else f"{end - start} bytes"
             diags.append(
                 make(
                     _byte_pos(path, data, start),
                     "Y005",
-                    f"invalid UTF-8 byte sequence {shown}",
+                    f"invalid UTF-8 ({what}: {shown})",
                     "re-save the file as UTF-8",
                 )
+            )
+        if more:
+            last = diags[-1]
+            diags[-1] = make(
+                Pos(last.file, last.line, last.col),
+                "Y005",
+                last.message + f" (and {more} more invalid byte sequences, not listed)",
+                last.help,
             )
     text, forbidden = find_forbidden(path, text)
     diags.extend(forbidden)
@@ -122,16 +193,14 @@ def find_forbidden(path: str, text: str) -> tuple[str, list[Diagnostic]]:
         return text, []
     diags: list[Diagnostic] = []
     line_starts = [0]
-    line_starts.extend(m.end() for m in re.finditer("\n", text))
-    import bisect
-
+    line_starts.extend(m.end() for m in LINE_BREAK.finditer(text))
     for m in FORBIDDEN.finditer(text):
         if len(diags) >= MAX_REPORTS:
             break
         off = m.start()
         li = bisect.bisect_right(line_starts, off) - 1
         ch = m.group()
-        name = _NAMES.get(ch, "control character")
+        name = char_name(ch)
         diags.append(
             make(
                 Pos(path, li + 1, off - line_starts[li] + 1),
@@ -163,7 +232,22 @@ def too_large(path: str, size: int) -> Diagnostic:
 
 
 def read_bytes(path: str) -> bytes:
-    """Read a file, raising OSError (the caller turns it into exit code 2)."""
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_BYTES + 1)
-    return data
+    """Read a regular file, raising OSError (the caller turns it into exit code 2).
+
+    The file is opened without blocking and refused unless it is a regular file, so that a FIFO,
+    a terminal or a device (`/dev/zero`) given as data fails at once instead of hanging.
+    At most ``MAX_BYTES`` + 1 bytes are read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
+        if hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = -1
+            return fh.read(MAX_BYTES + 1)
+    finally:
+        if fd >= 0:
+            os.close(fd)
