@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from derma_evidence import rules
 from derma_evidence.diagnostics import CODES, Diagnostic, Severity, cap_per_code, sort_diagnostics
-from derma_evidence.load.bib import load_bib
+from derma_evidence.load.bib import BibResult, load_bib
 from derma_evidence.load.text import read_bytes
-from derma_evidence.load.yamlpos import load_yaml
+from derma_evidence.load.yamlpos import YamlResult, load_yaml
 from derma_evidence.model import KnowledgeBase, build
 from derma_evidence.schema import validate
 
@@ -34,12 +34,23 @@ def check_bytes(
     claims_path: str, claims_data: bytes, bib_path: str, bib_data: bytes, today: dt.date | None = None
 ) -> Result:
     """Check two files given as bytes; never raises on bad input."""
-    today = today or dt.date.today()
     enabled = gc.isenabled()
     gc.disable()  # the trees hold no cycles; the collector would only rescan them
     try:
         y = load_yaml(claims_path, claims_data)
         b = load_bib(bib_path, bib_data)
+        return check_loaded(claims_path, y, bib_path, b, today)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def check_loaded(claims_path: str, y: YamlResult, bib_path: str, b: BibResult, today: dt.date | None = None) -> Result:
+    """Check files already loaded (`derma new` reuses the trees it has read); never raises on bad input."""
+    today = today or dt.date.today()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
         diags = [*y.diagnostics, *b.diagnostics]
         if y.root is not None:
             diags.extend(validate(claims_path, y.root))

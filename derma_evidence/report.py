@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from derma_evidence.diagnostics import Diagnostic, Severity
 
-
 # What may not reach a terminal or a CI log raw: C0/C1 controls (ESC starts terminal escape
 # codes; CR and LF would start a forged diagnostic line), DEL, format and bidi characters, line
 # separators, and lone surrogates (from a file name that is not UTF-8).

@@ -20,6 +20,8 @@ ORDER = [
     "citations",
     "render",
     "exports",
+    "new_entries",
+    "new_write",
     "new",
     "cli",
     "mkdocs_hooks",
