@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from derma_evidence.diagnostics import Diagnostic, Pos, Severity
 from derma_evidence.load.bib import load_bib
-from derma_evidence.load.text import decode, read_bytes
+from derma_evidence.load.text import read_bytes
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq, YamlResult, load_yaml
 from derma_evidence.new_entries import claim_lines, reference_text
 from derma_evidence.pipeline import Result, check_loaded
@@ -54,10 +54,10 @@ class Outcome:
     warnings: list[Diagnostic]
 
 
-def _newline(text: str) -> str:
-    if "\r\n" in text:
+def _newline(data: bytes) -> str:
+    if b"\r\n" in data:
         return "\r\n"
-    if "\r" in text and "\n" not in text:
+    if b"\r" in data and b"\n" not in data:
         return "\r"  # a file with classic Mac line ends
     return "\n"
 
@@ -175,8 +175,7 @@ def add_claim(
     with _locked(claims_path, dry_run):
         original = read_bytes(claims_path)
         bib = load_bib(bib_path, read_bytes(bib_path))
-        text, _ = decode(claims_path, original)
-        nl = _newline(text.text)
+        nl = _newline(original)
         old = load_yaml(claims_path, original)
         offset, line, dash_col, key_col = insertion_point(claims_path, original, old)
         entry = _render_claim(values, dash_col, key_col, nl)
@@ -185,6 +184,7 @@ def add_claim(
         new = original[:offset] + inserted + original[offset:]
         y = load_yaml(claims_path, new)
         _verify_claims(claims_path, old.root, y.root, values["id"])
+        del old  # one tree in memory at a time from here
         first, last = line, line + entry.count(nl) - 1
         after = check_loaded(claims_path, y, bib_path, bib, today)
         warnings = _judge(after, claims_path, first, last)
@@ -202,8 +202,7 @@ def add_reference(
     with _locked(bib_path, dry_run):
         original = read_bytes(bib_path)
         claims = load_yaml(claims_path, read_bytes(claims_path))
-        text, _ = decode(bib_path, original)
-        nl = _newline(text.text)
+        nl = _newline(original)
         entry = reference_text(values, nl)
         if not original:
             sep = ""

@@ -31,6 +31,8 @@ FORBIDDEN = re.compile(
     "\U000e0000-\U000e007f]"
 )
 
+_FORBIDDEN_ASCII = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # the same, for text known to be ASCII
+
 LINE_BREAK = re.compile("\r\n|\r|\n")
 """What ends a line, for positions: LF, CR LF and a lone CR, as libyaml and editors count them."""
 
@@ -189,7 +191,7 @@ def find_forbidden(path: str, text: str) -> tuple[str, list[Diagnostic]]:
 
     Fix: delete the character; retype the text around it if it was pasted.
     """
-    if not FORBIDDEN.search(text):
+    if not (_FORBIDDEN_ASCII if text.isascii() else FORBIDDEN).search(text):
         return text, []
     diags: list[Diagnostic] = []
     line_starts = [0]
