@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from derma_evidence import cli, new, new_entries, new_write
 from derma_evidence.load.yamlpos import Map, Scalar, Seq, load_yaml
-from derma_evidence.pipeline import Result, check_bytes, check_files
+from derma_evidence.pipeline import check_files
 
 TODAY = "2026-11-26"
 

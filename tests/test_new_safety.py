@@ -27,7 +27,9 @@ def _kb(folder: Path, claims: bytes | None = None) -> tuple[Path, Path]:
 
 
 def _add(c: Path, b: Path, claim_id: str) -> int:
-    return cli.main(["new", "claim", "--id", claim_id, "--statement", "S.", *CLAIM_ARGS, "--claims", str(c), "--bib", str(b)])
+    return cli.main(
+        ["new", "claim", "--id", claim_id, "--statement", "S.", *CLAIM_ARGS, "--claims", str(c), "--bib", str(b)]
+    )
 
 
 def _ids(c: Path) -> list[str]:
@@ -42,7 +44,9 @@ def test_two_runs_at_once_keep_both_entries(tmp_path: Path) -> None:
     c, b = _kb(tmp_path)
     cmd = [sys.executable, "-m", "derma_evidence.cli", "new", "claim", "--statement", "S.", *CLAIM_ARGS]
     procs = [
-        subprocess.Popen([*cmd, "--id", f"run-{i}", "--claims", str(c), "--bib", str(b)], cwd=ROOT, stdout=subprocess.PIPE)
+        subprocess.Popen(
+            [*cmd, "--id", f"run-{i}", "--claims", str(c), "--bib", str(b)], cwd=ROOT, stdout=subprocess.PIPE
+        )
         for i in range(4)
     ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
