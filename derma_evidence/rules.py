@@ -766,8 +766,10 @@ PROPORTION_MAX = {"%": 100.0, "1": 1.0}
 
 @rule("C017", "quantity-out-of-range")
 def quantity_out_of_range(kb: KnowledgeBase) -> Iterator[Diagnostic]:
-    """A quantity is outside what its measure can be: a negative depth, length, interval,
-    duration or count, or a proportion over 100% (over 1 with unit `1`).
+    """A quantity is outside what its measure can be: a negative length or time, or a proportion over 100%.
+
+    Negative values are refused for depth, length, thickness, interval, duration and count;
+    proportions must lie between 0 and 100 with unit `%`, between 0 and 1 with unit `1`.
 
     Why: such a value cannot be measured, so it is a typo (a sign, a misplaced decimal point,
     a count written as a percentage), and the site would draw and compare it as if it were real.

@@ -219,7 +219,18 @@ def too_large(path: str, size: int) -> Diagnostic:
     """The input exceeds a safety limit (file size, nesting depth or number of items).
 
     Why: the checker and the build must finish in bounded time and memory on any input,
-    including hostile ones. The limits admit a knowledge base of 20,000 claims (about 20 MB).
+    including hostile ones: no input of at most 64 MiB makes the checker take more than about
+    10 s or 600 MB (tests/test_hardening.py holds each limit at its value and just past it).
+    The limits admit a knowledge base of 20,000 claims (about 22 MB, 940,000 YAML values).
+
+    Limits: file size 64 MiB per file (Y009); YAML nesting 24 levels, a claim needs five (Y009);
+    YAML values (scalars, lists, mappings) 2,000,000 per file (Y009); number magnitude 1e15 and
+    15 digits for a whole number (Y010); diagnostics listed 200 per code, the last one counting
+    the rest (every code); encoding and character problems listed 50 per file (Y005, Y006);
+    BibTeX syntax errors 100, after which the rest of the file is not read (B001); stray braces
+    listed 50 per file (B017); `@string` expansion 100,000 characters a value and 8 MiB a file
+    (B018); values decoded from LaTeX by pylatexenc 2,000 per file (accents and escapes are
+    decoded by a table without a limit).
 
     Example: a 100 MB claims file, or lists nested 40 levels deep.
 
