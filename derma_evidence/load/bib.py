@@ -24,9 +24,11 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from derma_evidence.diagnostics import Diagnostic, Pos, declare, make
+from derma_evidence.diagnostics import Collector, Diagnostic, Pos, declare, make
 from derma_evidence.load.text import LINE_BREAK, MAX_BYTES, decode, too_large
 
 MONTHS = {m: str(i) for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
@@ -94,7 +96,7 @@ class _Scanner:
         self.n = len(text)
         self.starts = [0]
         self.starts.extend(m.end() for m in LINE_BREAK.finditer(text))
-        self.diags: list[Diagnostic] = []
+        self.diags = Collector()
         self.macros: dict[str, str] = dict(MONTHS)
         self.refs: list[RawReference] = []
         self.seen: dict[str, tuple[str, int]] = {}
@@ -180,6 +182,13 @@ class _Scanner:
                     last.help,
                 )
 
+    def emit(self, code: str, factory: Callable[..., Diagnostic], *args: Any) -> None:
+        """Report through ``factory`` unless ``code`` is full (then only count it: no object is built)."""
+        if self.diags.full(code):
+            self.diags.skip(code)
+        else:
+            self.diags.append(factory(*args))
+
     def stray_brace(self, j: int) -> None:
         self.stray += 1
         if self.stray <= MAX_REPORTS_PER_KIND:
@@ -212,9 +221,9 @@ class _Scanner:
             return i + 1  # BibTeX skips only the word: what follows is read as usual
         pct = self.percent_before(at)
         if pct is not None and kind != "preamble":
-            self.diags.append(commented_out(self.pos(pct), kind, "%"))
+            self.emit("B011", commented_out, self.pos(pct), kind, "%")
         elif self.comment_depth and kind != "preamble":
-            self.diags.append(commented_out(self.pos(at), kind, f"@comment (line {self.comment_line})"))
+            self.emit("B011", commented_out, self.pos(at), kind, f"@comment (line {self.comment_line})")
         if kind == "preamble":
             return self.skip_preamble(at, i + 1, closer)
         if kind == "string":
@@ -279,7 +288,7 @@ class _Scanner:
             j = comma
             c = ","
         if not KEY_RE.fullmatch(key):
-            self.diags.append(bad_key(self.pos(i), key))
+            self.emit("B012", bad_key, self.pos(i), key)
         fields: dict[str, str] = {}
         fpos: dict[str, Pos] = {}
         flines: dict[str, int] = {}
@@ -326,7 +335,7 @@ class _Scanner:
         parts, _, j = self.value(at, self.ws(j + 1), f"field '{name}' of '{key}'")
         value = self.latex(self.resolve(parts, p))
         if name in fields:
-            self.diags.append(duplicate_field(p, name, key, flines[name]))
+            self.emit("B014", duplicate_field, p, name, key, flines[name])
         else:
             fields[name] = value
             fpos[name] = p
@@ -337,7 +346,7 @@ class _Scanner:
             return j, c
         nm = _NAME.match(t, j)
         if nm is not None and self.at(self.ws(nm.end())) == "=":
-            self.diags.append(missing_comma(self.pos(j), nm.group().lower(), name))
+            self.emit("B013", missing_comma, self.pos(j), nm.group().lower(), name)
             return j - 1, ","  # read on as if the comma were there (j - 1 is skipped by the caller)
         raise _Fail(
             self.syntax(
@@ -423,14 +432,14 @@ class _Scanner:
             if kind == "macro":
                 value = self.macros.get(text.lower())
                 if value is None:
-                    self.diags.append(undefined_macro(p, text))
+                    self.emit("B003", undefined_macro, p, text)
                     value = text
                 self.expanded += len(value)
             else:
                 value = text
             size += len(value)
             if size > MAX_VALUE_CHARS or self.expanded > MAX_EXPANSION_CHARS:
-                self.diags.append(expansion_limit(p, size > MAX_VALUE_CHARS))
+                self.emit("B018", expansion_limit, p, size > MAX_VALUE_CHARS)
                 return "".join(out)
             out.append(value)
         return "".join(out)
@@ -461,7 +470,7 @@ class _Scanner:
         folded = unicodedata.normalize("NFC", key).casefold()
         if folded in self.seen:
             first_key, first_line = self.seen[folded]
-            self.diags.append(duplicate_bib_key(bpos, key, first_line, first_key))
+            self.emit("B002", duplicate_bib_key, bpos, key, first_line, first_key)
             return
         self.seen[folded] = (key, bpos.line)
         self.refs.append(RawReference(key, kind, fields, bpos, fpos, end))
@@ -547,7 +556,7 @@ def load_bib(path: str, data: bytes) -> BibResult:
     text, diags = decode(path, data)
     scanner = _Scanner(path, text.text)
     scanner.run()
-    diags.extend(scanner.diags)
+    diags.extend(scanner.diags.capped())
     return BibResult(scanner.refs, diags)
 
 

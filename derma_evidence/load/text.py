@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import errno
 import os
@@ -194,20 +193,21 @@ def find_forbidden(path: str, text: str) -> tuple[str, list[Diagnostic]]:
     if not (_FORBIDDEN_ASCII if text.isascii() else FORBIDDEN).search(text):
         return text, []
     diags: list[Diagnostic] = []
-    line_starts = [0]
-    line_starts.extend(m.end() for m in LINE_BREAK.finditer(text))
+    line, start, done = 1, 0, 0  # line number and start offset of the line holding offset `done`
     for m in FORBIDDEN.finditer(text):
         if len(diags) >= MAX_REPORTS:
             break
         off = m.start()
-        li = bisect.bisect_right(line_starts, off) - 1
+        for br in LINE_BREAK.finditer(text, done, off):  # only up to the last reported character: linear
+            line += 1
+            start = br.end()
+        done = off
         ch = m.group()
-        name = char_name(ch)
         diags.append(
             make(
-                Pos(path, li + 1, off - line_starts[li] + 1),
+                Pos(path, line, off - start + 1),
                 "Y006",
-                f"forbidden character U+{ord(ch):04X} ({name})",
+                f"forbidden character U+{ord(ch):04X} ({char_name(ch)})",
                 "delete it; it is invisible or changes how the text around it is shown",
             )
         )
