@@ -554,6 +554,8 @@ def load_bib(path: str, data: bytes) -> BibResult:
     if len(data) > MAX_BYTES:
         return BibResult([], [too_large(path, len(data))])
     text, diags = decode(path, data)
+    if text.binary:
+        return BibResult([], diags)
     scanner = _Scanner(path, text.text)
     scanner.run()
     diags.extend(scanner.diags.capped())

@@ -16,7 +16,8 @@ MAX_BYTES = 64 * 1024 * 1024
 """Largest input file read. 20,000 claims are about 20 MB of YAML."""
 
 MAX_REPORTS = 50
-"""At most this many encoding or character problems are listed per file."""
+"""At most this many encoding or character problems are listed per file; past it the file is not
+parsed (it is not text: every later diagnostic would be noise)."""
 
 # C0 controls except tab/LF/CR, DEL, C1 controls (NEL among them), every format character
 # (Unicode category Cf: zero-width, bidi controls and marks incl. U+200F and U+061C, soft hyphen,
@@ -72,6 +73,7 @@ class Text:
     path: str
     text: str
     ok: bool
+    binary: bool = False  # more invalid UTF-8 than MAX_REPORTS runs: not text, not parsed further
 
 
 _NOT_UTF8 = re.compile(b"(?:[\x80-\xc1\xf5-\xff])+")  # bytes that can never start a character
@@ -170,12 +172,15 @@ def decode(path: str, data: bytes) -> tuple[Text, list[Diagnostic]]:
             diags[-1] = make(
                 Pos(last.file, last.line, last.col),
                 "Y005",
-                last.message + f" (and {more} more invalid byte sequences, not listed)",
+                last.message + f" (and {more} more invalid byte sequences, not listed; the file is not read further)",
                 last.help,
             )
-    text, forbidden = find_forbidden(path, text)
+            return Text(path, "", False, True), diags
+    clean, forbidden = find_forbidden(path, text)
     diags.extend(forbidden)
-    return Text(path, text, not diags), diags
+    if forbidden and not clean:
+        return Text(path, "", False, True), diags
+    return Text(path, clean, not diags), diags
 
 
 @declare("Y006", "forbidden-character", phase="load")
@@ -196,7 +201,14 @@ def find_forbidden(path: str, text: str) -> tuple[str, list[Diagnostic]]:
     line, start, done = 1, 0, 0  # line number and start offset of the line holding offset `done`
     for m in FORBIDDEN.finditer(text):
         if len(diags) >= MAX_REPORTS:
-            break
+            last = diags[-1]
+            diags[-1] = make(
+                Pos(last.file, last.line, last.col),
+                "Y006",
+                last.message + f" (more than {MAX_REPORTS} such characters; the file is not read further)",
+                last.help,
+            )
+            return "", diags
         off = m.start()
         for br in LINE_BREAK.finditer(text, done, off):  # only up to the last reported character: linear
             line += 1
@@ -226,7 +238,8 @@ def too_large(path: str, size: int) -> Diagnostic:
     Limits: file size 64 MiB per file (Y009); YAML nesting 24 levels, a claim needs five (Y009);
     YAML values (scalars, lists, mappings) 2,000,000 per file (Y009); number magnitude 1e15 and
     15 digits for a whole number (Y010); diagnostics listed 200 per code, the last one counting
-    the rest (every code); encoding and character problems listed 50 per file (Y005, Y006);
+    the rest (every code); encoding and character problems 50 per file, past which the file is
+    not parsed (Y005, Y006);
     BibTeX syntax errors 100, after which the rest of the file is not read (B001); stray braces
     listed 50 per file (B017); `@string` expansion 100,000 characters a value and 8 MiB a file
     (B018); values decoded from LaTeX by pylatexenc 2,000 per file (accents and escapes are

@@ -159,6 +159,8 @@ def load_yaml(path: str, data: bytes) -> YamlResult:
     if len(data) > MAX_BYTES:
         return YamlResult(None, [too_large(path, len(data))])
     text, diags = decode(path, data)
+    if text.binary:
+        return YamlResult(None, diags)
     if not text.text and not diags:
         return YamlResult(None, [empty(path)])
     if not text.text.strip() and not diags:
