@@ -379,3 +379,10 @@ def test_non_utf8_path_does_not_crash_output() -> None:
     for out in (report.text([d]), report.github([d]), report.as_json([d])):
         out.encode("utf-8")  # printable as UTF-8
     assert "caf\\xe9.yaml" in report.text([d])
+
+
+@pytest.mark.parametrize("n", [bibmod.MAX_ENTRIES, bibmod.MAX_ENTRIES + 1])
+def test_entry_limit_at_and_past(n: int) -> None:
+    r = load_bib("r.bib", b"".join(b"@misc{k%d, title = {t}}\n" % i for i in range(n)))
+    assert len(r.references) == bibmod.MAX_ENTRIES
+    assert [d.code for d in r.diagnostics] == ([] if n == bibmod.MAX_ENTRIES else ["Y009"])

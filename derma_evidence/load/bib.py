@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from derma_evidence.diagnostics import Collector, Diagnostic, Pos, declare, make
-from derma_evidence.load.text import LINE_BREAK, MAX_BYTES, decode, too_large
+from derma_evidence.load.text import LINE_BREAK, MAX_BYTES, decode, limit, too_large
 
 MONTHS = {m: str(i) for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 
@@ -41,6 +41,9 @@ MAX_EXPANSION_CHARS = 8 * 1024 * 1024
 
 MAX_LATEX_CALLS = 2_000
 """Most values per file decoded by pylatexenc (the table handles accents and escapes without it)."""
+
+MAX_ENTRIES = 50_000
+"""Most entries read from one file (ten times the 5,000 references the checker is measured with)."""
 
 MAX_SYNTAX_ERRORS = 100
 """After this many syntax errors (B001) the rest of the file is not read: it is not BibTeX."""
@@ -77,6 +80,10 @@ class RawReference:
 class BibResult:
     references: list[RawReference]
     diagnostics: list[Diagnostic]
+
+
+class _Stop(Exception):
+    """A limit was reached: the rest of the file is not read."""
 
 
 class _Fail(Exception):
@@ -134,6 +141,12 @@ class _Scanner:
     # --- top level ---------------------------------------------------------------------------
 
     def run(self) -> None:
+        try:
+            self.scan()
+        except _Stop:
+            pass
+
+    def scan(self) -> None:
         i = 0
         while i < self.n:
             m = _JUNK.search(self.t, i)
@@ -473,6 +486,9 @@ class _Scanner:
             self.emit("B002", duplicate_bib_key, bpos, key, first_line, first_key)
             return
         self.seen[folded] = (key, bpos.line)
+        if len(self.refs) >= MAX_ENTRIES:
+            self.diags.append(limit(bpos, f"more than {MAX_ENTRIES} entries; the rest of the file is not read"))
+            raise _Stop
         self.refs.append(RawReference(key, kind, fields, bpos, fpos, end))
 
 
