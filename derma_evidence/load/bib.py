@@ -43,7 +43,8 @@ MAX_LATEX_CALLS = 2_000
 """Most values per file decoded by pylatexenc (the table handles accents and escapes without it)."""
 
 MAX_ENTRIES = 50_000
-"""Most entries read from one file (ten times the 5,000 references the checker is measured with)."""
+"""Most blocks (entries, `@string`, `@comment`, `@preamble`) read from one file: ten times the
+5,000 references the checker is measured with."""
 
 MAX_SYNTAX_ERRORS = 100
 """After this many syntax errors (B001) the rest of the file is not read: it is not BibTeX."""
@@ -62,7 +63,7 @@ _KEY_CHARS = re.compile(r"[^,\s{}()=\"#%'@]*")
 _BRACED = re.compile(r"[{}]|\n[ \t]*@")
 _QUOTED = re.compile(r"[{}\"]|\n[ \t]*@")
 _ENTRY_START = re.compile(r"@\s*[A-Za-z][^\s\"#%'(),={}@\\]*\s*[{(]")
-_JUNK = re.compile(r"[{}@]")
+_JUNK = re.compile(r"[{}]|" + _ENTRY_START.pattern)  # a brace, or an `@` that starts a block
 _KEY_STOP = re.compile(r"[,\n{}()=@]")
 
 
@@ -111,6 +112,7 @@ class _Scanner:
         self.comment_line = 0
         self.stray = 0
         self.failures = 0
+        self.blocks = 0
         self.expanded = 0
         self.latex_calls = 0
         self.latex_cache: dict[str, str] = {}
@@ -216,6 +218,10 @@ class _Scanner:
 
     def block(self, at: int) -> int:
         """Read the block starting with the `@` at ``at``; returns where scanning goes on."""
+        self.blocks += 1
+        if self.blocks > MAX_ENTRIES:
+            self.diags.append(limit(self.pos(at), f"more than {MAX_ENTRIES} blocks; the rest of the file is not read"))
+            raise _Stop
         t = self.t
         i = self.ws(at + 1)
         m = _NAME.match(t, i)
@@ -486,9 +492,6 @@ class _Scanner:
             self.emit("B002", duplicate_bib_key, bpos, key, first_line, first_key)
             return
         self.seen[folded] = (key, bpos.line)
-        if len(self.refs) >= MAX_ENTRIES:
-            self.diags.append(limit(bpos, f"more than {MAX_ENTRIES} entries; the rest of the file is not read"))
-            raise _Stop
         self.refs.append(RawReference(key, kind, fields, bpos, fpos, end))
 
 

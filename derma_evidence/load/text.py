@@ -236,8 +236,8 @@ def too_large(path: str, size: int) -> Diagnostic:
     The limits admit a knowledge base of 20,000 claims (about 22 MB, 940,000 YAML values).
 
     Limits: file size 64 MiB per file (Y009); YAML nesting 24 levels, a claim needs five (Y009);
-    YAML values (scalars, lists, mappings) 2,000,000 per file (Y009); BibTeX entries 50,000 per
-    file (Y009); number magnitude 1e15 and
+    YAML values (scalars, lists, mappings) 2,000,000 per file (Y009); BibTeX blocks (entries,
+    `@string`, `@comment`) 50,000 per file (Y009); number magnitude 1e15 and
     15 digits for a whole number (Y010); diagnostics listed 200 per code, the last one counting
     the rest (every code); encoding and character problems 50 per file, past which the file is
     not parsed (Y005, Y006);
