@@ -69,8 +69,8 @@ def _lines(data: bytes) -> tuple[list[bytes], list[int]]:
     """The lines of ``data`` without their line ends, and each line's byte offset (lines as libyaml counts them)."""
     offsets = [0]
     offsets.extend(m.end() for m in _BYTES_BREAK.finditer(data))
-    lines = [data[a:b] for a, b in zip(offsets, [*offsets[1:], len(data)], strict=True)]
-    return [_BYTES_BREAK.sub(b"", ln) for ln in lines], offsets
+    lines = [data[a:b].rstrip(b"\r\n") for a, b in zip(offsets, [*offsets[1:], len(data)], strict=True)]
+    return lines, offsets
 
 
 # --- claims --------------------------------------------------------------------------------------
@@ -144,18 +144,24 @@ def _plain(node: Node | None) -> object:
 
 
 def _verify_claims(path: str, a: Node | None, b: Node | None, claim_id: str) -> None:
-    """The new tree reads as the old one plus one claim with ``claim_id`` at the end of `claims:`."""
+    """The new tree reads as the old one plus one claim with ``claim_id`` at the end of `claims:`.
+
+    Every value outside `claims:` and the old last claim (the only ones text after the insertion
+    point can change) are compared in full; the claims before it ended before the insertion point,
+    so their position and count are compared only (linear, not a second deep walk of the file).
+    """
     ok = isinstance(a, Map) and isinstance(b, Map) and [k.value for k, _ in a.items] == [k.value for k, _ in b.items]
     if ok:
         assert isinstance(a, Map) and isinstance(b, Map)
         for (ka, va), (_, vb) in zip(a.items, b.items, strict=True):
             if ka.value != "claims":
                 ok = ok and _plain(va) == _plain(vb)
-            elif isinstance(va, Seq) and isinstance(vb, Seq) and len(vb.items) == len(va.items) + 1:
+            elif isinstance(va, Seq) and isinstance(vb, Seq) and len(vb.items) == len(va.items) + 1 and va.items:
                 added = vb.items[-1]
                 ok = (
                     ok
-                    and _plain(Seq(va.items, 0, 0)) == _plain(Seq(vb.items[:-1], 0, 0))
+                    and [(x.line, x.col) for x in va.items] == [(x.line, x.col) for x in vb.items[:-1]]
+                    and _plain(va.items[-1]) == _plain(vb.items[-2])
                     and isinstance(added, Map)
                     and isinstance(added.get("id"), Scalar)
                     and getattr(added.get("id"), "value", None) == claim_id

@@ -9,6 +9,7 @@ plain scalar *would* be read by YAML 1.1 (bool, int, octal, sexagesimal, date...
 
 from __future__ import annotations
 
+import bisect
 import gc
 import math
 import re
@@ -199,7 +200,7 @@ class _Builder:
         self.diags = Collector()
         self.nodes = 0
         self.text = ""
-        self.comments = False
+        self.comment_lines: set[int] = set()
         self.starts: list[int] | None = None
 
     def check_comment(self, ev: Any) -> None:
@@ -225,7 +226,9 @@ class _Builder:
 
     def run(self, text: str) -> Node | None:
         self.text = text
-        self.comments = "#" in text
+        if "#" in text:  # the lines holding a ` #` comment (a set lookup per scalar, not a scan)
+            breaks = [m.end() for m in LINE_BREAK.finditer(text)] if _TRAILING_COMMENT.search(text) else []
+            self.comment_lines = {bisect.bisect_right(breaks, m.start()) for m in _TRAILING_COMMENT.finditer(text)}
         parser: Any = _Parser(text)
         root: Node | None = None
         docs = 0
@@ -283,7 +286,7 @@ class _Builder:
             if kind in ("int", "float") and not _in_range(ev.value, kind):
                 self.diags.append(number_out_of_range(Pos(self.path, line, col), ev.value))
                 kind = "refused"
-            if plain and self.comments and ev.value:
+            if plain and self.comment_lines and ev.end_mark is not None and ev.end_mark.line in self.comment_lines:
                 self.check_comment(ev)
             return Scalar(ev.value, kind, line, col, plain)
         p = Pos(self.path, line, col)
