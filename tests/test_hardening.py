@@ -262,6 +262,8 @@ def test_every_format_character_is_forbidden() -> None:
         (b"summary: word  # a comment", None),
         (b'summary: "Session #3 quoted"', None),
         (b"summary: C# is fine", None),
+        (b"summary:  #todo", None),
+        (b"summary:\n  - a  # note\n  - b c #3", "Y011"),
     ],
 )
 def test_comment_cutting_unquoted_text(line: bytes, code: str | None) -> None:

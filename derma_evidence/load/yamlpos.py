@@ -205,6 +205,8 @@ class _Builder:
 
     def check_comment(self, ev: Any) -> None:
         """A comment right after a plain scalar on its line: the author may have meant it as text."""
+        if not ev.value:
+            return  # `key:  # comment` before a block: nothing is cut
         if self.starts is None:
             self.starts = [0]
             self.starts.extend(m.end() for m in LINE_BREAK.finditer(self.text))
