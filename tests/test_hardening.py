@@ -388,3 +388,64 @@ def test_entry_limit_at_and_past(n: int) -> None:
     r = load_bib("r.bib", b"".join(b"@misc{k%d, title = {t}}\n" % i for i in range(n)))
     assert len(r.references) == bibmod.MAX_ENTRIES
     assert [d.code for d in r.diagnostics] == ([] if n == bibmod.MAX_ENTRIES else ["Y009"])
+
+
+# --- every remaining limit at its value and just past it -------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_depth_limit_at_and_past(extra: int) -> None:
+    from derma_evidence.load.yamlpos import MAX_DEPTH
+
+    n = MAX_DEPTH + extra  # MAX_DEPTH nested lists (the scalar inside is not a level), then one more
+    r = load_yaml("f.yaml", b"[" * n + b"1" + b"]" * n)
+    assert [d.code for d in r.diagnostics] == ([] if not extra else ["Y009"])
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_node_limit_at_and_past(extra: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from derma_evidence.load import yamlpos
+
+    monkeypatch.setattr(yamlpos, "MAX_NODES", 1000)
+    items = 1000 - 1 + extra  # the list itself is one value
+    r = load_yaml("f.yaml", b"".join(b"- %d\n" % i for i in range(items)))
+    assert [d.code for d in r.diagnostics] == ([] if not extra else ["Y009"])
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_file_size_limit_at_and_past(extra: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from derma_evidence.load import bib, text, yamlpos
+
+    for mod in (text, yamlpos, bib):
+        monkeypatch.setattr(mod, "MAX_BYTES", 4096)
+    data = b"a: b\n" + b"#" * (4096 - 5 + extra)
+    assert [d.code for d in load_yaml("f.yaml", data).diagnostics] == ([] if not extra else ["Y009"])
+    assert [d.code for d in load_bib("r.bib", data).diagnostics] == ([] if not extra else ["Y009"])
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_encoding_report_limit_at_and_past(extra: int) -> None:
+    _, diags = decode("f", b"a\xff" * (MAX_REPORTS + extra))
+    assert len(diags) == MAX_REPORTS
+    assert ("not read further" in diags[-1].message) == bool(extra)
+    _, diags = decode("f", "a\u200b".encode() * (MAX_REPORTS + extra))
+    assert len(diags) == MAX_REPORTS
+    assert ("not read further" in diags[-1].message) == bool(extra)
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_total_expansion_limit_at_and_past(extra: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bibmod, "MAX_EXPANSION_CHARS", 1000)
+    src = b"@string{m = {" + b"x" * 100 + b"}}\n" + b"@misc{k, note = " + b" # ".join([b"m"] * (10 + extra)) + b"}\n"
+    r = load_bib("r.bib", src)
+    assert [d.code for d in r.diagnostics] == ([] if not extra else ["B018"])
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_pylatexenc_budget_at_and_past(extra: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bibmod, "MAX_LATEX_CALLS", 3)
+    src = b"".join(b"@misc{k%d, title = {\\textbf{bold%d}}}\n" % (i, i) for i in range(3 + extra))
+    titles = [r.fields["title"] for r in load_bib("r.bib", src).references]
+    assert titles[:3] == ["bold0", "bold1", "bold2"]
+    if extra:
+        assert titles[3] == "\\textbfbold3"  # past the budget: the table only (braces dropped), no crash
