@@ -129,6 +129,8 @@ def test_latex_accents_are_decoded() -> None:
     f = load_bib("r.bib", src).references[0].fields
     assert f["author"] == "D\u00fcnkin, C. and H\u00e9bert, J. and G\u00f6tz, J. and \u00c7elik, A."
     assert f["title"] == "5% and in vivo & more"
+    g = load_bib("r.bib", b"@misc{k, title = {5\\% Minoxidil \\& more, \\ss{} Stra\\ss e}}\n").references[0].fields
+    assert g["title"] == "5% Minoxidil & more, \u00df Stra\u00dfe"
 
 
 def test_latex_decoding_of_5000_references_is_fast() -> None:
@@ -449,3 +451,25 @@ def test_pylatexenc_budget_at_and_past(extra: int, monkeypatch: pytest.MonkeyPat
     assert titles[:3] == ["bold0", "bold1", "bold2"]
     if extra:
         assert titles[3] == "\\textbfbold3"  # past the budget: the table only (braces dropped), no crash
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "H{\\'e}bert",
+        'G{\\"o}tz and J{\\"u}rgen',
+        "\\c{C}elik",
+        "\\'{\\i}ndice",
+        "5\\% Minoxidil",
+        "R \\& D",
+        "Stra\\ss e",
+        "\\o{}stergaard",
+        'M\\"uller',
+        "\\v{S}ime\\v{c}ek",
+        "\\^{o}te",
+    ],
+)
+def test_table_decoding_agrees_with_pylatexenc(value: str) -> None:
+    src = "@misc{k, title = {" + value + "}}\n"
+    got = load_bib("r.bib", src.encode()).references[0].fields["title"]
+    assert got == unicodedata.normalize("NFC", bibmod._pylatexenc(value))

@@ -470,7 +470,7 @@ class _Scanner:
         if cached is not None:
             return cached
         text = _ACCENT.sub(_accent, value)
-        text = _ESCAPE.sub(lambda m: _ESCAPES[m.group(1)], text)
+        text = _ESCAPE.sub(lambda m: _ESCAPES[m.group(1) or m.group(2)], text)
         if "\\" in text and self.latex_calls < MAX_LATEX_CALLS and len(value) <= 10_000:
             self.latex_calls += 1
             text = _pylatexenc(value)
@@ -539,7 +539,8 @@ _ESCAPES = {
     "L": "Ł",
     "i": "ı",
 }
-_ESCAPE = re.compile(r"\\([%&_#${}]|(?:ss|o|O|ae|AE|oe|OE|aa|AA|l|L|i)(?![A-Za-z]))\s?")
+# a control symbol (`\%`) keeps the space after it; a control word (`\ss`) ends at one space, as in TeX
+_ESCAPE = re.compile(r"\\(?:([%&_#${}])|(ss|o|O|ae|AE|oe|OE|aa|AA|l|L|i)(?![A-Za-z])[ \t]?)")
 
 
 def _accent(m: re.Match[str]) -> str:
