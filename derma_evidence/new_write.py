@@ -65,18 +65,31 @@ def _newline(data: bytes) -> str:
 _BYTES_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
-def _lines(data: bytes) -> tuple[list[bytes], list[int]]:
-    """The lines of ``data`` without their line ends, and each line's byte offset (lines as libyaml counts them)."""
-    offsets = [0]
-    offsets.extend(m.end() for m in _BYTES_BREAK.finditer(data))
-    lines = [data[a:b].rstrip(b"\r\n") for a, b in zip(offsets, [*offsets[1:], len(data)], strict=True)]
-    return lines, offsets
+class _Lines:
+    """The lines of ``data`` (as libyaml counts them), cut out only when asked for, and their byte offsets."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.offsets = [0]
+        self.offsets.extend(m.end() for m in _BYTES_BREAK.finditer(data))
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def __getitem__(self, i: int) -> bytes:
+        end = self.offsets[i + 1] if i + 1 < len(self.offsets) else len(self.data)
+        return self.data[self.offsets[i] : end].rstrip(b"\r\n")
+
+
+def _lines(data: bytes) -> tuple[_Lines, list[int]]:
+    lines = _Lines(data)
+    return lines, lines.offsets
 
 
 # --- claims --------------------------------------------------------------------------------------
 
 
-def _claims_node(path: str, y: YamlResult, lines: list[bytes]) -> tuple[Map, Seq, int]:
+def _claims_node(path: str, y: YamlResult, lines: _Lines) -> tuple[Map, Seq, int]:
     """The root mapping, the block `claims:` sequence and the index of `claims` among the root keys."""
     fatal = [d for d in y.diagnostics if d.code in ("Y001", "Y005", "Y007", "Y008", "Y009")]
     if fatal or not isinstance(y.root, Map):
