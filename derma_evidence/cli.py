@@ -6,7 +6,6 @@ Exit codes: 0 clean, 1 problems found, 2 the tool itself could not run.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Sequence
 
@@ -26,16 +25,8 @@ def _codes(value: str) -> list[str]:
     return codes
 
 
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: '{value}'") from None
-
-
 def add_check_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--claims", default=DEFAULT_CLAIMS, metavar="PATH", help="claims file (default: %(default)s)")
-    p.add_argument("--bib", default=DEFAULT_BIB, metavar="PATH", help="BibTeX file (default: %(default)s)")
+    new.add_data_arguments(p, "date to check review dates against (default: today)")
     p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format (default: text)")
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     p.add_argument(
@@ -46,9 +37,6 @@ def add_check_arguments(p: argparse.ArgumentParser) -> None:
         help="only these codes or prefixes, comma-separated (e.g. C,B005)",
     )
     p.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="skip these codes or prefixes")
-    p.add_argument(
-        "--today", type=_date, default=None, metavar="DATE", help="date to check review dates against (default: today)"
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,7 +60,7 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         result = check_files(args.claims, args.bib, args.today)
     except OSError as exc:
-        name = exc.filename or "input"
+        name = report.clean(str(exc.filename or "input"))
         print(f"derma: error: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     diags = select(result.diagnostics, args.select, args.ignore)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TypeVar
 
@@ -122,6 +122,71 @@ def did_you_mean(value: str, options: Iterable[str], n: int = 1) -> str | None:
 
 def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diags), key=Diagnostic.sort_key)
+
+
+MAX_PER_CODE = 200
+"""At most this many diagnostics of one code are listed; the last one listed counts the rest."""
+
+
+class Collector(list[Diagnostic]):
+    """A list of diagnostics that keeps at most ``MAX_PER_CODE`` of each code and counts the rest.
+
+    Loaders collect into one, so that a hostile file with millions of repeated problems costs
+    a count, not millions of objects; ``capped()`` marks the last kept one of each full code.
+    """
+
+    def __init__(self, limit: int = MAX_PER_CODE) -> None:
+        super().__init__()
+        self.limit = limit
+        self.counts: dict[str, int] = {}
+
+    def full(self, code: str) -> bool:
+        """True when another diagnostic of ``code`` would only be counted (then count it with ``skip``)."""
+        return self.counts.get(code, 0) >= self.limit
+
+    def skip(self, code: str) -> None:
+        self.counts[code] = self.counts.get(code, 0) + 1
+
+    def append(self, d: Diagnostic) -> None:
+        n = self.counts.get(d.code, 0) + 1
+        self.counts[d.code] = n
+        if n <= self.limit:
+            super().append(d)
+
+    def extend(self, diags: Iterable[Diagnostic]) -> None:
+        for d in diags:
+            self.append(d)
+
+    def capped(self) -> list[Diagnostic]:
+        out = list(self)
+        for code, n in self.counts.items():
+            if n > self.limit:
+                i = max(i for i, d in enumerate(out) if d.code == code)
+                out[i] = replace(
+                    out[i], message=f"{out[i].message} (and {n - self.limit} more {code} diagnostics, not listed)"
+                )
+        return out
+
+
+def cap_per_code(diags: list[Diagnostic], limit: int = MAX_PER_CODE) -> list[Diagnostic]:
+    """The first ``limit`` diagnostics of each code (in order); the last kept one says how many more there are."""
+    counts: dict[str, int] = {}
+    for d in diags:
+        counts[d.code] = counts.get(d.code, 0) + 1
+    if all(n <= limit for n in counts.values()):
+        return diags
+    out: list[Diagnostic] = []
+    kept: dict[str, int] = {}
+    for d in diags:
+        k = kept.get(d.code, 0)
+        if k >= limit:
+            continue
+        kept[d.code] = k + 1
+        if k + 1 == limit and counts[d.code] > limit:
+            more = counts[d.code] - limit
+            d = replace(d, message=f"{d.message} (and {more} more {d.code} diagnostics, not listed)")
+        out.append(d)
+    return out
 
 
 class Suggester:

@@ -163,6 +163,7 @@ class Reference:
     fields: Mapping[str, str]
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+    end: Pos | None = None  # the closing brace: diagnostics from pos to end belong to this entry
 
     def get(self, name: str) -> str | None:
         return self.fields.get(name)
@@ -740,7 +741,7 @@ def build(
                     at,
                 )
             )
-    references = tuple(Reference(r.key, r.entry_type, r.fields, r.pos, r.field_pos) for r in refs)
+    references = tuple(Reference(r.key, r.entry_type, r.fields, r.pos, r.field_pos, r.end) for r in refs)
     root_map = root if isinstance(root, Map) else None
     return KnowledgeBase(
         claims_path,

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from derma_evidence import rules, rules_answers  # noqa: F401  (rules_answers registers the A and B02x rules)
-from derma_evidence.diagnostics import CODES, Diagnostic, Severity, sort_diagnostics
-from derma_evidence.load.bib import load_bib
+from derma_evidence.diagnostics import CODES, Diagnostic, Severity, cap_per_code, sort_diagnostics
+from derma_evidence.load.bib import BibResult, load_bib
 from derma_evidence.load.text import read_bytes
-from derma_evidence.load.yamlpos import load_yaml
+from derma_evidence.load.yamlpos import YamlResult, load_yaml
 from derma_evidence.model import KnowledgeBase, build
 from derma_evidence.schema import validate
 
@@ -30,12 +31,23 @@ def check_bytes(
     claims_path: str, claims_data: bytes, bib_path: str, bib_data: bytes, today: dt.date | None = None
 ) -> Result:
     """Check two files given as bytes; never raises on bad input."""
-    today = today or dt.date.today()
     enabled = gc.isenabled()
     gc.disable()  # the trees hold no cycles; the collector would only rescan them
     try:
         y = load_yaml(claims_path, claims_data)
         b = load_bib(bib_path, bib_data)
+        return check_loaded(claims_path, y, bib_path, b, today)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def check_loaded(claims_path: str, y: YamlResult, bib_path: str, b: BibResult, today: dt.date | None = None) -> Result:
+    """Check files already loaded (`derma new` reuses the trees it has read); never raises on bad input."""
+    today = today or dt.date.today()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
         diags = [*y.diagnostics, *b.diagnostics]
         if y.root is not None:
             diags.extend(validate(claims_path, y.root))
@@ -45,7 +57,7 @@ def check_bytes(
     finally:
         if enabled:
             gc.enable()
-    return Result(kb, sort_diagnostics(diags))
+    return Result(kb, cap_per_code(sort_diagnostics(diags)))
 
 
 ACK_FIELD = "checker-ignore"
@@ -58,14 +70,25 @@ def acknowledge(kb: KnowledgeBase, diags: list[Diagnostic]) -> list[Diagnostic]:
     Only warnings can be acknowledged, never errors, and only on the entry that lists them; the
     entry's `note` should say why (e.g. no DOI or PMID exists for a 1999 review on PubMed).
     """
-    acked: dict[tuple[str, int], set[str]] = {}
+    spans: list[tuple[tuple[int, int], tuple[int, int], str, set[str]]] = []
     for r in kb.references:
         codes = {c.strip().upper() for c in (r.get(ACK_FIELD) or "").split(",") if c.strip()}
         if codes:
-            acked[(r.pos.file, r.pos.line)] = codes
-    if not acked:
+            end = r.end or r.pos
+            spans.append(((r.pos.line, r.pos.col), (end.line, end.col), r.pos.file, codes))
+    if not spans:
         return diags
-    return [d for d in diags if d.severity is not Severity.WARNING or d.code not in acked.get((d.file, d.line), set())]
+    spans.sort()
+    starts = [s[0] for s in spans]
+
+    def acked(d: Diagnostic) -> bool:
+        i = bisect.bisect_right(starts, (d.line, d.col)) - 1  # entries do not overlap: one candidate
+        if i < 0:
+            return False
+        start, end, file, codes = spans[i]
+        return file == d.file and start <= (d.line, d.col) <= end and d.code in codes
+
+    return [d for d in diags if d.severity is not Severity.WARNING or not acked(d)]
 
 
 def check_files(claims_path: str, bib_path: str, today: dt.date | None = None) -> Result:

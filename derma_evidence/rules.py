@@ -40,9 +40,10 @@ Check = Callable[[KnowledgeBase], Iterator[Hit]]
 Rule = Callable[[KnowledgeBase], Iterator[Diagnostic]]
 RULES: list[Rule] = []
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-DOI_RE = re.compile(r"^10\.\d{4,9}/[^\s]+$")
-PMID_RE = re.compile(r"^[1-9][0-9]{0,8}$")
+# Anchored with \A...\Z (a `$` would let a trailing newline through), ASCII digits only.
+ID_RE = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z", re.ASCII)
+DOI_RE = re.compile(r"\A10\.[0-9]{4,9}/[!-~]+\Z", re.ASCII)  # the suffix: printable ASCII, no space
+PMID_RE = re.compile(r"\A[1-9][0-9]{0,8}\Z", re.ASCII)
 QUOTE_MAX = 300
 REVIEW_MAX_MONTHS = 24
 
@@ -152,7 +153,7 @@ def bad_id_format(kb: KnowledgeBase) -> Iterator[Hit]:
     for obj in objs:
         if obj.id is None:
             continue
-        if not ID_RE.match(obj.id) or len(obj.id) > 80:
+        if not ID_RE.fullmatch(obj.id) or len(obj.id) > 80:
             suggestion = re.sub(r"[^a-z0-9]+", "-", obj.id.lower()).strip("-")[:80].strip("-")
             yield Hit(
                 obj.at.get("id", obj.pos),
@@ -674,11 +675,11 @@ def malformed_doi(kb: KnowledgeBase) -> Iterator[Hit]:
     """
     for r in kb.references:
         doi = r.get("doi")
-        if doi is not None and not DOI_RE.match(doi):
+        if doi is not None and not DOI_RE.fullmatch(doi):
             bare = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I)
             hint = (
                 f"write the bare DOI: '{bare}'"
-                if bare != doi and DOI_RE.match(bare)
+                if bare != doi and DOI_RE.fullmatch(bare)
                 else "a DOI looks like 10.1234/suffix"
             )
             yield Hit(r.at.get("doi", r.pos), f"malformed DOI '{doi}' in '{r.key}'", hint)
@@ -696,7 +697,7 @@ def malformed_pmid(kb: KnowledgeBase) -> Iterator[Hit]:
     """
     for r in kb.references:
         pmid = r.get("pmid")
-        if pmid is not None and not PMID_RE.match(pmid):
+        if pmid is not None and not PMID_RE.fullmatch(pmid):
             yield Hit(
                 r.at.get("pmid", r.pos),
                 f"malformed PMID '{pmid}' in '{r.key}'",
@@ -762,3 +763,79 @@ def statement_without_claim(kb: KnowledgeBase) -> Iterator[Hit]:
                 f"article statement {s.n} is not checked by any claim",
                 f"add {s.n} to the `article:` list of the claims that check it",
             )
+
+
+# --- issue 10: ranges and links ----------------------------------------------------------------
+
+NON_NEGATIVE = frozenset({"depth", "length", "thickness", "interval", "duration", "count"})
+PROPORTION_MAX = {"%": 100.0, "1": 1.0}
+
+
+@rule("C017", "quantity-out-of-range")
+def quantity_out_of_range(kb: KnowledgeBase) -> Iterator[Hit]:
+    """A quantity is outside what its measure can be: a negative length or time, or a proportion over 100%.
+
+    Negative values are refused for depth, length, thickness, interval, duration and count;
+    proportions must lie between 0 and 100 with unit `%`, between 0 and 1 with unit `1`.
+
+    Why: such a value cannot be measured, so it is a typo (a sign, a misplaced decimal point,
+    a count written as a percentage), and the site would draw and compare it as if it were real.
+    Numbers above 1e15 in magnitude are refused when the file is read (Y010).
+
+    Example: `measure: depth` with `min: -0.5`, or `measure: proportion, unit: '%'` with `max: 500`.
+
+    Fix: write the value the source reports, with its sign and unit.
+    """
+    for name, q, measure in _quantities(kb):
+        for bound in ("min", "max"):
+            v = getattr(q, bound)
+            if v is None or not math.isfinite(v):
+                continue  # C006 reports a bound that is not a finite number
+            if measure in NON_NEGATIVE and v < 0:
+                yield Hit(
+                    _at(q, bound),
+                    f"{name}.{bound} is {v:g}, but a {measure} cannot be negative",
+                    "write the value the source reports, without the sign",
+                )
+            elif measure == "proportion" and q.unit in PROPORTION_MAX and not 0 <= v <= PROPORTION_MAX[q.unit]:
+                top = PROPORTION_MAX[q.unit]
+                yield Hit(
+                    _at(q, bound),
+                    f"{name}.{bound} is {v:g}, but a proportion in '{q.unit}' lies between 0 and {top:g}",
+                    "check the unit ('%' or '1') and the value",
+                )
+
+
+URL_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?", re.ASCII)
+"""What a reference `url` may be: an http(s) link with a host name, printable ASCII only."""
+
+
+@rule("B015", "unsafe-url")
+def unsafe_url(kb: KnowledgeBase) -> Iterator[Hit]:
+    """A reference's `url` is not a plain `https://` or `http://` link.
+
+    Why: the url is published as a link on the site and in every export (claims.json,
+    CSL-JSON). A `javascript:` or `data:` URL runs code in the reader's browser, `file:` and other
+    schemes point nowhere useful, and user names, spaces or control characters in a URL hide where
+    it goes. `http://` stays allowed: many journal archives and PubMed copies have no other address.
+
+    Example: `url = {javascript:alert(1)}`, `url = {data:text/html,...}` or `url = {https://user@host/}`.
+
+    Fix: link the article's page with `https://...`, or remove the url (the DOI and PMID are linked anyway).
+    """
+    for r in kb.references:
+        url = r.get("url")
+        if url is None or URL_RE.fullmatch(url):
+            continue
+        scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
+        why = (
+            f"the scheme '{scheme}:' is not allowed"
+            if scheme and scheme not in ("http", "https")
+            else "it holds characters or a host a link may not have"
+        )
+        shown = url if len(url) <= 60 else url[:57] + "..."
+        yield Hit(
+            r.at.get("url", r.pos),
+            f"url '{shown}' of '{r.key}' is refused: {why}",
+            "link the article's page with https://..., or remove the url",
+        )

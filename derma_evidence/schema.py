@@ -72,7 +72,10 @@ def schema() -> Schema:
 
 @cache
 def _pattern(p: str) -> re.Pattern[str]:
-    return re.compile(p)
+    """A JSON Schema (ECMA-262) pattern in Python: `$` is the very end (`\\Z`), `\\d` ASCII digits."""
+    if p.endswith("$") and not p.endswith("\\$"):
+        p = p[:-1] + r"\Z"
+    return re.compile(p, re.ASCII)
 
 
 _KIND_WORDS = {

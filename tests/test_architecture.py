@@ -30,6 +30,8 @@ ORDER = [
     "render.answers",
     "render",
     "exports",
+    "new_entries",
+    "new_write",
     "site",
     "new",
     "cli",
@@ -90,8 +92,8 @@ def test_only_the_mkdocs_glue_imports_mkdocs() -> None:
 
 
 MAX_LINES = 500
-LONG_FOR_A_REASON = {"new", "rules", "rules_answers", "model", "render.answers"}
-"""Modules allowed past MAX_LINES for now: `new` is being split in its own branch; `rules` and `rules_answers`
+LONG_FOR_A_REASON = {"rules", "rules_answers", "model", "render.answers", "load.bib"}
+"""Modules allowed past MAX_LINES: `load.bib` is one single-pass BibTeX scanner; `rules` and `rules_answers`
 are one function per code; `model` and `render.answers` hold the answers layer until it moves to its own modules."""
 
 

@@ -110,7 +110,7 @@ def test_empty_documents(text: bytes) -> None:
 
 
 def test_bib_start_line_is_one_based() -> None:
-    """bibtexparser's start_line is 0-based; ours are 1-based (pinned here)."""
+    """Positions are 1-based lines and columns (pinned here)."""
     r = load_bib("r.bib", b"\n\n@article{k,\n  title = {T},\n  year = 2001,\n}\n")
     (ref,) = r.references
     assert (ref.pos.line, ref.pos.col) == (3, 1)

@@ -258,7 +258,7 @@ def test_real_data_builds_if_present(tmp_path: Path) -> None:
 
 
 def test_hostile_keys_titles_and_urls(tmp_path: Path) -> None:
-    """An emoji title, a key named like a theme element id, a PMC id and a javascript: URL."""
+    """An emoji title, a key named like a theme element id, a PMC id; a javascript: URL stops the build (B015)."""
     claims = (FIXTURE / "claims.yaml").read_text("utf-8")
     bib = (FIXTURE / "references.bib").read_text("utf-8")
     claims = claims.replace("title: Wound healing", "title: Wound healing \U0001fa79").replace("dunkin2007", "__search")
@@ -270,6 +270,9 @@ def test_hostile_keys_titles_and_urls(tmp_path: Path) -> None:
     )
     (tmp_path / "claims.yaml").write_text(claims, "utf-8")
     (tmp_path / "references.bib").write_text(bib, "utf-8")
+    proc = build(tmp_path / "refused", claims=tmp_path / "claims.yaml", bib=tmp_path / "references.bib")
+    assert proc.returncode != 0 and "B015 url 'javascript:alert(1)'" in proc.stderr, proc.stderr
+    (tmp_path / "references.bib").write_text(bib.replace(js, "  design = {narrative-review}\n"), "utf-8")
     proc = build(tmp_path / "out", claims=tmp_path / "claims.yaml", bib=tmp_path / "references.bib")
     assert proc.returncode == 0, proc.stderr
     topic = (tmp_path / "out/topics/wound-healing/index.html").read_text("utf-8")

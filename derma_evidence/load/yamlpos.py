@@ -9,6 +9,7 @@ plain scalar *would* be read by YAML 1.1 (bool, int, octal, sexagesimal, date...
 
 from __future__ import annotations
 
+import bisect
 import gc
 import math
 import re
@@ -17,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from derma_evidence.diagnostics import Diagnostic, Pos, declare, make
-from derma_evidence.load.text import FORBIDDEN, MAX_BYTES, decode, too_large
+from derma_evidence.diagnostics import Collector, Diagnostic, Pos, declare, make
+from derma_evidence.load.text import FORBIDDEN, LINE_BREAK, MAX_BYTES, decode, too_large
 
 try:
     from yaml import CBaseLoader as _Parser
@@ -28,8 +29,12 @@ except ImportError:  # pragma: no cover - libyaml is present on every supported 
 MAX_DEPTH = 24
 """Deepest nesting accepted. A claim needs five levels."""
 
-MAX_NODES = 5_000_000
-"""Most scalars, sequences and mappings in one file (20,000 claims need about 600,000)."""
+MAX_NODES = 2_000_000
+"""Most scalars, sequences and mappings in one file (20,000 claims need about 940,000)."""
+
+MAX_NUMBER = 1e15
+"""Largest magnitude a number may have (and at most 15 digits for a whole number): far above any
+real quantity, far below float overflow (1.8e308) and Python's 4,300-digit integer limit."""
 
 
 @dataclass(slots=True)
@@ -94,6 +99,21 @@ _TIMESTAMP = re.compile(
 )
 
 
+_TRAILING_COMMENT = re.compile(r"[ \t]+#")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\U0000[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _in_range(text: str, kind: str) -> bool:
+    if kind == "int":
+        return len(text.lstrip("+-")) <= 15
+    if _SPECIAL_FLOAT.match(text):
+        return True  # .inf and .nan are reported by the range rule (C006)
+    if len(text) > 400:
+        return False
+    value = float(text)
+    return math.isfinite(value) and abs(value) <= MAX_NUMBER
+
+
 def _float(text: str) -> float:
     t = text.lower()
     if t.endswith(".inf"):
@@ -140,6 +160,8 @@ def load_yaml(path: str, data: bytes) -> YamlResult:
     if len(data) > MAX_BYTES:
         return YamlResult(None, [too_large(path, len(data))])
     text, diags = decode(path, data)
+    if text.binary:
+        return YamlResult(None, diags)
     if not text.text and not diags:
         return YamlResult(None, [empty(path)])
     if not text.text.strip() and not diags:
@@ -152,7 +174,7 @@ def load_yaml(path: str, data: bytes) -> YamlResult:
     finally:
         if enabled:
             gc.enable()
-    diags.extend(builder.diags)
+    diags.extend(builder.diags.capped())
     if root is None and not any(d.code in ("Y001", "Y005", "Y006", "Y007", "Y009") for d in diags):
         diags.append(empty(path))
     return YamlResult(root, diags)
@@ -175,13 +197,40 @@ def empty(path: str) -> Diagnostic:
 class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
-        self.diags: list[Diagnostic] = []
+        self.diags = Collector()
         self.nodes = 0
+        self.text = ""
+        self.comment_lines: set[int] = set()
+        self.starts: list[int] | None = None
+
+    def check_comment(self, ev: Any) -> None:
+        """A comment right after a plain scalar on its line: the author may have meant it as text."""
+        if not ev.value:
+            return  # `key:  # comment` before a block: nothing is cut
+        if self.starts is None:
+            self.starts = [0]
+            self.starts.extend(m.end() for m in LINE_BREAK.finditer(self.text))
+        end = ev.end_mark
+        if end.line >= len(self.starts):
+            return
+        off = self.starts[end.line] + end.column
+        m = _TRAILING_COMMENT.match(self.text, off)
+        if m is None:
+            return
+        after = self.text[m.end() : m.end() + 1]
+        if any(c in ev.value for c in " \t") or after not in ("", " ", "\t", "\r", "\n"):
+            self.diags.append(
+                comment_cuts_text(Pos(self.path, end.line + 1, m.end() - self.starts[end.line]), ev.value)
+            )
 
     def pos(self, mark: Any) -> Pos:
         return Pos(self.path, mark.line + 1, mark.column + 1)
 
     def run(self, text: str) -> Node | None:
+        self.text = text
+        if "#" in text:  # the lines holding a ` #` comment (a set lookup per scalar, not a scan)
+            breaks = [m.end() for m in LINE_BREAK.finditer(text)] if _TRAILING_COMMENT.search(text) else []
+            self.comment_lines = {bisect.bisect_right(breaks, m.start()) for m in _TRAILING_COMMENT.finditer(text)}
         parser: Any = _Parser(text)
         root: Node | None = None
         docs = 0
@@ -205,7 +254,7 @@ class _Builder:
                 p = self.pos(mark) if mark is not None else Pos(self.path, 1, 1)
                 self.diags.append(limit(p, f"nesting deeper than {MAX_DEPTH} levels"))
             else:
-                self.diags.append(syntax_error(self.path, exc))
+                self.diags.append(syntax_error(self.path, exc, bool(_SURROGATE_ESCAPE.search(text))))
             return None
         except _Abort:
             return None
@@ -236,6 +285,11 @@ class _Builder:
                 # an escape such as "\u202e" produced a character the raw text scan could not see
                 self.diags.append(forbidden_escape(Pos(self.path, line, col), ev.value))
             kind = resolve_plain(ev.value) if plain else "str"
+            if kind in ("int", "float") and not _in_range(ev.value, kind):
+                self.diags.append(number_out_of_range(Pos(self.path, line, col), ev.value))
+                kind = "refused"
+            if plain and self.comment_lines and ev.end_mark is not None and ev.end_mark.line in self.comment_lines:
+                self.check_comment(ev)
             return Scalar(ev.value, kind, line, col, plain)
         p = Pos(self.path, line, col)
         if isinstance(ev, yaml.AliasEvent):
@@ -270,6 +324,9 @@ class _Builder:
                 if key.plain and key.value == "<<":
                     self.diags.append(anchor(Pos(self.path, key.line, key.col), "merge key '<<' is not allowed"))
                     continue
+                if key.value in seen and self.diags.full("Y002"):
+                    self.diags.skip("Y002")
+                    continue
                 if key.value in seen:
                     self.diags.append(duplicate_key(Pos(self.path, key.line, key.col), key.value, seen[key.value]))
                     continue
@@ -283,7 +340,7 @@ class _Abort(Exception):
 
 
 @declare("Y001", "yaml-syntax", phase="load")
-def syntax_error(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+def syntax_error(path: str, exc: yaml.MarkedYAMLError, surrogate: bool = False) -> Diagnostic:
     """The file is not well-formed YAML.
 
     Why: nothing after a syntax error can be read reliably, so the file is not checked further.
@@ -296,6 +353,13 @@ def syntax_error(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or "invalid YAML"
     context = f" ({exc.context})" if exc.context else ""
+    if surrogate and "escape" in problem:
+        return make(
+            Pos(path, line, col),
+            "Y001",
+            f"YAML syntax error: {problem}: a \\uD800-\\uDFFF escape is a lone surrogate, not a character",
+            "write the character itself, or the escape of the whole character (e.g. \\U0001F600)",
+        )
     return make(Pos(path, line, col), "Y001", f"YAML syntax error: {problem}{context}", None)
 
 
@@ -379,3 +443,46 @@ def forbidden_escape(pos: Pos, value: str) -> Diagnostic:
 
 def limit(pos: Pos, message: str) -> Diagnostic:
     return make(pos, "Y009", message, "simplify the data; real claims are never nested this deep")
+
+
+@declare("Y010", "number-out-of-range", phase="load")
+def number_out_of_range(pos: Pos, text: str) -> Diagnostic:
+    """A number is too large to be a real quantity: over 1e15 in magnitude, or a whole number of more than 15 digits.
+
+    Why: `1e309` overflows to infinity, a 5,000-digit integer cannot even be converted to text by
+    Python, and either would crash a chart or an export downstream. No depth, count or
+    proportion comes near 1e15, so such a value is a typo or an attack.
+
+    Example: `max: 1e400`, or `n: 10000000000000000000`.
+
+    Fix: write the value the source reports.
+    """
+    shown = text if len(text) <= 40 else text[:20] + "..." + f" ({len(text)} characters)"
+    return make(
+        pos,
+        "Y010",
+        f"number {shown} is out of range (at most {MAX_NUMBER:.0e} in magnitude, 15 digits)",
+        "write the value the source reports",
+    )
+
+
+@declare("Y011", "comment-cuts-text", phase="load")
+def comment_cuts_text(pos: Pos, value: str) -> Diagnostic:
+    """A ` #` after unquoted text starts a YAML comment: the text is cut there.
+
+    Why: in `statement: Needling #2 helped` YAML reads only `Needling`; the rest vanishes without
+    a word. A comment after unquoted text of several words, or a `#` followed directly by text
+    (`#2`), is therefore refused; a comment after a single word (`verdict: supported  # checked`)
+    is allowed.
+
+    Example: `title: Session #3 results` or `statement: Needles help # in mice`.
+
+    Fix: put the text in double quotes (`"Session #3 results"`), or move the comment to a line of its own.
+    """
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    return make(
+        pos,
+        "Y011",
+        f"unquoted text '{shown}' is cut here: ' #' starts a YAML comment",
+        "put the whole value in double quotes, or move the comment to its own line",
+    )
