@@ -21,7 +21,9 @@ ORDER = [
     "render",
     "exports",
     "new",
+    "scaffold",
     "cli",
+    "__main__",
     "mkdocs_hooks",
 ]
 
