@@ -80,7 +80,10 @@ def sarif_schema() -> dict[str, Any]:
 
 def test_the_schema_is_the_official_sarif_2_1_0() -> None:
     schema = sarif_schema()
-    assert schema["$id"] == "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json"
+    assert (
+        schema["$id"]
+        == "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json"
+    )
     assert schema["properties"]["version"]["enum"] == ["2.1.0"]
 
 
