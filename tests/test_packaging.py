@@ -411,3 +411,17 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
     bad = try_repo()
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "C005" in bad.stdout and "Failed" in bad.stdout
+
+
+# --- the README --------------------------------------------------------------------------------
+
+
+def test_readme_sections_come_in_order_and_list_every_module() -> None:
+    text = (ROOT / "README.md").read_text("utf-8")
+    heads = re.findall(r"^## (.+)$", text, re.M)
+    assert heads[:3] == ["Two commands", "Testing", "Contributing"]
+    assert "https://derma-evidence.github.io/derma-evidence/" in text
+    assert "make test-fast" in text
+    modules = sorted(p.name for p in (ROOT / "derma_evidence").rglob("*.py") if p.name != "__init__.py")
+    missing = [m for m in modules if m not in text]
+    assert not missing, f"modules missing from the README's module list: {missing}"
