@@ -1,4 +1,4 @@
-"""Derma Evidence: an evidence knowledge base on microneedling for pattern hair loss.
+"""Derma Evidence: evidence knowledge bases as checked data (claims, sources, verdicts, certainty) and a static site.
 
 Pipeline, one direction: ``load`` -> ``model`` -> ``rules`` -> ``render`` -> ``site``/``exports``.
 """

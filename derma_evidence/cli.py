@@ -1,4 +1,4 @@
-"""The `derma` command: `derma check` (the source checker) and `derma rules`.
+"""The `derma` command: `derma check` (the source checker), `derma rules`, `derma new` and `derma init`.
 
 Exit codes: 0 clean, 1 problems found, 2 the tool itself could not run.
 """
@@ -9,8 +9,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from derma_evidence import new, render, report  # noqa: F401  (render registers the site's P codes)
-from derma_evidence.diagnostics import CODES
+import derma_evidence
+from derma_evidence import new, report, scaffold
+from derma_evidence.diagnostics import CODES, use_docs_url
 from derma_evidence.pipeline import check_files, known_code_prefix, select
 
 DEFAULT_CLAIMS = "data/claims.yaml"
@@ -27,7 +28,12 @@ def _codes(value: str) -> list[str]:
 
 def add_check_arguments(p: argparse.ArgumentParser) -> None:
     new.add_data_arguments(p, "date to check review dates against (default: today)")
-    p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format (default: text)")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="output format (default: text); auto: github inside GitHub Actions, else text",
+    )
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     p.add_argument(
         "--select",
@@ -37,13 +43,33 @@ def add_check_arguments(p: argparse.ArgumentParser) -> None:
         help="only these codes or prefixes, comma-separated (e.g. C,B005)",
     )
     p.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="skip these codes or prefixes")
+    add_output_arguments(p)
+
+
+FORMATS = ("text", "json", "github", "sarif", "auto")
+
+
+def add_output_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text output (default: auto, on a terminal only and never with NO_COLOR set)",
+    )
+    p.add_argument(
+        "--docs-url",
+        default=None,
+        metavar="URL",
+        help="rule reference page the diagnostics link to (default: $DERMA_DOCS_URL, else the engine's reference)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="derma",
-        description="Derma Evidence tools: check the knowledge base, list the rules.",
+        description="Derma Evidence tools: check the knowledge base, list the rules, add entries, start a new one.",
     )
+    parser.add_argument("--version", action="version", version=f"derma {derma_evidence.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser(
         "check",
@@ -53,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_check_arguments(check)
     sub.add_parser("rules", help="list every diagnostic code with its summary")
     new.add_parser(sub)
+    scaffold.add_parser(sub)
     return parser
 
 
@@ -64,13 +91,25 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"derma: error: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     diags = select(result.diagnostics, args.select, args.ignore)
-    out = {"text": report.text, "json": report.as_json, "github": report.github}[args.format](diags)
+    fmt = report.resolve_format(args.format)
+    use_docs_url(getattr(args, "docs_url", None))
+    try:
+        formatters = {"text": report.text, "json": report.as_json, "github": report.github, "sarif": report.sarif}
+        out = formatters[fmt](diags)
+    finally:
+        use_docs_url(None)
+    if fmt == "text" and report.use_colour(sys.stdout, getattr(args, "color", "auto")):
+        out = report.colour(out)
     sys.stdout.write(out)
     failed = any(d.severity.value == "error" for d in diags) or (args.strict and bool(diags))
     return 1 if failed else 0
 
 
 def run_rules() -> int:
+    try:  # the site's own codes (P...) are declared by the rendering, installed with the `site` extra
+        import derma_evidence.render  # noqa: F401
+    except ImportError:
+        pass
     for code in sorted(CODES.values(), key=lambda c: c.code):
         print(f"{code.code}  {code.severity.value:<7}  {code.name:<28} {code.summary}")
     return 0
@@ -79,7 +118,7 @@ def run_rules() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv = ["check", *argv]
     args = parser.parse_args(argv)
     if args.command == "rules":
@@ -88,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_check(args)
     if args.command == "new":
         return new.run(args)
+    if args.command == "init":
+        return scaffold.run(args)
     parser.print_help()
     return 2
 

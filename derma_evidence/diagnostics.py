@@ -8,12 +8,34 @@ why, a failing example and the fix. Codes are permanent: never renumber or reuse
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TypeVar
 
 DOCS_URL = "https://derma-evidence.github.io/derma-evidence/methodology/rules/"
+"""The engine's published rule reference (the codes are the engine's, whatever the topic).
+
+A knowledge base that publishes its own site points diagnostics at its own copy of the rule
+reference with `derma check --docs-url URL` or the `DERMA_DOCS_URL` environment variable.
+"""
+
+_docs_url: list[str] = []  # set by `use_docs_url`; empty: DERMA_DOCS_URL, else DOCS_URL
+
+
+def docs_base() -> str:
+    """Where `Diagnostic.docs_url` points: `use_docs_url`'s value, else $DERMA_DOCS_URL, else DOCS_URL."""
+    if _docs_url:
+        return _docs_url[-1]
+    return os.environ.get("DERMA_DOCS_URL") or DOCS_URL
+
+
+def use_docs_url(url: str | None) -> None:
+    """Point every diagnostic's docs URL at ``url`` (a rule reference page); None restores the default."""
+    _docs_url.clear()
+    if url:
+        _docs_url.append(url)
 
 
 class Severity(StrEnum):
@@ -45,7 +67,7 @@ class Diagnostic:
 
     @property
     def docs_url(self) -> str:
-        return DOCS_URL + "#" + self.code.lower()
+        return docs_base() + "#" + self.code.lower()
 
     def to_dict(self) -> dict[str, object]:
         return {

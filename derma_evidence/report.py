@@ -1,13 +1,17 @@
-"""Output formats for diagnostics: text (compiler style), JSON and GitHub workflow annotations."""
+"""Output formats for diagnostics: text (compiler style), JSON, GitHub workflow annotations and SARIF 2.1.0."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import quote
 
-from derma_evidence.diagnostics import Diagnostic, Severity
+import derma_evidence
+from derma_evidence.diagnostics import CODES, Diagnostic, Severity, docs_base
 
 # What may not reach a terminal or a CI log raw: C0/C1 controls (ESC starts terminal escape
 # codes; CR and LF would start a forged diagnostic line), DEL, format and bidi characters, line
@@ -55,9 +59,11 @@ def text(diags: Sequence[Diagnostic]) -> str:
 
 
 def as_json(diags: Sequence[Diagnostic]) -> str:
-    out = json.dumps([d.to_dict() for d in diags], indent=2, ensure_ascii=False) + "\n"
+    # paths relative to the working directory, as in the text output (tests/test_formats.py pins the shape)
+    data = [{**d.to_dict(), "file": _rel(d.file)} for d in diags]
+    out = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if _SURROGATE.search(out):  # a non-UTF-8 file name: only \u escapes can carry it
-        out = json.dumps([d.to_dict() for d in diags], indent=2, ensure_ascii=True) + "\n"
+        out = json.dumps(data, indent=2, ensure_ascii=True) + "\n"
     return out
 
 
@@ -82,3 +88,118 @@ def github(diags: Sequence[Diagnostic]) -> str:
             f"title={_escape_prop(d.code)}::{_escape_data(d.code + ' ' + msg)}"
         )
     return "\n".join(out) + ("\n" if out else "")
+
+
+# --- SARIF 2.1.0 (GitHub code scanning and other SARIF viewers) -------------------------------
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+TOOL_URI = "https://github.com/derma-evidence/derma-evidence"
+
+
+def _uri(path: str) -> str:
+    """A path as a SARIF artifact URI: relative (to the working directory, POSIX separators) when it can be."""
+    rel = _rel(path)
+    if os.path.isabs(rel):
+        return Path(rel).as_uri()
+    return quote(rel.replace(os.sep, "/"))
+
+
+def sarif(diags: Sequence[Diagnostic]) -> str:
+    """A SARIF 2.1.0 log with one run: every declared code as a rule (with its help URI), a result per diagnostic."""
+    codes = sorted(CODES.values(), key=lambda c: c.code)
+    index = {c.code: i for i, c in enumerate(codes)}
+    rules = [
+        {
+            "id": c.code,
+            "name": c.name,
+            "shortDescription": {"text": c.summary or c.name},
+            "fullDescription": {"text": " ".join(c.doc.split()) or c.name},
+            "helpUri": docs_base() + "#" + c.code.lower(),
+            "defaultConfiguration": {"level": "error" if c.severity is Severity.ERROR else "warning"},
+        }
+        for c in codes
+    ]
+    results = []
+    for d in diags:
+        result: dict[str, object] = {
+            "ruleId": d.code,
+            "level": "error" if d.severity is Severity.ERROR else "warning",
+            "message": {"text": d.message + (f"\nhelp: {d.help}" if d.help else "")},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(d.file)},
+                        "region": {"startLine": max(d.line, 1), "startColumn": max(d.col, 1)},
+                    }
+                }
+            ],
+        }
+        if d.code in index:
+            result["ruleIndex"] = index[d.code]
+        results.append(result)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "derma",
+                        "version": derma_evidence.__version__,
+                        "informationUri": TOOL_URI,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- choosing a format and colour --------------------------------------------------------------
+
+
+def resolve_format(fmt: str, env: Mapping[str, str] | None = None) -> str:
+    """`auto` is `github` inside GitHub Actions (GITHUB_ACTIONS=true), else `text`; other formats pass through."""
+    if fmt != "auto":
+        return fmt
+    env = os.environ if env is None else env
+    return "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def use_colour(stream: TextIO, when: str = "auto", env: Mapping[str, str] | None = None) -> bool:
+    """Colour only on a terminal: never with NO_COLOR set (https://no-color.org), TERM=dumb, or when piped."""
+    if when in ("always", "never"):
+        return when == "always"
+    env = os.environ if env is None else env
+    if env.get("NO_COLOR") or env.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+_BOLD, _DIM, _RED, _YELLOW, _CYAN, _GREEN, _RESET = (f"\x1b[{n}m" for n in ("1", "2", "31", "33", "36", "32", "0"))
+_HEAD = re.compile(r"^(?P<loc>.+?:\d+:\d+:) (?P<code>[A-Z]\d{3})(?P<rest> .*)$")
+
+
+def colour(out: str) -> str:
+    """ANSI colour for `text` output (location bold, code red or yellow, help cyan, the docs link dim)."""
+    lines = []
+    for line in out.split("\n"):
+        m = _HEAD.match(line)
+        if m:
+            tint = _YELLOW if line.endswith(" [warning]") else _RED
+            line = f"{_BOLD}{m['loc']}{_RESET} {tint}{_BOLD}{m['code']}{_RESET}{m['rest']}"
+        elif line.startswith("  = help:"):
+            line = f"  {_CYAN}= help:{_RESET}{line[len('  = help:') :]}"
+        elif line.startswith("  = see:"):
+            line = f"{_DIM}{line}{_RESET}"
+        elif line.startswith("Found "):
+            line = f"{_BOLD}{line}{_RESET}"
+        elif line == "All checks passed.":
+            line = f"{_GREEN}{line}{_RESET}"
+        lines.append(line)
+    return "\n".join(lines)

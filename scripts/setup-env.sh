@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv and install the project with everything the site and the tests need.
+# Create .venv and install the project with everything the site and the tests need (extras site,test).
 # Idempotent: re-installs only when pyproject.toml or requirements.lock changed.
 # Usage: scripts/setup-env.sh [--browser]   (--browser also installs Debian's chromium)
 set -euo pipefail
@@ -31,6 +31,6 @@ want=$(cat pyproject.toml requirements.lock 2>/dev/null | sha256sum | cut -d' ' 
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing Python packages into .venv (pinned by requirements.lock)"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[site,test]'
   echo "$want" > "$stamp"
 fi

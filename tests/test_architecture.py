@@ -34,8 +34,10 @@ ORDER = [
     "new_write",
     "site",
     "new",
+    "scaffold",
     "cli",
     "plugin",
+    "__main__",
 ]
 
 

@@ -1,0 +1,8 @@
+"""`python -m derma_evidence ...`: the same as the `derma` command."""
+
+import sys
+
+from derma_evidence.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""`derma init DIR`: scaffold a new knowledge base that checks clean and builds with the installed package.
+
+The files are package data (`derma_evidence/skeleton/`): mkdocs.yml using the `derma` plugin,
+data/claims.yaml with one example claim, references.bib with one verified entry, content/index.md,
+a GitHub workflow, a pre-commit config, a README and a .gitignore. A path part `dot-x` is written
+as `.x` (hidden files in package data are easy to lose). Two placeholders are filled in:
+`{{ title }}` and `{{ version }}` (this package's version, for the pinned hook and action).
+
+Exit codes: 0 created, 1 refused (DIR exists and is not empty; use --force), 2 the tool could not
+run (a bad title, an unwritable path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+import derma_evidence
+
+SKELETON = "skeleton"
+_BAD_TITLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029{}]")
+
+
+def _walk(node: Traversable, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str]]:
+    out: list[tuple[tuple[str, ...], str]] = []
+    for child in sorted(node.iterdir(), key=lambda c: c.name):
+        name = "." + child.name[4:] if child.name.startswith("dot-") else child.name
+        if child.is_dir():
+            if child.name != "__pycache__":
+                out.extend(_walk(child, (*prefix, name)))
+        else:
+            out.append(((*prefix, name), child.read_text("utf-8")))
+    return out
+
+
+def skeleton(title: str) -> dict[str, str]:
+    """The scaffold as {relative POSIX path: text}, placeholders filled in."""
+    files: dict[str, str] = {}
+    for parts, text in _walk(resources.files("derma_evidence").joinpath(SKELETON)):
+        path = "/".join(parts)
+        value = json.dumps(title, ensure_ascii=False)[1:-1] if path.endswith((".yml", ".yaml")) else title
+        files[path] = text.replace("{{ title }}", value).replace("{{ version }}", derma_evidence.__version__)
+    return files
+
+
+def default_title(target: str) -> str:
+    name = os.path.basename(os.path.abspath(target)).replace("-", " ").replace("_", " ").strip()
+    return (name[:1].upper() + name[1:]) if name else "Evidence knowledge base"
+
+
+def init(target: str, title: str | None = None, force: bool = False) -> list[str]:
+    """Write the scaffold into ``target``; return the paths written. Raises FileExistsError if not empty."""
+    title = (title or default_title(target)).strip()
+    if not title or _BAD_TITLE.search(title):
+        raise ValueError("the title must be one line of text without braces")
+    if os.path.exists(target) and not os.path.isdir(target):
+        raise NotADirectoryError(target)
+    if os.path.isdir(target) and os.listdir(target) and not force:
+        raise FileExistsError(target)
+    written = []
+    for rel, text in skeleton(title).items():
+        path = os.path.join(target, *rel.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        written.append(rel)
+    return written
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `init` under the `derma` subcommands."""
+    p = sub.add_parser(
+        "init",
+        help="scaffold a new knowledge base in DIR",
+        description=(
+            "Create a new knowledge base: mkdocs.yml (derma plugin), data/claims.yaml with one example claim, "
+            "references.bib with one entry, content/index.md, a CI workflow, a pre-commit config and a README. "
+            "It checks clean with `derma check --strict`."
+        ),
+    )
+    p.add_argument("dir", metavar="DIR", help="folder to create (must be empty or missing, unless --force)")
+    p.add_argument("--title", default=None, help="site title (default: from the folder name)")
+    p.add_argument("--force", action="store_true", help="write into a non-empty DIR, overwriting the scaffold's files")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        written = init(args.dir, args.title, args.force)
+    except FileExistsError:
+        print(f"derma init: {args.dir} is not empty; choose another folder or pass --force", file=sys.stderr)
+        return 1
+    except NotADirectoryError:
+        print(f"derma init: error: {args.dir} exists and is not a folder", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"derma init: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"derma init: error: cannot write {exc.filename or args.dir}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    for rel in written:
+        print(f"created {os.path.join(args.dir, *rel.split('/'))}")
+    print(f"next: cd {args.dir} && derma check --strict")
+    return 0
