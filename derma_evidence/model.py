@@ -27,6 +27,8 @@ def vocabulary(name: str) -> tuple[str, ...]:
 
 
 DESIGNS = vocabulary("design")
+BIB_FIELDS = tuple(str(v) for v in _DEFS["check"]["properties"]["fields"]["items"]["enum"])
+"""The BibTeX field names a verification check may confirm (and an entry's `unverified` may name)."""
 VERDICTS = vocabulary("verdict")
 CERTAINTIES = vocabulary("certainty")
 STANCES = vocabulary("stance")
@@ -171,6 +173,12 @@ class Reference:
     @property
     def design(self) -> str | None:
         return self.fields.get("design")
+
+    @property
+    def unverified(self) -> tuple[str, ...]:
+        """The field names listed in `unverified = {author, title}`: required fields no page showed."""
+        raw = (self.fields.get("unverified") or "").replace("{", "").replace("}", "")
+        return tuple(n.strip().lower() for n in raw.split(",") if n.strip())
 
 
 # --- the answers layer: questions, comparisons and outcomes (GRADE), risk of bias, reviews, verification ------

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from derma_evidence.diagnostics import Diagnostic, Pos, Severity, Suggester, declare, did_you_mean, make
 from derma_evidence.model import (
+    BIB_FIELDS,
     CERTAINTIES,
     DESIGNS,
     UNITS_FOR_MEASURE,
@@ -600,15 +601,20 @@ def unknown_entry_type(kb: KnowledgeBase) -> Iterator[Hit]:
             )
 
 
-def _missing_fields(r: Reference) -> list[str]:
+UNVERIFIED_FIELD = "unverified"
+"""BibTeX field naming the required fields no page showed, e.g. `unverified = {author, title}`."""
+
+
+def _missing_fields(r: Reference) -> list[tuple[str, str]]:
+    """The required fields an entry lacks, as (field name, how the message names it)."""
     missing = []
     if not (r.get("author") or r.get("editor")):
-        missing.append("author (or editor)")
+        missing.append(("author", "author (or editor)"))
     for name in ("title", "year"):
         if not r.get(name):
-            missing.append(name)
+            missing.append((name, name))
     if r.entry_type == "article" and not r.get("journal"):
-        missing.append("journal")
+        missing.append(("journal", "journal"))
     return missing
 
 
@@ -616,20 +622,61 @@ def _missing_fields(r: Reference) -> list[str]:
 def missing_bibtex_field(kb: KnowledgeBase) -> Iterator[Hit]:
     """A BibTeX entry lacks a required field: author or editor, title, year; journal for articles.
 
-    Why: a reference without them cannot be formatted or found, and cannot be verified.
+    Why: a reference without them cannot be formatted or found, and cannot be verified. A real
+    source whose pages never showed a field may say so in `unverified = {author, title}`: a field
+    listed there may be missing (the site then says "authors and title not verified"); one that is
+    missing and not listed is still an error. Guessing the field is never the fix.
 
     Example: `@article{x, title = {...}, year = {2013}}` without author and journal.
 
-    Fix: add the missing fields, verified against PubMed or the journal's page.
+    Fix: add the missing fields, verified against PubMed or the journal's page; or, if no page you
+    saw shows them, list them in `unverified` and say in the `note` where the entry was seen.
     """
     for r in kb.references:
-        missing = _missing_fields(r)
+        excused = set(r.unverified)
+        missing = [label for name, label in _missing_fields(r) if name not in excused]
         if missing:
             yield Hit(
                 r.pos,
                 f"entry '{r.key}' is missing " + ", ".join(missing),
-                "add the fields as shown on the PubMed or journal page",
+                "add the fields as shown on the PubMed or journal page, or, if no page showed them, "
+                "list them in `unverified = {...}`",
             )
+
+
+@rule("B016", "bad-unverified-field")
+def bad_unverified_field(kb: KnowledgeBase) -> Iterator[Hit]:
+    """An entry's `unverified` names a field that is present, or a name that is not a BibTeX field.
+
+    Why: `unverified` tells readers which fields no page showed (the site prints "authors not
+    verified"); listing a field the entry has contradicts the entry, and an unknown or misspelt
+    name would silently excuse nothing (or the wrong thing).
+
+    Example: `unverified = {author, titel}` on an entry that has an `author`.
+
+    Fix: list only fields the entry leaves out, by their BibTeX names (author, title, journal,
+    year, ...), or remove `unverified` once the fields are verified and added.
+    """
+    for r in kb.references:
+        if r.get(UNVERIFIED_FIELD) is None:
+            continue
+        pos = r.at.get(UNVERIFIED_FIELD, r.pos)
+        names = r.unverified
+        if not names:
+            yield Hit(pos, f"`unverified` of '{r.key}' names no field", "list the fields, or remove `unverified`")
+        for name in names:
+            if name not in BIB_FIELDS:
+                yield Hit(
+                    pos,
+                    f"`unverified` of '{r.key}' names '{name}', which is not a BibTeX field name",
+                    did_you_mean(name, BIB_FIELDS) or "allowed: " + ", ".join(BIB_FIELDS),
+                )
+            elif r.get(name):
+                yield Hit(
+                    pos,
+                    f"`unverified` of '{r.key}' names '{name}', but the entry has it",
+                    f"remove '{name}' from `unverified` (or remove the field if no page showed it)",
+                )
 
 
 @rule("B006", "bad-design")

@@ -19,7 +19,7 @@ from derma_evidence.model import Comparison, Effect, Outcome, Trial
 from derma_evidence.render.context import PAGES, Context, Linker, Page, make_page, topic_path
 from derma_evidence.render.escape import attr, render_template, safe_id
 from derma_evidence.render.pages import EXTRA_PAGES, FRAGMENTS, TOPIC_SECTIONS, TRIALS_SECTIONS
-from derma_evidence.render.words import plural
+from derma_evidence.render.words import plural, unverified_words
 
 CERTAINTY_WORDS = {
     "high": "High certainty",
@@ -108,6 +108,7 @@ class EffectVM:
     cite_href: str
     locator: str
     quote: str
+    unverified: str = ""  # "Authors and title not verified." when the cited entry lists `unverified` fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +207,7 @@ def comparison_vm(ctx: Context, link: Linker, c: Comparison) -> ComparisonVM:
                     link(PAGES["references"], key) if key in ctx.refs else Markup(""),
                     (e.source.locator or "") if e.source else "",
                     (e.source.quote or "") if e.source else "",
+                    unverified_words(ctx.refs.get(key)),
                 )
             )
         forests, not_plottable = forest_plots(o)

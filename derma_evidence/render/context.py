@@ -28,7 +28,7 @@ from derma_evidence.render.escape import (
     text,
     word,
 )
-from derma_evidence.render.words import design_label, format_range, label, short_cite
+from derma_evidence.render.words import design_label, format_range, label, short_cite, unverified_words
 
 TOPIC_DIR = "topics"
 PAGES = {
@@ -119,6 +119,7 @@ class RefVM:
     links: tuple[RefLink, ...]  # canonical order: DOI, PubMed, PubMed Central, publisher URL
     href: Markup  # to the reference's entry on the references page
     backlinks: tuple[tuple[str, str], ...] = ()  # (label, href)
+    unverified: str = ""  # "Authors and title not verified." for fields listed in the entry's `unverified`
 
 
 def reference_links(ref: Reference | None) -> tuple[RefLink, ...]:
@@ -158,6 +159,7 @@ class SourceVM:
     design: str
     locator: str
     quote: str
+    unverified: str = ""  # "Authors and title not verified." when the entry lists `unverified` fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +273,7 @@ class Context:
             links=reference_links(ref),
             href=link(PAGES["references"], ref_anchor(key)),
             backlinks=backlinks,
+            unverified=unverified_words(ref),
         )
 
     def claim(self, c: Claim) -> ClaimVM:
@@ -300,6 +303,7 @@ class Context:
                     design=word(design_label(ref.design if ref else None)),
                     locator=text(s.locator),
                     quote=text(s.quote),
+                    unverified=unverified_words(ref),
                 )
             )
         return ClaimVM(

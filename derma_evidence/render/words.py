@@ -71,3 +71,15 @@ def short_cite(ref: Reference | None, key: str) -> str:
     if len(names) > 1:
         who += " et al."
     return f"{who} {year}".strip()
+
+
+_UNVERIFIED_WORDS = {"author": "authors", "editor": "editors", "pages": "pages", "journal": "journal"}
+
+
+def unverified_words(ref: Reference | None) -> str:
+    """The fields no page showed, as the site says it: "Authors and title not verified." ("" if none)."""
+    names = [_UNVERIFIED_WORDS.get(n, n) for n in (ref.unverified if ref is not None else ())]
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{listed[0].upper()}{listed[1:]} not verified."
