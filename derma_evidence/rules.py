@@ -8,6 +8,7 @@ site's rule reference. Codes are permanent.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import math
 import re
 from collections import defaultdict
@@ -864,7 +865,8 @@ def unsafe_url(kb: KnowledgeBase) -> Iterator[Hit]:
     Why: the url is published as a link on the site and in every export (claims.json,
     CSL-JSON). A `javascript:` or `data:` URL runs code in the reader's browser, `file:` and other
     schemes point nowhere useful, and user names, spaces or control characters in a URL hide where
-    it goes. `http://` stays allowed: many journal archives and PubMed copies have no other address.
+    it goes. This rule is about safety only; B019 then refuses `http://`, bare IP hosts and
+    document-sharing sites as reader-facing links.
 
     Example: `url = {javascript:alert(1)}`, `url = {data:text/html,...}` or `url = {https://user@host/}`.
 
@@ -886,3 +888,96 @@ def unsafe_url(kb: KnowledgeBase) -> Iterator[Hit]:
             f"url '{shown}' of '{r.key}' is refused: {why}",
             "link the article's page with https://..., or remove the url",
         )
+
+
+COPY_HOSTS = (
+    "scribd.com",
+    "studylib.net",
+    "studylib.es",
+    "studylib.fr",
+    "researchgate.net",
+    "academia.edu",
+    "docplayer.net",
+    "docplayer.org",
+    "docplayer.es",
+    "docplayer.fr",
+    "docplayer.com.br",
+    "pdfcoffee.com",
+    "vdocuments.us",
+    "vdocuments.net",
+    "vdocuments.mx",
+    "fdocuments.in",
+    "fdocuments.net",
+    "dokumen.pub",
+    "dokumen.tips",
+    "documents.pub",
+    "pdfslide.net",
+    "idoc.pub",
+    "slideshare.net",
+    "issuu.com",
+    "yumpu.com",
+    "coursehero.com",
+    "readkong.com",
+    "zlibrary.to",
+    "sci-hub.se",
+)
+"""Document-sharing and copy sites (and their subdomains): uploads of articles, not the publisher's record.
+
+Their copies may be altered, incomplete or infringing, and they disappear; a reader-facing link goes to the
+DOI, PubMed, PMC or the publisher instead. A copy that was useful for verifying a field belongs in the
+entry's verification record (`mirror: true`), never in its `url`. Extend the list when a new one turns up.
+"""
+
+
+def _copy_host(host: str) -> str | None:
+    host = host.lower().rstrip(".")
+    return next((h for h in COPY_HOSTS if host == h or host.endswith("." + h)), None)
+
+
+def _bare_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+@rule("B019", "untrusted-reference-host")
+def untrusted_reference_host(kb: KnowledgeBase) -> Iterator[Hit]:
+    """A reference's `url` is plain `http://`, a bare IP address or a document-sharing site.
+
+    Why: the `url` is the link a reader follows to the source. Plain HTTP can be altered on the way
+    and is flagged by browsers; a bare IP address (often a private mirror of PubMed) names nobody
+    responsible for the page; a document-sharing or copy site (scribd, studylib, ResearchGate
+    uploads, academia.edu, docplayer, pdfcoffee, vdocuments, ...: the list `COPY_HOSTS`) holds
+    copies that may be altered, incomplete or unlicensed. Such pages may still serve to verify a
+    field: they belong in the reference's verification record, named as a mirror.
+
+    Example: `url = {http://47.251.13.51:8081/40056230}` or `url = {https://www.scribd.com/document/694732176/x}`.
+
+    Fix: link the canonical record instead, in this order: the DOI (`https://doi.org/...`), PubMed,
+    PubMed Central, the publisher's page (all `https://`); or remove the url (DOI, PMID and PMCID are
+    linked anyway). Record the copy as a check with `mirror: true` in `verification:`.
+    """
+    for r in kb.references:
+        url = (r.get("url") or "").strip()
+        if not url or not URL_RE.fullmatch(url):
+            continue  # no url, or one B015 refuses already
+        scheme, _, rest = url.partition("://")
+        host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit(":", 1)[0]
+        reasons = []
+        if scheme.lower() == "http":
+            reasons.append("it is plain http://")
+        if _bare_ip(host):
+            reasons.append(f"its host {host} is a bare IP address")
+        copy = _copy_host(host)
+        if copy:
+            reasons.append(f"{copy} is a document-sharing or copy site")
+        if reasons:
+            shown = url if len(url) <= 60 else url[:57] + "..."
+            yield Hit(
+                r.at.get("url", r.pos),
+                f"url '{shown}' of '{r.key}' is not a trustworthy reader-facing link: " + "; ".join(reasons),
+                "link the DOI, PubMed, PMC or the publisher's https:// page (or remove the url); "
+                "keep the copy as a verification check with `mirror: true`",
+            )

@@ -80,7 +80,11 @@ def effect_text(e: Effect) -> str:
     """An effect as its source reports it: "SMD 1.2 (95% CI 0.8 to 1.6); I² 40%; 3 studies; p < 0.05"."""
     parts: list[str] = []
     if e.measure == "arms":
-        arms = " vs ".join(f"{a.label or 'arm'} {number(a.value) if a.value is not None else '(value not reported)'}" + (f" (n = {a.n})" if a.n else "") for a in e.arms)
+        arms = " vs ".join(
+            f"{a.label or 'arm'} {number(a.value) if a.value is not None else '(value not reported)'}"
+            + (f" (n = {a.n})" if a.n else "")
+            for a in e.arms
+        )
         parts.append(arms + (f" {e.unit}" if e.unit else ""))
     elif e.measure:
         head = f"{e.measure} {number(e.value)}"
