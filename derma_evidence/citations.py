@@ -251,5 +251,6 @@ def _format(items: list[dict[str, Any]]) -> dict[str, str]:
             bib.register(Citation([CitationItem(item["id"])]))
         out: dict[str, str] = {}
         for key, entry in zip(bib.keys, bib.bibliography(), strict=True):
-            out[original.get(str(key), str(key))] = _SPACES.sub(" ", str(entry)).strip()
+            # an entry without author and title (fields listed in `unverified`) would start with ". "
+            out[original.get(str(key), str(key))] = _SPACES.sub(" ", str(entry)).strip().lstrip(". ")
     return out

@@ -53,3 +53,9 @@ def test_unverified_fields_are_said_plainly_and_left_out_of_csl() -> None:
     item = citations.to_csl(result.kb.references[0])
     assert "author" not in item and "title" not in item and "unverified" not in str(item)
     assert item["container-title"] == "Plastic and Reconstructive Surgery"
+
+
+def test_entry_without_author_and_title_does_not_start_with_punctuation() -> None:
+    result = check_bytes(str(CASE), CASE.read_bytes(), "references.bib", PARTIAL, TODAY)
+    entry = citations.format_bibliography(result.kb.references)["dunkin2007"]
+    assert entry.startswith("Plastic and Reconstructive Surgery"), entry
