@@ -138,3 +138,13 @@ def test_answers_json_export(result: Result) -> None:
     assert hair["effects"][0]["ci_low"] == 0.8 and "null" not in json.dumps(data)
     assert data["risk_of_bias"][0]["overall"] == "some-concerns"
     assert data["reviews"][0]["included"] == ["dhurat2013"]
+
+
+def test_links_into_the_bibliography_use_its_anchors(pages: dict[str, str]) -> None:
+    """Effect sources, review columns and trial keys link to `ref_<key>`, the anchor the references page has."""
+    anchors = set(re.findall(r'id="(ref_[^"]+)"', pages["references.md"]))
+    linked = [
+        a for path, page in pages.items() if path != "references.md" for a in re.findall(r'references/#([^"]+)"', page)
+    ]
+    assert linked, "no page links into the bibliography"
+    assert set(linked) <= anchors, set(linked) - anchors

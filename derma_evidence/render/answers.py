@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from derma_evidence import grade
 from derma_evidence.model import Comparison, Effect, Outcome, Trial
-from derma_evidence.render.context import PAGES, Context, Linker, Page, make_page, topic_path
+from derma_evidence.render.context import PAGES, Context, Linker, Page, make_page, ref_anchor, topic_path
 from derma_evidence.render.escape import attr, render_template, safe_id
 from derma_evidence.render.pages import EXTRA_PAGES, FRAGMENTS, TOPIC_SECTIONS, TRIALS_SECTIONS
 from derma_evidence.render.words import plural, unverified_words
@@ -208,7 +208,7 @@ def comparison_vm(ctx: Context, link: Linker, c: Comparison) -> ComparisonVM:
                     e.label or "",
                     effect_text(e),
                     ctx.short(key) if key else "",
-                    link(PAGES["references"], key) if key in ctx.refs else Markup(""),
+                    link(PAGES["references"], ref_anchor(key)) if key in ctx.refs else Markup(""),
                     (e.source.locator or "") if e.source else "",
                     (e.source.quote or "") if e.source else "",
                     unverified_words(ctx.refs.get(key)),
@@ -256,7 +256,7 @@ def comparison_vm(ctx: Context, link: Linker, c: Comparison) -> ComparisonVM:
 def _trial_href(ctx: Context, link: Linker, key: str) -> Markup:
     if any(t.key == key for t in ctx.kb.trials):
         return link(PAGES["trials"], "trial-" + key)
-    return link(PAGES["references"], key)
+    return link(PAGES["references"], ref_anchor(key))
 
 
 # --- forest plots ----------------------------------------------------------------------------
@@ -612,7 +612,7 @@ def reviews_section(ctx: Context, link: Linker) -> str:
         for inc in r.included:
             if inc.id not in keys:
                 keys.append(inc.id)
-    cols = [(ctx.short(r.key or ""), link(PAGES["references"], r.key or "")) for r in reviews]
+    cols = [(ctx.short(r.key or ""), link(PAGES["references"], ref_anchor(r.key or ""))) for r in reviews]
     rows = []
     for k in keys:
         marks = []
@@ -628,7 +628,7 @@ def reviews_section(ctx: Context, link: Linker) -> str:
     details = [
         (
             ctx.short(r.key or ""),
-            link(PAGES["references"], r.key or ""),
+            link(PAGES["references"], ref_anchor(r.key or "")),
             str(r.count) if r.count is not None else "not seen",
             r.locator or "",
             r.quote or "",
