@@ -50,10 +50,12 @@ def test_generated_paths(pages: dict[str, str]) -> None:
         "findings.md",
         "methodology/rules.md",
         "methodology/schema.md",
+        "methodology/searches.md",
         "references.md",
         "topics/needle-depth.md",
         "topics/wound-healing.md",
         "trials.md",
+        "whats-new.md",
     ]
 
 
