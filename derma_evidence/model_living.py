@@ -70,7 +70,8 @@ class Change:
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
     statement_pos: tuple[Pos, ...] = ()
-    index: int = 0  # position in the log, from 0: part of the entry's permanent id
+    index: int = 0  # position in the log, from 0 (orders entries of the same date)
+    nth: int = 1  # the entry's number among the entries of its date, in file order: part of its permanent id
 
     @property
     def day(self) -> dt.date | None:
@@ -78,8 +79,11 @@ class Change:
 
     @property
     def anchor(self) -> str:
-        """The entry's permanent anchor and feed id: `change-<date>-<position in the log, from 1>`."""
-        return f"change-{self.date or 'undated'}-{self.index + 1}"
+        """The entry's permanent anchor and feed id: `change-<date>-<n>`, the n-th entry of that date in the log.
+
+        Stable as long as entries of a date are appended after the earlier ones of the same date.
+        """
+        return f"change-{self.date or 'undated'}-{self.nth}"
 
 
 def iso_date(value: str | None) -> dt.date | None:
@@ -163,12 +167,15 @@ def searches(root: Node | None, path: str) -> tuple[Search, ...]:
 
 def changes(root: Node | None, path: str) -> tuple[Change, ...]:
     out = []
+    per_date: dict[str | None, int] = {}
     for i, m in enumerate(_maps(root.get("changes") if isinstance(root, Map) else None)):
         f, at = _fields(m, path)
         numbers, number_pos = _numbers(f.get("statements"), path)
+        day = _date(f.get("date"))
+        per_date[day] = per_date.get(day, 0) + 1
         out.append(
             Change(
-                _date(f.get("date")),
+                day,
                 _text(f.get("kind")),
                 _refs(f.get("claims"), path),
                 numbers,
@@ -180,6 +187,7 @@ def changes(root: Node | None, path: str) -> tuple[Change, ...]:
                 at,
                 number_pos,
                 i,
+                per_date[day],
             )
         )
     return tuple(out)

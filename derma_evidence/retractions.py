@@ -87,6 +87,10 @@ def plan(refs: list[RawReference], csv_text: str) -> tuple[list[Update], list[st
             wanted.append(("status_date", day))
         if ref.key in updates and status != "retracted":
             continue  # a retraction wins over a later correction row of the same paper
+        have_status = (ref.fields.get("status") or "").strip().lower()
+        if have_status and have_status != status:
+            notes.append(f"{ref.key}: status is '{have_status}', record {record} says '{status}'; left as is")
+            continue
         new = []
         for name, value in wanted:
             have = (ref.fields.get(name) or "").strip()

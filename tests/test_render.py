@@ -155,6 +155,8 @@ def test_exports(result: Result) -> None:
         "statements",
         "reviews",
         "verification",
+        "searches",
+        "changes",
     }
     rows = list(csv.DictReader(io.StringIO(files["claims.csv"].decode())))
     assert rows[0]["id"] == "inflammation-phase-duration" and rows[0]["unit"] == "d"

@@ -41,6 +41,10 @@ NOT_RECORDED = "not recorded"
 KIND_LABELS = LABELS["change_kind"]
 
 
+def kind_label(kind: str | None) -> str:
+    return KIND_LABELS.get(kind or "", kind or "")
+
+
 def version_date(kb: KnowledgeBase) -> str:
     """The knowledge base's version: its latest change date, else its latest review date ("" when neither)."""
     days = [c.day for c in kb.changes if c.day] or [c.reviewed_date for c in kb.claims if c.reviewed_date]
@@ -110,7 +114,7 @@ def flow(searches: tuple[Search, ...]) -> Flow:
     records_in = sum(len(s.included) for s in searches)
     sources = sorted({s.source or "" for s in searches if s.source})
     steps = [
-        ("Identification", f"Records identified from {plural(len(searches), 'search')}", found, None),
+        ("Identification", f"Records identified from {plural(len(searches), 'search', 'searches')}", found, None),
         ("Identification", "Records removed before screening (duplicates)", None, "side"),
         ("Screening", "Records screened", screened, None),
         ("Screening", "Records excluded, with reasons", excluded, "side"),
@@ -149,7 +153,7 @@ def flow(searches: tuple[Search, ...]) -> Flow:
     for stage, ys in stage_span.items():
         stages.append((LEFT, (min(ys) + max(ys) + BOX_H) // 2, stage))
     summary = (
-        f"{plural(len(searches), 'search')} of {', '.join(sources) or 'no source'}: "
+        f"{plural(len(searches), 'search', 'searches')} of {', '.join(sources) or 'no source'}: "
         f"{_n(found)} records found, {_n(screened)} screened, {_n(excluded)} excluded, "
         f"{records_in} included ({plural(len(included), 'distinct study', 'distinct studies')})."
     )
@@ -223,10 +227,10 @@ def topic_searches(kb: KnowledgeBase) -> dict[str, list[Search]]:
     return out
 
 
-def cite_line(ctx: Context, title: str, path: str, anchor: str | None = None) -> str:
-    """A "cite this" line: project, title, version date, permalink (plain text, escaped by the template)."""
+def cite_line(ctx: Context, title: str, path: str, anchor: str | None = None) -> tuple[str, Markup]:
+    """A "cite this" line: (project, title and version date as text, the permalink for an href and its text)."""
     version = _memo(ctx.kb, "version", version_date)
-    return f"{PROJECT}. {title}. Version {version or 'undated'}. {absolute(ctx, path, anchor)}"
+    return f"{PROJECT}. {title}. Version {version or 'undated'}.", attr(absolute(ctx, path, anchor))
 
 
 def topic_section(ctx: Context, link: Linker, topic_id: str) -> str:
@@ -239,6 +243,7 @@ def topic_section(ctx: Context, link: Linker, topic_id: str) -> str:
         n=plural(len(found), "search", "searches"),
         searches_href=link(PAGES["searches"]),
         cite=cite_line(ctx, title, topic_path(topic_id)),
+        page_href=link(topic_path(topic_id)),
     )
 
 
@@ -283,7 +288,7 @@ def change_vm(ctx: Context, link: Linker, ch: Change) -> ChangeVM:
         for r in ch.references
     )
     return ChangeVM(
-        attr(ch.anchor), ch.date or "", ch.kind or "", label(ch.kind), ch.what or "", ch.why or "", tuple(links)
+        attr(ch.anchor), ch.date or "", ch.kind or "", kind_label(ch.kind), ch.what or "", ch.why or "", tuple(links)
     )
 
 
@@ -316,11 +321,12 @@ def claim_extras(ctx: Context, c: Claim) -> Markup:
             "_claim_living.html.j2",
             change=ch is not None,
             change_date=ch.date or "" if ch else "",
-            change_kind=label(ch.kind) if ch else "",
+            change_kind=kind_label(ch.kind) if ch else "",
             change_what=ch.what or "" if ch else "",
             change_href=link(PAGES["whats_new"], ch.anchor) if ch else "",
             flagged=flagged,
             cite=cite_line(ctx, title, topic_path(c.topic or "_"), c.id),
+            claim_href=Markup("#") + safe_id(c.id),
         )
     )
 
@@ -360,10 +366,10 @@ def feed(ctx: Context) -> bytes:
         entry = sub(root, "entry")
         sub(entry, "id", tag + ch.anchor)
         what = ch.what or ""
-        sub(entry, "title", f"{label(ch.kind)}: {what if len(what) <= 90 else what[:89].rstrip() + '…'}")
+        sub(entry, "title", f"{kind_label(ch.kind)}: {what if len(what) <= 90 else what[:89].rstrip() + '…'}")
         sub(entry, "updated", _stamp(ch.date or version))
         sub(entry, "link", rel="alternate", type="text/html", href=absolute(ctx, PAGES["whats_new"], ch.anchor))
-        sub(entry, "category", term=ch.kind or "", label=label(ch.kind))
+        sub(entry, "category", term=ch.kind or "", label=kind_label(ch.kind))
         sub(entry, "summary", what + (f" Why: {ch.why}" if ch.why else ""))
     ET.indent(root)
     body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
