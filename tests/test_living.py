@@ -65,7 +65,7 @@ def test_prisma_counts_come_from_the_data_and_missing_ones_say_so() -> None:
     assert rows["Records identified from 2 searches"] == "14"
     assert rows["Records screened"] == "12"
     assert rows["Records excluded, with reasons"] == "not recorded"  # the second search did not count
-    assert rows["Records removed before screening (duplicates)"] == "not recorded"
+    assert rows["Duplicates removed before screening"] == "not recorded"
     assert rows["Records included (1 distinct study)"] == "1"
     assert [b.count for b in f.boxes] == [
         ("n = " + n if n != "not recorded" else "n not recorded") for n in rows.values()

@@ -103,7 +103,7 @@ class Flow:
     summary: str  # the diagram in one sentence (the SVG's accessible description)
 
 
-BOX_W, SIDE_W, BOX_H, GAP, LEFT, STAGE_W = 300, 260, 64, 36, 40, 24
+BOX_W, SIDE_W, BOX_H, GAP, LEFT, STAGE_W = 300, 280, 96, 30, 30, 24
 
 
 def flow(searches: tuple[Search, ...]) -> Flow:
@@ -115,7 +115,7 @@ def flow(searches: tuple[Search, ...]) -> Flow:
     sources = sorted({s.source or "" for s in searches if s.source})
     steps = [
         ("Identification", f"Records identified from {plural(len(searches), 'search', 'searches')}", found, None),
-        ("Identification", "Records removed before screening (duplicates)", None, "side"),
+        ("Identification", "Duplicates removed before screening", None, "side"),
         ("Screening", "Records screened", screened, None),
         ("Screening", "Records excluded, with reasons", excluded, "side"),
         (
@@ -139,7 +139,7 @@ def flow(searches: tuple[Search, ...]) -> Flow:
         x, w = (side_x, SIDE_W) if side else (main_x, BOX_W)
         box_y = last_main.y if side and last_main else y
         count_text = f"n = {count}" if count is not None else "n " + NOT_RECORDED
-        box = Box(x, box_y, w, BOX_H, title, count_text, box_y + 26, box_y + 48, x + 12)
+        box = Box(x, box_y, w, BOX_H, title, count_text, box_y + 40, box_y + 64, x + 12)
         boxes.append(box)
         rows.append((stage, title, _n(count)))
         if side and last_main:
@@ -154,10 +154,10 @@ def flow(searches: tuple[Search, ...]) -> Flow:
         stages.append((LEFT, (min(ys) + max(ys) + BOX_H) // 2, stage))
     summary = (
         f"{plural(len(searches), 'search', 'searches')} of {', '.join(sources) or 'no source'}: "
-        f"{_n(found)} records found, {_n(screened)} screened, {_n(excluded)} excluded, "
-        f"{records_in} included ({plural(len(included), 'distinct study', 'distinct studies')})."
+        f"records found: {_n(found)}; screened: {_n(screened)}; excluded: {_n(excluded)}; "
+        f"included: {records_in} ({plural(len(included), 'distinct study', 'distinct studies')})."
     )
-    return Flow(side_x + SIDE_W + 10, y, tuple(boxes), tuple(arrows), tuple(stages), tuple(rows), summary)
+    return Flow(side_x + SIDE_W + 10, y - GAP + 10, tuple(boxes), tuple(arrows), tuple(stages), tuple(rows), summary)
 
 
 @dataclass(frozen=True, slots=True)
