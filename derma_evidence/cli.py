@@ -1,4 +1,4 @@
-"""The `derma` command: `derma check` (the source checker), `derma rules`, `derma new` and `derma init`.
+"""The `derma` command: `derma check` (the checker), `rules`, `new`, `init` and `import-retractions`.
 
 Exit codes: 0 clean, 1 problems found, 2 the tool itself could not run.
 """
@@ -10,8 +10,9 @@ import sys
 from collections.abc import Sequence
 
 import derma_evidence
-from derma_evidence import new, report, scaffold
-from derma_evidence.diagnostics import CODES, use_docs_url
+from derma_evidence import new, report, retractions, rules_living, scaffold
+from derma_evidence.diagnostics import CODES, sort_diagnostics, use_docs_url
+from derma_evidence.load.text import read_bytes
 from derma_evidence.pipeline import check_files, known_code_prefix, select
 
 DEFAULT_CLAIMS = "data/claims.yaml"
@@ -43,6 +44,12 @@ def add_check_arguments(p: argparse.ArgumentParser) -> None:
         help="only these codes or prefixes, comma-separated (e.g. C,B005)",
     )
     p.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="skip these codes or prefixes")
+    p.add_argument(
+        "--since",
+        default=None,
+        metavar="FILE",
+        help="a previous claims.json export: a changed verdict or certainty needs a change entry (L007)",
+    )
     add_output_arguments(p)
 
 
@@ -80,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("rules", help="list every diagnostic code with its summary")
     new.add_parser(sub)
     scaffold.add_parser(sub)
+    retractions.add_parser(sub)
     return parser
 
 
@@ -90,7 +98,15 @@ def run_check(args: argparse.Namespace) -> int:
         name = report.clean(str(exc.filename or "input"))
         print(f"derma: error: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    diags = select(result.diagnostics, args.select, args.ignore)
+    diags = result.diagnostics
+    if getattr(args, "since", None):
+        try:
+            previous = rules_living.load_previous(read_bytes(args.since))
+        except (OSError, ValueError) as exc:
+            print(f"derma: error: cannot read the previous export {report.clean(args.since)}: {exc}", file=sys.stderr)
+            return 2
+        diags = sort_diagnostics([*diags, *rules_living.since(result.kb, previous)])
+    diags = select(diags, args.select, args.ignore)
     fmt = report.resolve_format(args.format)
     use_docs_url(getattr(args, "docs_url", None))
     try:
@@ -127,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_check(args)
     if args.command == "new":
         return new.run(args)
+    if args.command == "import-retractions":
+        return retractions.run(args)
     if args.command == "init":
         return scaffold.run(args)
     parser.print_help()

@@ -15,6 +15,8 @@ from typing import Any
 from derma_evidence.diagnostics import Pos
 from derma_evidence.load.bib import RawReference
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
+from derma_evidence.model_living import Change, Search, changes, searches
+from derma_evidence.model_living import Ref as Ref  # re-exported: the answers layer's lists use it
 from derma_evidence.schema import schema
 
 _DEFS: Mapping[str, Any] = schema()["definitions"]
@@ -182,14 +184,6 @@ class Reference:
 
 
 # --- the answers layer: questions, comparisons and outcomes (GRADE), risk of bias, reviews, verification ------
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """One id or citation key in a list, with its position."""
-
-    id: str
-    pos: Pos
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,6 +368,8 @@ class KnowledgeBase:
     comparisons: tuple[Comparison, ...] = ()
     reviews: tuple[Review, ...] = ()
     verification: tuple[Verification, ...] = ()
+    searches: tuple[Search, ...] = ()  # the living review (model_living)
+    changes: tuple[Change, ...] = ()
 
     def answer_keys(self) -> set[str]:
         """Citation keys the answers layer cites: effect sources, reviews, their included trials, outcome trials."""
@@ -764,4 +760,6 @@ def build(
         tuple(_comparison(m, p) for m in _maps(root_map.get("comparisons") if root_map else None)),
         tuple(_review(m, p) for m in _maps(root_map.get("reviews") if root_map else None)),
         tuple(_verification(m, p) for m in _maps(root_map.get("verification") if root_map else None)),
+        searches(root_map, p),
+        changes(root_map, p),
     )

@@ -8,7 +8,7 @@ import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from derma_evidence import rules, rules_answers  # noqa: F401  (rules_answers registers the A and B02x rules)
+from derma_evidence import rules, rules_answers, rules_living  # noqa: F401  (registering the A, B02x and L rules)
 from derma_evidence.diagnostics import CODES, Diagnostic, Severity, cap_per_code, sort_diagnostics
 from derma_evidence.load.bib import BibResult, load_bib
 from derma_evidence.load.text import read_bytes

@@ -69,7 +69,8 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         cfg = self.config
         site_url = (config.site_url or "").rstrip("/")
         rules_url = cfg.rules_url or (f"{site_url}/{render.page_url(render.PAGES['rules'])}" if site_url else "")
-        options = Options(cfg.claims, cfg.bib, cfg.download_dir, cfg.timeline_topic, cfg.topics_nav, rules_url)
+        home = site_url and site_url + "/"
+        options = Options(cfg.claims, cfg.bib, cfg.download_dir, cfg.timeline_topic, cfg.topics_nav, rules_url, home)
         if self.site is None or self.site.root != root or self.site.options != options:
             self.site = Site(root, options, self.site.last_good if self.site else None)
         try:
@@ -121,6 +122,13 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
                 raise Abort("derma: the build stopped; see the problems above") from None
             self._say("derma: the unknown markers are left out of the page; fix them and save again")
             return render.fill_markers(markdown, self.current.ctx, page.file.src_uri, shown, lenient=True)
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        """Each page's schema.org JSON-LD goes into its <head>."""
+        if self.current is None or "</head>" not in output:
+            return output
+        script = Site.jsonld(self.current, page.file.src_uri, page.title or "")
+        return output.replace("</head>", script + "\n</head>", 1)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.site is not None:

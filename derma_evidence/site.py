@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from derma_evidence import citations, exports, render
 from derma_evidence.diagnostics import Diagnostic, Severity
@@ -34,6 +35,7 @@ class Options:
     timeline_topic: str | None = None
     topics_nav: str = render.TOPICS_NAV
     rules_url: str = ""
+    site_url: str = ""  # the published site's root URL: permalinks, the Atom feed and JSON-LD use it
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class Build:
     result: Result
     ctx: render.Context
     files: dict[str, str | bytes]  # site path (relative to docs_dir) -> page source or download bytes
+    jsonld: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # page path -> schema.org objects
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -95,12 +98,19 @@ class Site:
             timeline_topic=self.options.timeline_topic,
             download_dir=self.options.download_dir,
         )
+        ctx.site_url = self.options.site_url
         files: dict[str, str | bytes] = {p.path: p.content for p in render.render_site(result.kb, ctx=ctx)}
         for name, data in exports.all_exports(result.kb, bib_bytes, ctx.bib.csl).items():
             files[f"{self.options.download_dir}/{name}"] = data
-        self.last_good = Build(result, ctx, files)
+        files.update(render.living.extra_files(ctx))
+        self.last_good = Build(result, ctx, files, render.living.jsonld_pages(ctx))
         self._key = key
         return self.last_good
+
+    @staticmethod
+    def jsonld(build: Build, path: str, title: str) -> str:
+        """The schema.org JSON-LD `<script>` of one page (by source path), generated or hand-written."""
+        return render.living.jsonld_for(build.ctx, build.jsonld, path, title)
 
     @staticmethod
     def warnings(build: Build) -> list[Diagnostic]:

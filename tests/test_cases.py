@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from derma_evidence import render, rules  # noqa: F401  (registers the rule codes and the site's P codes)
+from derma_evidence import render, rules, rules_living  # noqa: F401  (registers the rule codes and the site's P codes)
 from derma_evidence.diagnostics import CODES
 from derma_evidence.pipeline import check_files
 
@@ -18,6 +18,9 @@ TODAY = __import__("datetime").date(2026, 11, 25)
 def _run(folder: Path) -> list[str]:
     result = check_files(str(folder / "claims.yaml"), str(folder / "references.bib"), TODAY)
     diags = list(result.diagnostics)
+    previous = folder / "previous.json"
+    if previous.exists():  # a previous claims.json export: `derma check --since previous.json` (L007)
+        diags.extend(rules_living.since(result.kb, rules_living.load_previous(previous.read_bytes())))
     page = folder / "page.md"
     if page.exists():  # a hand-written page of the site, with its markers (P codes)
         diags.extend(render.marker_problems(page.read_text("utf-8"), str(page)))

@@ -50,10 +50,12 @@ def test_generated_paths(pages: dict[str, str]) -> None:
         "findings.md",
         "methodology/rules.md",
         "methodology/schema.md",
+        "methodology/searches.md",
         "references.md",
         "topics/needle-depth.md",
         "topics/wound-healing.md",
         "trials.md",
+        "whats-new.md",
     ]
 
 
@@ -153,6 +155,8 @@ def test_exports(result: Result) -> None:
         "statements",
         "reviews",
         "verification",
+        "searches",
+        "changes",
     }
     rows = list(csv.DictReader(io.StringIO(files["claims.csv"].decode())))
     assert rows[0]["id"] == "inflammation-phase-duration" and rows[0]["unit"] == "d"

@@ -11,12 +11,15 @@ on disk) can take. The modules, by reason to change:
 - `methodology`: the rule and schema references generated from code;
 - `pages`: every other page builder, the marker fragments, `render_site`;
 - `answers`: the answers layer (questions, GRADE summaries of findings, forest plots, risk of bias),
-  imported last: it registers its pages and sections with `pages`.
+  imported last: it registers its pages and sections with `pages`;
+- `living`: the living review (search log and PRISMA diagram, What's new, the Atom feed, JSON-LD,
+  "last searched", "cite this"), registered the same way.
 
 This module re-exports the names other modules and the tests use (`render.text`, `render.Context`, ...).
 """
 
 import derma_evidence.render.answers as answers  # registers its pages, sections and the `questions` marker
+import derma_evidence.render.living as living  # registers the search log, What's new, topic and claim lines
 from derma_evidence.render.context import (
     DOWNLOAD_DIR,
     DOWNLOADS,
@@ -69,6 +72,7 @@ from derma_evidence.render.words import design_label, format_range, label, plura
 
 __all__ = [
     "answers",
+    "living",
     "EXTRA_PAGES",
     "TOPIC_SECTIONS",
     "TRIALS_SECTIONS",

@@ -7,7 +7,7 @@ View-models are plain frozen data, built once per build; values in them are alre
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -29,6 +29,7 @@ from derma_evidence.render.escape import (
     word,
 )
 from derma_evidence.render.words import design_label, format_range, label, short_cite, unverified_words
+from derma_evidence.rules_living import STATUS_LABELS, status
 
 TOPIC_DIR = "topics"
 PAGES = {
@@ -43,6 +44,8 @@ PAGES = {
     "methodology": "methodology.md",
     "answers": "answers.md",
     "findings": "findings.md",
+    "whats_new": "whats-new.md",
+    "searches": "methodology/searches.md",
 }
 DOWNLOADS = (
     ("claims.json", "The knowledge base as JSON: topics, claims, trials, statements (valid against the schema)"),
@@ -120,6 +123,19 @@ class RefVM:
     href: Markup  # to the reference's entry on the references page
     backlinks: tuple[tuple[str, str], ...] = ()  # (label, href)
     unverified: str = ""  # "Authors and title not verified." for fields listed in the entry's `unverified`
+    status: str = ""  # retracted, corrected, expression-of-concern (BibTeX `status`); "" when none
+    status_label: str = ""  # "Retracted 2026-10-01", for the badge
+    status_href: str = ""  # the notice (https://doi.org/...), or ""
+
+
+def status_badge(ref: Reference | None) -> tuple[str, str, str]:
+    """(status, badge words with the notice date, notice URL) of a reference; empty strings when it has none."""
+    value = status(ref)
+    if ref is None or value not in STATUS_LABELS:
+        return "", "", ""
+    day = (ref.get("status_date") or "").strip()
+    words = STATUS_LABELS[value] + (f" {day}" if day else "")
+    return value, words, doi_url(ref.get("status_doi")) or ""
 
 
 def reference_links(ref: Reference | None) -> tuple[RefLink, ...]:
@@ -186,6 +202,7 @@ class ClaimVM:
     first_citation: str
     verdict_words: str
     definitions_href: str  # the methodology page (badge definitions), from the claim's topic page
+    extras: tuple[Markup, ...] = ()  # lines other rendering modules add under the claim (CLAIM_EXTRAS)
 
 
 BADGE_WORDS = {
@@ -195,6 +212,10 @@ BADGE_WORDS = {
     "contradicted": "contradicted by its sources",
 }
 """A verdict as a badge says it: a verdict on the statement against its sources, never a recommendation."""
+
+
+CLAIM_EXTRAS: list[Callable[[Context, Claim], Markup]] = []
+"""Lines other rendering modules add at the end of each claim block (living: last change, cite this, retractions)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +247,7 @@ class Context:
     claim_topic: dict[str, str] = field(default_factory=dict)
     shorts: dict[str, str] = field(default_factory=dict)
     timeline_topic: str | None = None  # the figures page's timeline; None: the topic with the most duration claims
+    site_url: str = ""  # the published site's root URL ("" when unknown): permalinks, the feed, JSON-LD
     download_dir: str = DOWNLOAD_DIR  # folder of the downloads, relative to the site root
     _claims: dict[int, ClaimVM] = field(default_factory=dict)
 
@@ -264,6 +286,7 @@ class Context:
 
     def ref_vm(self, link: Linker, key: str, n: int, anchor: str, backlinks: tuple[tuple[str, str], ...] = ()) -> RefVM:
         ref = self.refs.get(key)
+        st, st_label, st_href = status_badge(ref)
         return RefVM(
             key=key,
             anchor=attr(anchor),
@@ -274,6 +297,9 @@ class Context:
             href=link(PAGES["references"], ref_anchor(key)),
             backlinks=backlinks,
             unverified=unverified_words(ref),
+            status=st,
+            status_label=st_label,
+            status_href=st_href,
         )
 
     def claim(self, c: Claim) -> ClaimVM:
@@ -323,6 +349,7 @@ class Context:
             first_citation=sources[0].short if sources else "",
             verdict_words=word(BADGE_WORDS.get(c.verdict or "", label(c.verdict))),
             definitions_href=link(PAGES["methodology"]),
+            extras=tuple(f(self, c) for f in CLAIM_EXTRAS),
         )
 
 

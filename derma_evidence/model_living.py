@@ -1,0 +1,193 @@
+"""Typed, frozen objects of the living review: the searches run and the change log. No I/O here.
+
+Built from validated nodes by the same lenient rules as `model`: a value of the wrong type is left
+out (the schema has reported it). `model.build` calls `searches` and `changes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from derma_evidence.diagnostics import Pos
+from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """One id or citation key in a list, with its position (also the answers layer's, re-exported by `model`)."""
+
+    id: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    what: str | None
+    reason: str | None
+    records: int | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    date: str | None
+    source: str | None
+    query: str | None
+    records_found: int | None
+    screened: int | None
+    included: tuple[Ref, ...]
+    excluded: tuple[Exclusion, ...]
+    topics: tuple[Ref, ...]
+    note: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+    @property
+    def day(self) -> dt.date | None:
+        return iso_date(self.date)
+
+    @property
+    def excluded_count(self) -> int | None:
+        """The records excluded, when every exclusion was counted; None when any count is missing."""
+        if any(e.records is None for e in self.excluded):
+            return None
+        return sum(e.records or 0 for e in self.excluded)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    date: str | None
+    kind: str | None
+    claims: tuple[Ref, ...]
+    statements: tuple[int, ...]
+    questions: tuple[Ref, ...]
+    references: tuple[Ref, ...]
+    what: str | None
+    why: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+    statement_pos: tuple[Pos, ...] = ()
+    index: int = 0  # position in the log, from 0 (orders entries of the same date)
+    nth: int = 1  # the entry's number among the entries of its date, in file order: part of its permanent id
+
+    @property
+    def day(self) -> dt.date | None:
+        return iso_date(self.date)
+
+    @property
+    def anchor(self) -> str:
+        """The entry's permanent anchor and feed id: `change-<date>-<n>`, the n-th entry of that date in the log.
+
+        Stable as long as entries of a date are appended after the earlier ones of the same date.
+        """
+        return f"change-{self.date or 'undated'}-{self.nth}"
+
+
+def iso_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _fields(node: Map, path: str) -> tuple[dict[str, Node], dict[str, Pos]]:
+    values: dict[str, Node] = {}
+    at: dict[str, Pos] = {}
+    for k, v in node.items:
+        values[k.value] = v
+        at[k.value] = Pos(path, v.line, v.col)
+    return values, at
+
+
+def _text(v: Node | None) -> str | None:
+    return v.value if isinstance(v, Scalar) and v.kind == "str" else None
+
+
+def _date(v: Node | None) -> str | None:
+    return v.value if isinstance(v, Scalar) and v.kind in ("str", "timestamp") else None
+
+
+def _int(v: Node | None) -> int | None:
+    return int(v.value) if isinstance(v, Scalar) and v.kind == "int" else None
+
+
+def _maps(v: Node | None) -> list[Map]:
+    return [x for x in v.items if isinstance(x, Map)] if isinstance(v, Seq) else []
+
+
+def _refs(v: Node | None, path: str) -> tuple[Ref, ...]:
+    if not isinstance(v, Seq):
+        return ()
+    return tuple(Ref(x.value, Pos(path, x.line, x.col)) for x in v.items if isinstance(x, Scalar) and x.kind == "str")
+
+
+def _numbers(v: Node | None, path: str) -> tuple[tuple[int, ...], tuple[Pos, ...]]:
+    items = [x for x in v.items if isinstance(x, Scalar) and x.kind == "int"] if isinstance(v, Seq) else []
+    return tuple(int(x.value) for x in items), tuple(Pos(path, x.line, x.col) for x in items)
+
+
+def searches(root: Node | None, path: str) -> tuple[Search, ...]:
+    out = []
+    for m in _maps(root.get("searches") if isinstance(root, Map) else None):
+        f, at = _fields(m, path)
+        excluded = []
+        for e in _maps(f.get("excluded")):
+            ef, eat = _fields(e, path)
+            excluded.append(
+                Exclusion(
+                    _text(ef.get("what")),
+                    _text(ef.get("reason")),
+                    _int(ef.get("records")),
+                    Pos(path, e.line, e.col),
+                    eat,
+                )
+            )
+        out.append(
+            Search(
+                _date(f.get("date")),
+                _text(f.get("source")),
+                _text(f.get("query")),
+                _int(f.get("records_found")),
+                _int(f.get("screened")),
+                _refs(f.get("included"), path),
+                tuple(excluded),
+                _refs(f.get("topics"), path),
+                _text(f.get("note")),
+                Pos(path, m.line, m.col),
+                at,
+            )
+        )
+    return tuple(out)
+
+
+def changes(root: Node | None, path: str) -> tuple[Change, ...]:
+    out = []
+    per_date: dict[str | None, int] = {}
+    for i, m in enumerate(_maps(root.get("changes") if isinstance(root, Map) else None)):
+        f, at = _fields(m, path)
+        numbers, number_pos = _numbers(f.get("statements"), path)
+        day = _date(f.get("date"))
+        per_date[day] = per_date.get(day, 0) + 1
+        out.append(
+            Change(
+                day,
+                _text(f.get("kind")),
+                _refs(f.get("claims"), path),
+                numbers,
+                _refs(f.get("questions"), path),
+                _refs(f.get("references"), path),
+                _text(f.get("what")),
+                _text(f.get("why")),
+                Pos(path, m.line, m.col),
+                at,
+                number_pos,
+                i,
+                per_date[day],
+            )
+        )
+    return tuple(out)
