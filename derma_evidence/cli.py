@@ -87,8 +87,7 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         result = check_files(args.claims, args.bib, args.today)
     except OSError as exc:
-        name = report.clean(str(exc.filename or "input"))
-        print(f"derma: error: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"derma: error: cannot read {report.os_failure(exc, 'input')}", file=sys.stderr)
         return 2
     diags = select(result.diagnostics, args.select, args.ignore)
     fmt = report.resolve_format(args.format)
