@@ -95,8 +95,7 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         result = check_files(args.claims, args.bib, args.today)
     except OSError as exc:
-        name = report.clean(str(exc.filename or "input"))
-        print(f"derma: error: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"derma: error: cannot read {report.os_failure(exc, 'input')}", file=sys.stderr)
         return 2
     diags = result.diagnostics
     if getattr(args, "since", None):

@@ -155,11 +155,7 @@ def run(args: argparse.Namespace, ask: Ask | None = None, interactive: bool | No
         print(f"derma new {kind}: error: {report.clean(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(
-            f"derma new {kind}: error: cannot read or write {report.clean(str(exc.filename or 'a file'))}: "
-            f"{exc.strerror or exc}",
-            file=sys.stderr,
-        )
+        print(f"derma new {kind}: error: cannot read or write {report.os_failure(exc, 'a file')}", file=sys.stderr)
         return 2
     except Refused as exc:
         if exc.diagnostics:

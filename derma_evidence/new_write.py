@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import logging
 import os
 import re
 import stat
@@ -26,10 +27,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from derma_evidence.diagnostics import Diagnostic, Pos, Severity
-from derma_evidence.load.bib import load_bib
+from derma_evidence.load.bib import decode_latex, load_bib
 from derma_evidence.load.text import read_bytes
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq, YamlResult, load_yaml
-from derma_evidence.new_entries import claim_lines, reference_text
+from derma_evidence.new_entries import UsageError, claim_lines, reference_text
 from derma_evidence.pipeline import Result, check_loaded
 from derma_evidence.schema import missing_field
 
@@ -191,10 +192,8 @@ def _verify_claims(path: str, a: Node | None, b: Node | None, claim_id: str) -> 
 def add_claim(
     claims_path: str, bib_path: str, values: dict[str, str], today: dt.date, dry_run: bool = False
 ) -> Outcome:
-    with _locked(claims_path, dry_run):
-        original = read_bytes(claims_path)
+    with _editing(claims_path, dry_run) as (original, nl):
         bib = load_bib(bib_path, read_bytes(bib_path))
-        nl = _newline(original)
         old = load_yaml(claims_path, original)
         offset, line, dash_col, key_col = insertion_point(claims_path, original, old)
         entry = _render_claim(values, dash_col, key_col, nl)
@@ -207,9 +206,7 @@ def add_claim(
         first, last = line, line + entry.count(nl) - 1
         after = check_loaded(claims_path, y, bib_path, bib, today)
         warnings = _judge(after, claims_path, first, last)
-        if not dry_run:
-            _write(claims_path, original, new)
-        return Outcome(claims_path, line, entry, warnings)
+        return _done(claims_path, original, new, Outcome(claims_path, line, entry, warnings), dry_run)
 
 
 # --- references ----------------------------------------------------------------------------------
@@ -218,11 +215,10 @@ def add_claim(
 def add_reference(
     claims_path: str, bib_path: str, values: dict[str, str], today: dt.date, dry_run: bool = False
 ) -> Outcome:
-    with _locked(bib_path, dry_run):
-        original = read_bytes(bib_path)
+    with _editing(bib_path, dry_run) as (original, nl):
         claims = load_yaml(claims_path, read_bytes(claims_path))
-        nl = _newline(original)
         entry = reference_text(values, nl)
+        second_reading(bib_path, entry)
         if not original:
             sep = ""
         elif original.endswith((b"\n\n", b"\r\n\r\n", b"\r\r")):
@@ -243,9 +239,46 @@ def add_reference(
                 f"the entry could not be appended to {bib_path} as one new reference; check the end of the file",
                 [d for d in b.diagnostics if d.line >= first - 1],
             )
-        if not dry_run:
-            _write(bib_path, original, new)
-        return Outcome(bib_path, first, entry, warnings)
+        return _done(bib_path, original, new, Outcome(bib_path, first, entry, warnings), dry_run)
+
+
+def second_reading(path: str, entry: str) -> None:
+    """Read the new entry with bibtexparser 2 as well; refuse it (UsageError, exit 2) if the two readers disagree.
+
+    A second, independent reader guards what `derma new` emits: the key, the entry type, the field
+    names and every value must come out the same. bibtexparser runs with its default parse stack
+    (`@string` references resolved, the enclosing braces or quotes removed); the LaTeX decoding the
+    checker applies to values is applied to its values too, since bibtexparser does none.
+    """
+    from bibtexparser.entrypoint import parse_string
+
+    ours = [(r.key, r.entry_type, r.fields) for r in load_bib(path, entry.encode("utf-8")).references]
+    log = logging.getLogger("bibtexparser")
+    level = log.level
+    log.setLevel(logging.CRITICAL + 1)  # its parse errors are reported here, in one sentence
+    try:
+        library = parse_string(entry)
+    finally:
+        log.setLevel(level)
+    theirs = [
+        (e.key, e.entry_type.lower(), {f.key.lower(): decode_latex(str(f.value)) for f in e.fields})
+        for e in library.entries
+    ]
+    if ours == theirs and not library.failed_blocks:
+        return
+    if library.failed_blocks or len(theirs) != 1 or len(ours) != 1:
+        why = "it cannot read the entry as one entry"
+    else:
+        (k1, t1, f1), (k2, t2, f2) = ours[0], theirs[0]
+        if (k1, t1) != (k2, t2):
+            why = f"it reads '@{t2}{{{k2}' instead of '@{t1}{{{k1}'"
+        else:
+            name = next(n for n in [*f1, *f2] if f1.get(n) != f2.get(n))
+            why = f"field '{name}' reads {f2.get(name)!r} there, {f1.get(name)!r} here"
+    raise UsageError(
+        f"bibtexparser reads the new entry differently from the checker ({why}); nothing was written. "
+        "Simplify the value (e.g. drop a stray '@', '%' or backslash) or add the entry by hand"
+    )
 
 
 def _entry_line(data: bytes, offset: int) -> int:
@@ -266,6 +299,20 @@ def _judge(after: Result, path: str, first: int, last: int) -> list[Diagnostic]:
     if errors:
         raise Refused("the new entry has errors; nothing was written", errors)
     return [d for d in inside if d.severity is Severity.WARNING]
+
+
+@contextmanager
+def _editing(path: str, dry_run: bool) -> Iterator[tuple[bytes, str]]:
+    """Lock the data folder of ``path``; give the file's bytes and its line break."""
+    with _locked(path, dry_run):
+        original = read_bytes(path)
+        yield original, _newline(original)
+
+
+def _done(path: str, original: bytes, new: bytes, outcome: Outcome, dry_run: bool) -> Outcome:
+    if not dry_run:
+        _write(path, original, new)
+    return outcome
 
 
 @contextmanager

@@ -31,6 +31,11 @@ def clean(s: str) -> str:
     return _UNSAFE.sub(_esc, s) if _UNSAFE.search(s) else s
 
 
+def os_failure(exc: OSError, fallback: str) -> str:
+    """`FILE: reason` for a failed read or write, the file name cleaned for the terminal."""
+    return f"{clean(str(exc.filename or fallback))}: {exc.strerror or exc}"
+
+
 def _rel(path: str) -> str:
     try:
         rel = os.path.relpath(path)

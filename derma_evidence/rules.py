@@ -125,17 +125,18 @@ def duplicate_id(kb: KnowledgeBase) -> Iterator[Hit]:
         ("trial key", [(t.key, t.at.get("key", t.pos)) for t in kb.trials]),
         ("statement number", [(str(s.n) if s.n is not None else None, s.at.get("n", s.pos)) for s in kb.statements]),
     ]
+    yield from duplicate_ids(groups, "ids are permanent anchors: give this one its own id")
+
+
+def duplicate_ids(groups: list[tuple[str, list[tuple[str | None, Pos]]]], help: str) -> Iterator[Hit]:
+    """A hit at every id that repeats one of its group (``(what, [(id, pos), ...])``), naming the first."""
     for what, items in groups:
         seen: dict[str, Pos] = {}
         for value, pos in items:
             if value is None:
                 continue
             if value in seen:
-                yield Hit(
-                    pos,
-                    f"duplicate {what} '{value}' (first used on line {seen[value].line})",
-                    "ids are permanent anchors: give this one its own id",
-                )
+                yield Hit(pos, f"duplicate {what} '{value}' (first used on line {seen[value].line})", help)
             else:
                 seen[value] = pos
 

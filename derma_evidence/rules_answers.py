@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from derma_evidence import grade
 from derma_evidence.diagnostics import Pos, Severity, Suggester
 from derma_evidence.model import Comparison, Effect, KnowledgeBase, Outcome, Question, Ref
-from derma_evidence.rules import Hit, rule
+from derma_evidence.rules import Hit, duplicate_ids, rule
 
 
 def _outcomes(kb: KnowledgeBase) -> Iterator[Outcome]:
@@ -143,19 +143,7 @@ def duplicate_answer_id(kb: KnowledgeBase) -> Iterator[Hit]:
         ("outcome id", [(o.full_id, o.at.get("id", o.pos)) for o in _outcomes(kb)]),
         ("review key", [(r.key, r.at.get("key", r.pos)) for r in kb.reviews]),
     ]
-    for what, items in groups:
-        seen: dict[str, Pos] = {}
-        for value, pos in items:
-            if value is None:
-                continue
-            if value in seen:
-                yield Hit(
-                    pos,
-                    f"duplicate {what} '{value}' (first used on line {seen[value].line})",
-                    "give it its own id",
-                )
-            else:
-                seen[value] = pos
+    yield from duplicate_ids(groups, "give it its own id")
 
 
 def _rests_on_certainty(kb: KnowledgeBase, outcomes: Iterable[Ref], claims: Iterable[Ref]) -> tuple[str | None, str]:

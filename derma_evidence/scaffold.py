@@ -21,6 +21,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 import derma_evidence
+from derma_evidence import report
 
 SKELETON = "skeleton"
 _BAD_TITLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029{}]")
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"derma init: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"derma init: error: cannot write {exc.filename or args.dir}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"derma init: error: cannot write {report.os_failure(exc, args.dir)}", file=sys.stderr)
         return 2
     for rel in written:
         print(f"created {os.path.join(args.dir, *rel.split('/'))}")

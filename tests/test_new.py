@@ -451,6 +451,29 @@ def test_bib_values_that_braces_cannot_hold_are_refused(kb: tuple[Path, Path], v
     assert kb[1].read_text("utf-8") == BIB
 
 
+def test_reference_that_bibtexparser_reads_differently_is_refused(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A title ending in a backslash: BibTeX (and the checker) read `{a\\}` as `a\\`, bibtexparser 2 as an
+    escaped brace that never closes. The second reader disagrees: exit 2, nothing written."""
+    code = run(
+        kb, "reference", "--key", "k2000", "--author", "A", "--title=Ends in \\", "--journal", "J",
+        "--year", "2000", "--design", "rct", "--today", TODAY,
+    )  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "bibtexparser reads the new entry differently from the checker" in err and "nothing was written" in err
+    assert kb[1].read_text("utf-8") == BIB
+
+
+def test_second_reading_names_the_field_that_differs() -> None:
+    from derma_evidence.new_write import second_reading
+
+    second_reading("r.bib", "@article{k,\n  title = {The {RNA} study: 5\\% H{\\'e}bert},\n  year = {2001},\n}\n")
+    with pytest.raises(new_entries.UsageError, match="field 'title' reads '{a} # {b}' there, 'ab' here"):
+        second_reading("r.bib", "@article{k,\n  title = {a} # {b},\n}\n")
+
+
 # The characters new refuses, and surrogates (not encodable as UTF-8), are left out.
 TEXT = st.text(
     alphabet=st.characters(

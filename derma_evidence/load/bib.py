@@ -582,6 +582,11 @@ def load_bib(path: str, data: bytes) -> BibResult:
     return BibResult(scanner.refs, diags)
 
 
+def decode_latex(value: str) -> str:
+    """A field value decoded from LaTeX exactly as the scanner decodes the values it reads."""
+    return _Scanner("", "").latex(value)
+
+
 @declare("B001", "bibtex-parse-failure", phase="load")
 def parse_failure(pos: Pos, message: str, help: str | None = None) -> Diagnostic:
     """A BibTeX block cannot be parsed: a syntax error, with the likely cause.
