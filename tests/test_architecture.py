@@ -27,6 +27,7 @@ ORDER = [
     "render.figures",
     "render.methodology",
     "render.pages",
+    "render.glossary",
     "render.answers",
     "render",
     "exports",

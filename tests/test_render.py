@@ -48,6 +48,7 @@ def test_generated_paths(pages: dict[str, str]) -> None:
         "downloads.md",
         "figures.md",
         "findings.md",
+        "glossary.md",
         "methodology/rules.md",
         "methodology/schema.md",
         "references.md",

@@ -17,6 +17,7 @@ This module re-exports the names other modules and the tests use (`render.text`,
 """
 
 import derma_evidence.render.answers as answers  # registers its pages, sections and the `questions` marker
+import derma_evidence.render.glossary as glossary  # registers the glossary page
 from derma_evidence.render.context import (
     DOWNLOAD_DIR,
     DOWNLOADS,
@@ -69,6 +70,7 @@ from derma_evidence.render.words import design_label, format_range, label, plura
 
 __all__ = [
     "answers",
+    "glossary",
     "EXTRA_PAGES",
     "TOPIC_SECTIONS",
     "TRIALS_SECTIONS",
