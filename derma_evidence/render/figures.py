@@ -114,6 +114,7 @@ class ProtocolChart:
     font: int
     left_out: tuple[LeftOut, ...] = ()
     total: int = 0
+    summary: str = ""  # "1 of 12 trials gives both and is plotted; the other 11 are listed below the data table."
 
 
 def _shorten(text: str, limit: int = LABEL_MAX) -> str:
@@ -294,7 +295,17 @@ def protocol_chart(ctx: Context, link: Linker) -> ProtocolChart:
         font=FONT,
         left_out=tuple(left_out),
         total=len(pts) + len(left_out),
+        summary=_plotted_words(len(dots), len(pts) + len(left_out)),
     )
+
+
+def _plotted_words(plotted: int, total: int) -> str:
+    one = plotted == 1
+    text = f"{plotted} of {total} trials {'gives' if one else 'give'} both and {'is' if one else 'are'} plotted"
+    rest = total - plotted
+    if rest:
+        text += f"; the other {rest} {'is' if rest == 1 else 'are'} listed below the data table, with why"
+    return text + "."
 
 
 def _nice(hi: float) -> list[float]:
