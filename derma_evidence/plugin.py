@@ -30,6 +30,8 @@ from derma_evidence.site import Build, Options, Refused, Site
 
 log = get_plugin_logger("derma")
 DEFAULTS = Options()
+THEME_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "theme")
+"""Theme overrides the plugin adds below any `custom_dir`: print header and footer, a plain repository link."""
 
 
 class DermaConfig(Config):  # type: ignore[no-untyped-call]
@@ -66,6 +68,9 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
 
     def on_config(self, config: Any) -> Any:
         root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        # derma_evidence/theme: print header and footer, a repository link without API calls (below custom_dir)
+        if THEME_DIR not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
         cfg = self.config
         site_url = (config.site_url or "").rstrip("/")
         rules_url = cfg.rules_url or (f"{site_url}/{render.page_url(render.PAGES['rules'])}" if site_url else "")

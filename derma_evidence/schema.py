@@ -28,7 +28,9 @@ IMPLEMENTED = frozenset(
     "format $ref".split()
 )
 """The JSON Schema keywords this interpreter validates; any other keyword in the schema is an error at load."""
-ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "definitions", "x-code", "x-labels", "x-units"})
+ANNOTATIONS = frozenset(
+    {"$schema", "$id", "title", "description", "definitions", "x-code", "x-labels", "x-units", "x-definitions"}
+)
 """Keywords that never constrain a value (read by the docs, the model or the rules)."""
 FORMATS = frozenset({"date"})
 TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean"})

@@ -29,6 +29,7 @@ ORDER = [
     "render.figures",
     "render.methodology",
     "render.pages",
+    "render.glossary",
     "render.answers",
     "render.living",
     "render",

@@ -8,10 +8,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
-from _sitebuild import build
+from _sitebuild import ROOT, build
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -39,6 +39,7 @@ PAGE_TYPES = [
     "article/",
     "figures/",
     "methodology/",
+    "glossary/",
     "methodology/rules/",
     "methodology/schema/",
     "downloads/",
@@ -46,11 +47,7 @@ PAGE_TYPES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("browser-site")
-    proc = build(site)
-    assert proc.returncode == 0, proc.stderr
+def _serve(site: Path) -> Iterator[str]:
     server = subprocess.Popen(
         [sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(site)],
         stdout=subprocess.PIPE,
@@ -63,6 +60,23 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{m.group(1)}/"
     server.terminate()
     server.wait()
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = tmp_path_factory.mktemp("browser-site")
+    proc = build(site)
+    assert proc.returncode == 0, proc.stderr
+    yield from _serve(site)
+
+
+@pytest.fixture(scope="module")
+def real_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site built from the real data (data/claims.yaml, references.bib): what readers search."""
+    site = tmp_path_factory.mktemp("browser-real-site")
+    proc = build(site, claims=ROOT / "data" / "claims.yaml", bib=ROOT / "references.bib")
+    assert proc.returncode == 0, proc.stderr
+    yield from _serve(site)
 
 
 @pytest.fixture(scope="module")
@@ -106,12 +120,19 @@ def search(pg: Any, query: str, narrow: bool = False) -> list[str]:
         pg.click(".md-search__input")
     pg.locator(".md-search__input").press_sequentially(query, delay=20)
     pg.wait_for_selector("li.md-search-result__item > a.md-search-result__link", timeout=10000)
-    links = pg.locator(
-        "li.md-search-result__item > a.md-search-result__link, "
-        "li.md-search-result__item details a, .md-search-result__item a"
+    # the result list settles once the last typed character is searched: read it when two reads agree
+    script = (
+        "() => [...document.querySelectorAll('li.md-search-result__item a')].map(a => a.getAttribute('href') || '')"
     )
+    hrefs: list[str] = pg.evaluate(script)
+    for _ in range(20):
+        pg.wait_for_timeout(150)
+        again: list[str] = pg.evaluate(script)
+        if again == hrefs:
+            break
+        hrefs = again
     # search.highlight adds `?h=terms`; keep path and anchor
-    return [re.sub(r"\?h=[^#]*", "", links.nth(i).get_attribute("href") or "") for i in range(links.count())]
+    return [re.sub(r"\?h=[^#]*", "", h) for h in hrefs]
 
 
 @pytest.mark.parametrize("query", ["threshold", "dunkin-scarring-threshold", "Dunkin"])
@@ -286,3 +307,296 @@ def test_trials_page_shows_the_risk_of_bias_chart(page: Any, base_url: str) -> N
     assert chart.locator("circle").count() == 6 + 3  # one trial x (5 domains + overall), three legend keys
     symbols = chart.evaluate("svg => [...svg.querySelectorAll('text')].map(t => t.textContent)")
     assert {"+", "\u2212", "\u00d7"} <= set(symbols) and "Some concerns" in symbols and "Overall" in symbols
+
+
+# --- issue 12: the reader's site ----------------------------------------------------------------
+
+TOP = 8
+"""How far down the result links a query's expected page or anchor must appear."""
+SEARCH_QUERIES = [
+    # (what a reader types, a pattern the href of one of the first TOP result links must match).
+    # `answers/#...` is accepted where the answer to the question exists (the answers page ranks first).
+    ("how often", r"topics/frequency/|answers/#"),
+    ("0.5mm", r"topics/needle-depth/#|topics/frequency/#no-trial-of-daily-0-5mm-use"),
+    ("0.5 mm", r"topics/needle-depth/#|topics/frequency/#no-trial-of-daily-0-5mm-use"),
+    ("dermaroller", r"topics/[a-z-]+/#[a-z0-9-]+$"),
+    ("derma roller", r"topics/[a-z-]+/#[a-z0-9-]+$"),
+    ("micro-needling", r"topics/[a-z-]+/#[a-z0-9-]+$"),
+    ("how deep", r"topics/needle-depth/#|answers/#"),
+    ("women", r"topics/trials-efficacy/#nma-mn-plus-minoxidil-women|answers/#"),
+    ("female", r"topics/trials-efficacy/#nma-mn-plus-minoxidil-women|answers/#"),
+    ("side effects", r"topics/safety/#|answers/#"),
+    ("is it safe", r"topics/safety/#|answers/#"),
+    ("does microneedling work", r"topics/trials-efficacy/#|answers/#"),
+    ("daily", r"topics/frequency/#no-trial-of-daily-0-5mm-use|answers/#"),
+    ("minoxidil", r"topics/trials-efficacy/#"),
+    ("Dunkin", r"references/#ref_dunkin2007$"),
+    ("Dhurat", r"references/#ref_dhurat2013$"),
+    ("supported", r"glossary/#verdict-supported$"),
+    ("very low certainty", r"glossary/#certainty-very-low$"),
+]
+FIRST_PAGE = {
+    # the first result's page, where the query names it outright
+    "how often": r"topics/frequency/|answers/",
+    "how deep": r"topics/needle-depth/|answers/",
+    "women": r"topics/trials-efficacy/|answers/",
+    "side effects": r"topics/safety/|answers/",
+    "does microneedling work": r"topics/trials-efficacy/|answers/",
+    "supported": r"glossary/",
+}
+
+
+def _open(browser: Any, url: str, width: int = 1280, height: int = 900, **kw: Any) -> tuple[Any, Any]:
+    ctx = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 500, **kw)
+    pg = ctx.new_page()
+    pg.foreign = []  # type: ignore[attr-defined]
+    host = urlsplit(url).netloc
+    pg.on(
+        "request",
+        lambda r: (
+            pg.foreign.append(r.url)
+            if urlsplit(r.url).netloc not in ("", host) and not r.url.startswith("data:")
+            else None
+        ),
+    )
+    pg.goto(url)
+    return ctx, pg
+
+
+@pytest.mark.parametrize("query, expected", SEARCH_QUERIES, ids=[q for q, _ in SEARCH_QUERIES])
+def test_real_queries_find_the_expected_page(browser: Any, real_url: str, query: str, expected: str) -> None:
+    ctx, pg = _open(browser, real_url)
+    hrefs = [
+        urlsplit(h).path.removeprefix("/") + ("#" + urlsplit(h).fragment if "#" in h else "") for h in search(pg, query)
+    ]
+    assert any(re.search(expected, h) for h in hrefs[:TOP]), (query, hrefs[:TOP])
+    if query in FIRST_PAGE:
+        assert re.match(FIRST_PAGE[query], hrefs[0]), (query, hrefs[:3])
+    assert pg.foreign == []
+    ctx.close()
+
+
+def test_spellings_of_a_length_give_the_same_results(browser: Any, real_url: str) -> None:
+    ctx, pg = _open(browser, real_url)
+    joined = search(pg, "0.5mm")[:TOP]
+    pg.goto(real_url)
+    spaced = search(pg, "0.5 mm")[:TOP]
+    assert joined == spaced
+    ctx.close()
+
+
+def test_author_name_lands_on_the_bibliography_entry(browser: Any, real_url: str) -> None:
+    ctx, pg = _open(browser, real_url)
+    search(pg, "Dunkin")
+    link = pg.locator('a.md-search-result__link[href*="references/"][href$="#ref_dunkin2007"]').first
+    if not link.is_visible():
+        pg.locator("li.md-search-result__item", has=link).locator("details summary").first.click()
+    link.click()
+    pg.wait_for_url(re.compile(r".*/references/(\?h=[^#]*)?#ref_dunkin2007$"))
+    entry = pg.locator("#ref_dunkin2007")
+    box = entry.bounding_box()
+    assert box is not None and 0 <= box["y"] < 300 and "Dunkin" in entry.inner_text()
+    ctx.close()
+
+
+def test_table_text_is_not_run_together_in_the_index(browser: Any, real_url: str) -> None:
+    ctx, pg = _open(browser, real_url)
+    index = pg.request.get(real_url + "search/search_index.json").json()
+    trials = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("trials/"))
+    assert "Dhurat et al. 2013 RCT 100" in re.sub(r"<[^>]+>", " ", trials).replace("  ", " ") or re.search(
+        r"2013\W+RCT\W+100", trials
+    ), trials[:300]
+    assert not re.search(r"\d{4}RCT|RCT\d", trials)
+    ctx.close()
+
+
+@pytest.mark.parametrize("path", ["claims/", "trials/"])
+def test_tables_are_cards_on_a_phone_with_every_column(browser: Any, base_url: str, path: str) -> None:
+    ctx, pg = _open(browser, base_url + path, 375, 812, has_touch=True)
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 376
+    table = pg.locator("table.derma-cards").first
+    heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    first = table.locator("tbody tr").first
+    cells = first.locator("td")
+    assert cells.count() == len(heads)
+    for i in range(cells.count()):
+        box = cells.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, (heads[i], box)
+        label = pg.evaluate("td => getComputedStyle(td, '::before').content", cells.nth(i).element_handle())
+        assert i == 0 or heads[i] in label, (heads[i], label)
+    region = pg.locator(".derma-scroll").filter(has=table)
+    assert region.evaluate("r => r.scrollWidth <= r.clientWidth + 1")
+    ctx.close()
+
+
+def test_trials_table_fits_1280_with_main_outcome_on_screen(browser: Any, real_url: str) -> None:
+    ctx, pg = _open(browser, real_url + "trials/", 1280, 900)
+    region = pg.locator(".derma-scroll").filter(has=pg.locator(".derma-trials-table"))
+    assert region.evaluate("r => r.scrollWidth <= r.clientWidth + 1")
+    last = pg.locator(".derma-trials-table thead th").last
+    assert last.inner_text().strip() == "Main outcome"
+    box = last.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280
+    ctx.close()
+
+
+def test_print_keeps_every_trials_column_and_carries_disclaimer_url_and_date(browser: Any, base_url: str) -> None:
+    ctx, pg = _open(browser, base_url + "trials/", 794, 1123)  # A4 at 96 dpi
+    pg.emulate_media(media="print")
+    heads = pg.locator(".derma-trials-table thead th")
+    assert heads.count() == 11
+    for i in range(heads.count()):
+        box = heads.nth(i).bounding_box()
+        assert box is not None and box["width"] > 0 and box["x"] + box["width"] <= 794, (heads.nth(i).inner_text(), box)
+    assert {"Co-treatment", "Comparator", "Main outcome"} <= {t.strip() for t in heads.all_inner_texts()}
+    foot = pg.locator(".derma-print-foot")
+    assert foot.is_visible()
+    text = foot.inner_text()
+    assert "not give medical advice" in text and "https://derma-evidence.github.io/derma-evidence/trials/" in text
+    assert re.search(r"Site built \d{4}-\d{2}-\d{2}", text)
+    assert pg.locator(".derma-print-head").is_visible()
+    pdf = pg.pdf(format="A4")
+    assert pdf[:4] == b"%PDF"
+    pg.emulate_media(media="screen")
+    assert not foot.is_visible()
+    ctx.close()
+
+
+def test_every_badge_links_to_its_definition_in_the_glossary(browser: Any, base_url: str) -> None:
+    ctx, pg = _open(browser, base_url + "glossary/")
+    ids = set(pg.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)"))
+    for vocab, values in {
+        "verdict": ["supported", "partly-supported", "insufficient", "contradicted"],
+        "certainty": ["high", "moderate", "low", "very-low"],
+        "design": ["rct", "meta-analysis", "case-report", "animal"],
+        "grade-domain": ["risk-of-bias", "inconsistency", "indirectness", "imprecision", "publication-bias"],
+        "grade-judgement": ["not-serious", "serious", "very-serious"],
+        "rob-domain": ["randomisation", "deviations", "missing-data", "measurement", "selection"],
+        "rob-judgement": ["low", "some-concerns", "high"],
+    }.items():
+        assert {f"{vocab}-{v}" for v in values} <= ids, vocab
+    assert "not a recommendation" in pg.locator("#verdict-supported + p").inner_text()
+    assert "not which way it points" in pg.locator("#certainty-high + p").inner_text()
+    for path in ["", "topics/needle-depth/", "claims/", "answers/", "article/", "methodology/"]:
+        pg.goto(base_url + path)
+        badges = pg.locator(".derma-badge.derma-verdict, .derma-badge.derma-certainty")
+        assert badges.count() > 0, path
+        for i in range(badges.count()):
+            href = badges.nth(i).evaluate("a => a.href")
+            assert re.search(r"/glossary/#(verdict|certainty)-[a-z-]+$", href), (path, href)
+            assert href.split("#")[1] in ids, (path, href)
+    pg.goto(base_url + "topics/needle-depth/")
+    verdicts = pg.locator(".derma-claim .derma-verdict")
+    assert all(t.startswith("Statement: ") for t in verdicts.all_inner_texts())  # a verdict on a statement
+    assert all(
+        t.startswith("Certainty of the evidence: ")
+        for t in pg.locator(".derma-claim .derma-certainty").all_inner_texts()
+    )
+    colours = set(verdicts.evaluate_all("bs => bs.map(b => getComputedStyle(b).backgroundColor)"))
+    assert len(colours) == 1  # no green for "supported": colour never signals approval
+    verdicts.first.click()
+    pg.wait_for_url(re.compile(r".*/glossary/#verdict-[a-z-]+$"))
+    assert pg.locator(":target").is_visible()
+    ctx.close()
+
+
+def test_protocol_chart_plots_every_trial_it_can_and_lists_the_rest(browser: Any, real_url: str) -> None:
+    ctx, pg = _open(browser, real_url + "trials/")
+    rows = pg.locator(".derma-trials-table tbody tr")
+    both = 0
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        if cells.nth(4).inner_text().strip() and cells.nth(5).inner_text().strip():
+            both += 1
+    total = rows.count()
+    pg.goto(real_url + "figures/")
+    circles = pg.locator("#protocol-chart ~ figure svg a circle")
+    assert circles.count() == both >= 1
+    left_out = pg.locator(".derma-left-out li")
+    assert left_out.count() == total - both
+    for text in left_out.all_inner_texts():
+        assert "in the data" in text, text
+    assert f"{both} of {total} trials" in pg.locator("#protocol-chart ~ figure figcaption").inner_text()
+    ctx.close()
+
+
+def test_filters_keep_their_state_in_the_url_and_reset(page: Any, base_url: str) -> None:
+    page.goto(base_url + "claims/")
+    page.select_option("select[name=topic]", "wound-healing")
+    page.select_option("select[name=verdict]", "partly-supported")
+    assert "topic=wound-healing" in page.url and "verdict=partly-supported" in page.url
+    page.reload()
+    assert page.locator("select[name=topic]").input_value() == "wound-healing"
+    assert page.locator("#claims-table tbody tr:visible").count() == 1
+    page.go_back()
+    assert page.locator("select[name=verdict]").input_value() == ""
+    assert page.locator("#claims-table tbody tr:visible").count() == 2
+    page.goto(base_url + "claims/?certainty=moderate")
+    assert page.locator("#claims-table tbody tr:visible").count() == 1
+    page.click("button.derma-reset")
+    page.wait_for_function("() => !location.search")
+    assert page.locator("#claims-table tbody tr:visible").count() == 5
+    assert "5 of 5" in page.locator(".derma-count").inner_text()
+
+
+def _contrast(fg: str, bg: str) -> float:
+    def lum(c: str) -> float:
+        r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", c)[:3])
+        f = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in (r, g, b)]
+        return 0.2126 * f[0] + 0.7152 * f[1] + 0.0722 * f[2]
+
+    hi, lo = sorted((lum(fg), lum(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("path", ["figures/", "trials/", "topics/needle-depth/", "claims/"])
+def test_dark_mode_toggle_keeps_charts_legible_and_axe_clean(browser: Any, base_url: str, path: str) -> None:
+    ctx, pg = _open(browser, base_url + path)
+    pg.locator("label.md-header__button[for^='__palette']:visible").first.click()
+    pg.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    bg = pg.evaluate("getComputedStyle(document.body).backgroundColor")
+    for svg in pg.locator(".derma-figure svg").all():
+        assert _contrast(svg.evaluate("s => getComputedStyle(s).color"), bg) >= 4.5
+    assert run_axe(pg) == []
+    pg.reload()  # the choice is kept
+    assert pg.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    assert pg.foreign == []
+    ctx.close()
+
+
+def test_source_article_repository_and_correction_links(browser: Any, base_url: str) -> None:
+    from urllib.parse import parse_qs
+
+    ctx, pg = _open(browser, base_url + "article/")
+    intro = pg.locator(".derma-source-article").inner_text()
+    assert "Micro-Derma Hair-loss Treatment" in intro and "starting point" in intro and "never a source" in intro
+    repo = pg.locator("a.md-source").first
+    assert repo.get_attribute("href") == "https://github.com/derma-evidence/derma-evidence"
+    assert repo.get_attribute("data-md-component") is None  # no call to GitHub's API for stars
+    pg.goto(base_url + "topics/needle-depth/")
+    claims = pg.locator("section.derma-claim")
+    for i in range(claims.count()):
+        claim = claims.nth(i)
+        cid = claim.locator("h2").get_attribute("id")
+        href = claim.locator("a.derma-correction").get_attribute("href") or ""
+        assert href.startswith("https://github.com/derma-evidence/derma-evidence/issues/new?")
+        q = parse_qs(urlsplit(href).query)
+        statement = claim.locator("h2").inner_text().removesuffix("\u00b6").strip()
+        assert cid in q["title"][0] and cid in q["body"][0] and statement[:40] in q["body"][0]
+    assert pg.foreign == []
+    ctx.close()
+
+
+def test_reader_pages_work_without_javascript(browser: Any, base_url: str) -> None:
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 812})
+    pg = ctx.new_page()
+    pg.goto(base_url + "claims/")
+    assert pg.locator("#claims-table tbody tr:visible").count() == 5
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 376  # cards need no script
+    pg.goto(base_url + "topics/needle-depth/")
+    href = pg.locator(".derma-claim a.derma-badge").first.get_attribute("href") or ""
+    pg.goto(urljoin(pg.url, href))
+    assert pg.locator(":target").count() == 1 and pg.locator(":target").is_visible()
+    pg.emulate_media(media="print")
+    assert pg.locator(".derma-print-foot").is_visible()
+    ctx.close()

@@ -48,6 +48,7 @@ def test_generated_paths(pages: dict[str, str]) -> None:
         "downloads.md",
         "figures.md",
         "findings.md",
+        "glossary.md",
         "methodology/rules.md",
         "methodology/schema.md",
         "methodology/searches.md",
@@ -346,3 +347,53 @@ def test_page_anchors_cannot_be_taken_by_claim_ids(pages: dict[str, str]) -> Non
             assert "_" in i or re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i), i
         claim_ids = [i for i in ids if "_" not in i]
         assert claim_ids, path
+
+
+def test_glossary_defines_every_value_of_its_vocabularies_once() -> None:
+    """The glossary is generated: each vocabulary's `x-definitions` covers its values exactly (no hand-kept list)."""
+    from derma_evidence.render import glossary, words
+
+    schema = render.load_schema()
+    for vocab, _title, _intro, path in words.GLOSSARY_VOCABULARIES:
+        node = glossary._node(schema, path)
+        values = node.get("enum") or list(node.get("properties", {}))
+        defs = node["x-definitions"]
+        if "enum" in node:
+            assert list(defs) == list(values), vocab
+        else:  # domains: the properties holding a judgement
+            assert set(defs) <= set(values), vocab
+        assert all(isinstance(d, str) and d.endswith(".") for d in defs.values()), vocab
+    vms = glossary.vocabularies(schema)
+    anchors = [t.anchor for v in vms for t in v.terms]
+    assert len(anchors) == len(set(anchors))  # one definition, one anchor each
+    assert {
+        "verdict-supported",
+        "certainty-very-low",
+        "grade-domain-risk-of-bias",
+        "rob-judgement-some-concerns",
+    } <= set(anchors)
+
+
+def test_repository_url_and_correction_link() -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from derma_evidence.render import words
+
+    config = (Path(render.__file__).parent.parent.parent / "mkdocs.yml").read_text("utf-8")
+    assert f"repo_url: {words.REPO_URL}\n" in config
+    url = words.correction_url("dunkin-scarring-threshold", "Scarring starts at 0.56 mm & deeper.")
+    q = parse_qs(urlsplit(url).query)
+    assert url.startswith(words.REPO_URL + "/issues/new?")
+    assert q["title"] == ["Correction to claim dunkin-scarring-threshold"]
+    assert "Scarring starts at 0.56 mm & deeper." in q["body"][0] and "dunkin-scarring-threshold" in q["body"][0]
+
+
+def test_search_keywords_follow_the_synonym_table() -> None:
+    from derma_evidence.render import words
+
+    assert "how often" in words.search_keywords("Sessions were given every 2 weeks.")
+    assert "how deep" in words.search_keywords("Needles of 0.5mm reach the dermis.")
+    assert "dermaroller" in words.search_keywords("A derma roller was used.")
+    assert "female" in words.search_keywords("In 40 women with pattern hair loss.")
+    assert words.search_keywords("Collagen remodelling in rats.") == ""
+    assert words.search_keywords("x", "y") == words.search_keywords("x", "y")  # deterministic

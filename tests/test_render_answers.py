@@ -99,7 +99,7 @@ def test_questions_fragment_for_the_home_page(ctx: render.Context) -> None:
         "scarring-depth",
     ]
     assert "Added to minoxidil, microneedling may increase hair counts." in out
-    assert 'href="methodology/#certainty"' in out and "Very low certainty" in out
+    assert 'href="glossary/#certainty-low"' in out and "Very low certainty" in out
 
 
 def test_questions_fragment_without_questions(result: Result) -> None:
@@ -121,7 +121,7 @@ def test_claim_badges_name_what_they_judge(pages: dict[str, str]) -> None:
     assert "Statement: supported by its sources" in page
     assert "Certainty of the evidence: Low" in page
     assert "Verdict: Supported" not in page
-    assert 'href="../../methodology/#verdicts"' in page and 'href="../../methodology/#certainty"' in page
+    assert 'href="../../glossary/#verdict-supported"' in page and 'href="../../glossary/#certainty-low"' in page
 
 
 def test_answers_json_export(result: Result) -> None:

@@ -190,9 +190,12 @@ def test_answers_findings_and_trials_pages(site: Path) -> None:
 def test_badges_link_to_their_definitions(site: Path) -> None:
     doc = parse(site / "topics/needle-depth/index.html")
     badges = [a for t, a in doc.tags if t == "a" and "derma-badge" in (a.get("class") or "")]
-    assert badges and {a.get("href") for a in badges} == {"../../methodology/#verdicts", "../../methodology/#certainty"}
-    meth = set(parse(site / "methodology/index.html").ids)
-    assert {"verdicts", "certainty"} <= meth
+    hrefs = {a.get("href") or "" for a in badges}
+    assert badges and all(
+        h.startswith("../../glossary/#verdict-") or h.startswith("../../glossary/#certainty-") for h in hrefs
+    )
+    glossary = set(parse(site / "glossary/index.html").ids)
+    assert {h.split("#")[1] for h in hrefs} <= glossary  # each badge links to its own term's definition
     text = " ".join(doc.text)
     assert "Statement: supported by its sources" in text and "Certainty of the evidence: Low" in text
 

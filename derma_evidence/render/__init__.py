@@ -19,6 +19,7 @@ This module re-exports the names other modules and the tests use (`render.text`,
 """
 
 import derma_evidence.render.answers as answers  # registers its pages, sections and the `questions` marker
+import derma_evidence.render.glossary as glossary  # registers the glossary page
 import derma_evidence.render.living as living  # registers the search log, What's new, topic and claim lines
 from derma_evidence.render.context import (
     DOWNLOAD_DIR,
@@ -73,6 +74,7 @@ from derma_evidence.render.words import design_label, format_range, label, plura
 __all__ = [
     "answers",
     "living",
+    "glossary",
     "EXTRA_PAGES",
     "TOPIC_SECTIONS",
     "TRIALS_SECTIONS",

@@ -19,7 +19,7 @@ from derma_evidence.model import Comparison, Effect, Outcome, Trial
 from derma_evidence.render.context import PAGES, Context, Linker, Page, make_page, ref_anchor, topic_path
 from derma_evidence.render.escape import attr, render_template, safe_id
 from derma_evidence.render.pages import EXTRA_PAGES, FRAGMENTS, TOPIC_SECTIONS, TRIALS_SECTIONS
-from derma_evidence.render.words import plural, unverified_words
+from derma_evidence.render.words import plural, search_keywords, unverified_words
 
 CERTAINTY_WORDS = {
     "high": "High certainty",
@@ -414,7 +414,8 @@ def findings_page(ctx: Context) -> Page:
         comparisons=comparisons,
         note=JUDGEMENTS_NOTE,
         answers_href=link(PAGES["answers"]),
-        definitions_href=link(PAGES["methodology"]),
+        definitions_href=link(PAGES["glossary"]),
+        search_boost=2,
         wide=True,
     )
 
@@ -432,6 +433,7 @@ class QuestionVM:
     claims: tuple[tuple[str, str], ...]
     topic_title: str
     topic_href: str
+    keywords: str = ""  # hidden search words (`words.SEARCH_SYNONYMS`)
 
 
 def question_vms(ctx: Context, link: Linker) -> list[QuestionVM]:
@@ -468,6 +470,7 @@ def question_vms(ctx: Context, link: Linker) -> list[QuestionVM]:
                 claims=tuple((r.id, ctx.claim_href(link, r.id)) for r in q.claims),
                 topic_title=ctx.topic_titles.get(topic, "") if has_topic else "",
                 topic_href=link(topic_path(topic)) if has_topic else Markup(""),
+                keywords=search_keywords(q.id, q.question, q.answer),
             )
         )
     return out
@@ -482,8 +485,9 @@ def answers_page(ctx: Context) -> Page:
         "answers.html.j2",
         questions=question_vms(ctx, link),
         findings_href=link(PAGES["findings"]),
-        definitions_href=link(PAGES["methodology"]),
+        definitions_href=link(PAGES["glossary"]),
         note=JUDGEMENTS_NOTE,
+        search_boost=4,
     )
 
 
@@ -498,7 +502,7 @@ def questions_fragment(ctx: Context, page: str) -> str:
         "questions.html.j2",
         questions=question_vms(ctx, link),
         answers_href=link(PAGES["answers"]),
-        definitions_href=link(PAGES["methodology"]),
+        definitions_href=link(PAGES["glossary"]),
         topics=[(t.title or t.id, link(topic_path(t.id))) for t in ctx.kb.topics if t.id and safe_id(t.id)],
         claims_href=link(PAGES["claims"]),
     )

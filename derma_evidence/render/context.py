@@ -28,7 +28,16 @@ from derma_evidence.render.escape import (
     text,
     word,
 )
-from derma_evidence.render.words import design_label, format_range, label, short_cite, unverified_words
+from derma_evidence.render.words import (
+    correction_url,
+    design_label,
+    format_range,
+    glossary_anchor,
+    label,
+    search_keywords,
+    short_cite,
+    unverified_words,
+)
 from derma_evidence.rules_living import STATUS_LABELS, status
 
 TOPIC_DIR = "topics"
@@ -46,6 +55,7 @@ PAGES = {
     "findings": "findings.md",
     "whats_new": "whats-new.md",
     "searches": "methodology/searches.md",
+    "glossary": "glossary.md",
 }
 DOWNLOADS = (
     ("claims.json", "The knowledge base as JSON: topics, claims, trials, statements (valid against the schema)"),
@@ -201,7 +211,11 @@ class ClaimVM:
     article: tuple[tuple[int, str], ...]
     first_citation: str
     verdict_words: str
-    definitions_href: str  # the methodology page (badge definitions), from the claim's topic page
+    definitions_href: str  # the glossary page (badge definitions), from the claim's topic page
+    verdict_href: str = ""  # the verdict's definition in the glossary
+    certainty_href: str = ""  # the certainty's definition in the glossary
+    keywords: str = ""  # hidden search words (synonyms the text triggers, `words.SEARCH_SYNONYMS`)
+    correction_href: str = ""  # a prefilled new-issue URL to suggest a correction
     extras: tuple[Markup, ...] = ()  # lines other rendering modules add under the claim (CLAIM_EXTRAS)
 
 
@@ -348,7 +362,11 @@ class Context:
             article=tuple((n, link(PAGES["article"], f"statement-{n}")) for n in c.article),
             first_citation=sources[0].short if sources else "",
             verdict_words=word(BADGE_WORDS.get(c.verdict or "", label(c.verdict))),
-            definitions_href=link(PAGES["methodology"]),
+            definitions_href=link(PAGES["glossary"]),
+            verdict_href=link(PAGES["glossary"], glossary_anchor("verdict", c.verdict)),
+            certainty_href=link(PAGES["glossary"], glossary_anchor("certainty", c.certainty)),
+            keywords=text(search_keywords(c.id, c.statement, c.quantity.about if c.quantity else None)),
+            correction_href=attr(correction_url(c.id, c.statement)),
             extras=tuple(f(self, c) for f in CLAIM_EXTRAS),
         )
 
@@ -395,8 +413,11 @@ def yaml_quoted(value: str) -> str:
 def make_page(path: str, page_title: str, template: str, **context: Any) -> Page:
     clean = clean_title(page_title)
     front = "---\n" + "title: " + yaml_quoted(clean) + "\n"
+    boost = context.pop("search_boost", None)
     if context.pop("search_exclude", False):
         front += "search:\n  exclude: true\n"
+    elif boost is not None:  # Material's per-page search boost: answers and claims rank above background
+        front += f"search:\n  boost: {boost}\n"
     if context.pop("wide", False):  # a wide table or figure: Material leaves out the table of contents column
         front += "hide:\n  - toc\n"
     front += "---\n\n"

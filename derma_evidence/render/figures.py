@@ -62,6 +62,10 @@ class Dot:
     href: str
     label_x: float
     text_y: float
+    x_low: float = 0.0  # a range (needle length or interval) as whiskers from its lowest to its highest value
+    x_high: float = 0.0
+    y_low: float = 0.0
+    y_high: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,15 @@ class Timeline:
     left: float
     right: float
     font: int
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A trial the protocol chart cannot plot, and why (what the data does not give)."""
+
+    label: str
+    href: str
+    why: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +112,9 @@ class ProtocolChart:
     y_title_x: float
     y_transform: str
     font: int
+    left_out: tuple[LeftOut, ...] = ()
+    total: int = 0
+    summary: str = ""  # "1 of 12 trials gives both and is plotted; the other 11 are listed below the data table."
 
 
 def _shorten(text: str, limit: int = LABEL_MAX) -> str:
@@ -193,12 +209,28 @@ def protocol_chart(ctx: Context, link: Linker) -> ProtocolChart:
     interval in weeks; days when they differ).
     """
     pts = []
+    left_out = []
     for t in ctx.kb.trials:
+        if not t.key:
+            continue
         nl = t.needle_length.base_range() if t.needle_length else None
         iv = t.interval.base_range() if t.interval else None
-        if nl is None or iv is None or not t.key or t.interval is None:
+        if nl is None or iv is None or t.interval is None:
+            if nl is None and iv is None:
+                why = "Neither needle length nor interval in the data."
+            elif nl is None:
+                why = f"No needle length in the data (interval: every {format_range(t.interval)})."
+            else:
+                why = f"No interval in the data (needle length: {format_range(t.needle_length)})."
+            left_out.append(
+                LeftOut(
+                    label=ctx.short(t.key),
+                    href=link(PAGES["trials"], "trial-" + t.key),
+                    why=why,
+                )
+            )
             continue
-        pts.append((t, (nl[0] + nl[1]) / 2, (iv[0] + iv[1]) / 2, t.interval.unit))
+        pts.append((t, (nl[0] + nl[1]) / 2, (iv[0] + iv[1]) / 2, t.interval.unit, nl, iv))
     units = {p[3] for p in pts}
     unit = "d"
     if len(units) == 1:
@@ -207,13 +239,20 @@ def protocol_chart(ctx: Context, link: Linker) -> ProtocolChart:
     per = TO_BASE[unit]
     left, top, width, height = 100.0, 20.0, 560.0, 300.0
     bottom = top + height
-    max_mm = max([p[1] for p in pts] + [2.5])
-    max_iv = max([p[2] / per for p in pts] + [30.0 / per])
-    max_n = max([t.n or 1 for t, _, _, _ in pts] + [1])
+    max_mm = max([p[4][1] for p in pts] + [2.5])
+    max_iv = max([p[5][1] / per for p in pts] + [30.0 / per])
+    max_n = max([p[0].n or 1 for p in pts] + [1])
     dots = []
-    for t, mm, days, _ in pts:
-        cx = round(left + width * mm / max_mm, 1)
-        cy = round(bottom - height * (days / per) / max_iv, 1)
+
+    def px(mm: float) -> float:
+        return round(left + width * mm / max_mm, 1)
+
+    def py(days: float) -> float:
+        return round(bottom - height * (days / per) / max_iv, 1)
+
+    for t, mm, days, _, nl, iv in pts:
+        cx = px(mm)
+        cy = py(days)
         r = round(4 + 16 * math.sqrt((t.n or 1) / max_n), 1)
         dots.append(
             Dot(
@@ -225,6 +264,10 @@ def protocol_chart(ctx: Context, link: Linker) -> ProtocolChart:
                 href=link(PAGES["trials"], "trial-" + (t.key or "")),
                 label_x=round(cx + r + 3, 1),
                 text_y=round(cy + 5, 1),
+                x_low=px(nl[0]),
+                x_high=px(nl[1]),
+                y_low=py(iv[0]),
+                y_high=py(iv[1]),
             )
         )
     xs = [(round(left + width * v / max_mm, 1), v) for v in _nice(max_mm)]
@@ -250,7 +293,19 @@ def protocol_chart(ctx: Context, link: Linker) -> ProtocolChart:
         y_title_x=16.0,
         y_transform=f"rotate(-90 16 {middle:g})",
         font=FONT,
+        left_out=tuple(left_out),
+        total=len(pts) + len(left_out),
+        summary=_plotted_words(len(dots), len(pts) + len(left_out)),
     )
+
+
+def _plotted_words(plotted: int, total: int) -> str:
+    one = plotted == 1
+    text = f"{plotted} of {total} trials {'gives' if one else 'give'} both and {'is' if one else 'are'} plotted"
+    rest = total - plotted
+    if rest:
+        text += f"; the other {rest} {'is' if rest == 1 else 'are'} listed below the data table, with why"
+    return text + "."
 
 
 def _nice(hi: float) -> list[float]:

@@ -33,7 +33,7 @@ from derma_evidence.render.escape import attr, render_template, safe_id
 from derma_evidence.render.figures import figures_page
 from derma_evidence.render.methodology import rules_page, schema_page
 from derma_evidence.render.references import references_page
-from derma_evidence.render.words import design_label, format_range, label, plural
+from derma_evidence.render.words import SOURCE_ARTICLE, design_label, format_range, label, plural, topic_search_boost
 from derma_evidence.rules import CERTAINTY_TABLE
 
 TOPIC_SECTIONS: list[Callable[[Context, Linker, str], str]] = []
@@ -74,6 +74,14 @@ def topic_pages(ctx: Context) -> list[Page]:
                 claims_href=link(PAGES["claims"]),
                 bibliography_href=link(PAGES["references"]),
                 sections=[Markup(f(ctx, link, t.id)) for f in TOPIC_SECTIONS],
+                search_boost=topic_search_boost(
+                    [
+                        d
+                        for c in claims
+                        for src in c.sources
+                        if (d := ctx.refs[src.key].design if src.key in ctx.refs else None)
+                    ]
+                ),
             )
         )
     return out
@@ -94,6 +102,7 @@ def claims_page(ctx: Context) -> Page:
         topics=topics,
         verdicts=verdicts,
         certainties=certainties,
+        glossary_href=link(PAGES["glossary"]),
         search_exclude=True,
         wide=True,
     )
@@ -147,6 +156,7 @@ def trials_page(ctx: Context) -> Page:
         trials=trials,
         figures_href=link(PAGES["figures"]),
         sections=sections,
+        search_boost=0.5,
         wide=True,
     )
 
@@ -188,7 +198,9 @@ def article_page(ctx: Context) -> Page:
         "The source article, statement by statement",
         "article.html.j2",
         statements=items,
-        definitions_href=link(PAGES["methodology"]),
+        source=SOURCE_ARTICLE,
+        definitions_href=link(PAGES["glossary"]),
+        search_boost=0.5,
     )
 
 
@@ -236,7 +248,10 @@ def key_numbers(ctx: Context, page: str) -> str:
 
 def certainty_table(ctx: Context, page: str) -> str:
     rows = [(level, label(level), text) for level, text in CERTAINTY_TABLE]
-    return render_template("certainty.html.j2", rows=rows, rules_href=ctx.linker(page)(PAGES["rules"], "c010"))
+    link = ctx.linker(page)
+    return render_template(
+        "certainty.html.j2", rows=rows, rules_href=link(PAGES["rules"], "c010"), glossary_href=link(PAGES["glossary"])
+    )
 
 
 FRAGMENTS: dict[str, Callable[[Context, str], str]] = {"key-numbers": key_numbers, "certainty-table": certainty_table}

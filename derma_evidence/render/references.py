@@ -29,4 +29,10 @@ def references_page(ctx: Context) -> Page:
             cited_by[t.key].append((trial_label, link(PAGES["trials"], "trial-" + t.key)))
     refs = sorted(ctx.kb.references, key=_sort_key)
     vms = [ctx.ref_vm(link, r.key, i, ref_anchor(r.key), tuple(cited_by.get(r.key, ()))) for i, r in enumerate(refs, 1)]
-    return make_page(path, "References", "references.html.j2", references=vms, style="Vancouver (ICMJE/NLM)")
+    return make_page(
+        path,
+        "References",
+        "references.html.j2",
+        references=[(vm, ctx.short(vm.key)) for vm in vms],
+        style="Vancouver (ICMJE/NLM)",
+    )

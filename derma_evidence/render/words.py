@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 from derma_evidence import citations, model
 from derma_evidence.model import UNIT_WORDS, Quantity, Reference
 
@@ -83,3 +86,137 @@ def unverified_words(ref: Reference | None) -> str:
         return ""
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"{listed[0].upper()}{listed[1:]} not verified."
+
+
+# --- the glossary ------------------------------------------------------------------------------
+
+GLOSSARY_VOCABULARIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    (
+        "verdict",
+        "Verdicts",
+        "A verdict judges a claim's statement against its sources. It is never a recommendation: "
+        "a statement such as \u201cno trial has tested daily rolling\u201d can be supported.",
+        ("verdict",),
+    ),
+    (
+        "certainty",
+        "Certainty of the evidence",
+        "How sure the evidence is (GRADE), never which way it points: low certainty that a treatment "
+        "may help is not evidence that it does not.",
+        ("certainty",),
+    ),
+    ("stance", "Stances of a source", "How one source bears on a claim's statement.", ("stance",)),
+    ("design", "Study designs", "The kind of study a reference reports.", ("design",)),
+    (
+        "grade-domain",
+        "GRADE domains",
+        "The five reasons GRADE gives for lowering the certainty of a body of evidence.",
+        ("grade",),
+    ),
+    (
+        "grade-judgement",
+        "GRADE domain judgements",
+        "How serious a concern in one GRADE domain is (GRADEpro's words); the judgements are Derma Evidence's.",
+        ("judgement", "properties", "judgement"),
+    ),
+    (
+        "rob-domain",
+        "RoB 2 domains",
+        "The five domains of the Cochrane risk-of-bias tool for randomised trials (RoB 2).",
+        ("rob",),
+    ),
+    (
+        "rob-judgement",
+        "RoB 2 judgements",
+        "How likely a trial's result is to be biased, per domain and overall; the judgements are Derma Evidence's.",
+        ("rob_judgement", "properties", "judgement"),
+    ),
+)
+"""The glossary's vocabularies: (anchor prefix, heading, introduction, path of the schema node below
+`definitions` holding `x-definitions`, keyed by the vocabulary's values)."""
+
+
+def glossary_anchor(vocab: str, value: str | None) -> str:
+    """The glossary anchor of one term: `verdict-supported`, `grade-domain-risk-of-bias`."""
+    return f"{vocab}-{(value or '').replace('_', '-')}"
+
+
+# --- search: what people type ------------------------------------------------------------------
+
+SEARCH_SYNONYMS: tuple[tuple[str, str], ...] = (
+    (
+        r"micro-?needl|derma ?roll|roller|rolling|derma ?pen|\bpens?\b",
+        "microneedling micro-needling micro needling microneedle microneedles needling dermaroller derma roller "
+        "roller rolling dermapen derma pen pen",
+    ),
+    (
+        r"interval|frequen|\bevery\b|weekly|daily|twice|sessions?\b|once a",
+        "how often frequency interval intervals schedule every week weekly daily",
+    ),
+    (
+        r"needle length|depth|\bdeep|penetrat|\d ?mm\b|\bmm\b",
+        "how deep depth needle length needle size penetration millimetre mm",
+    ),
+    (r"\bwom[ae]n\b|\bfemales?\b|FPHL", "women woman female females FPHL"),
+    (
+        r"adverse|safety|\bsafe\b|side effect|scar|infection|granulom|\bpain|erythema|toleran|tolerat",
+        "side effects safety safe adverse events risks harms",
+    ),
+    (
+        r"hair counts?|regrow|efficac|effective|hair density|hair growth|outperform|more hair|response",
+        "does it work works efficacy effective effectiveness results regrowth",
+    ),
+)
+"""Search synonyms: (trigger, words). A claim or answer whose text matches a trigger (regular expression,
+case-insensitive) carries the words, hidden, in the search index, so "dermaroller", "how often" or
+"side effects" find it. Deterministic: the words follow the table's order."""
+
+
+def search_keywords(*texts: str | None) -> str:
+    """The hidden search words of a section: the synonym groups its text triggers, in table order."""
+    blob = " ".join(t for t in texts if t)
+    return " ".join(words for trigger, words in SEARCH_SYNONYMS if re.search(trigger, blob, re.I))
+
+
+CLINICAL_DESIGNS = frozenset(
+    {"meta-analysis", "systematic-review", "rct", "controlled-trial", "cohort", "case-series", "case-report"}
+)
+"""Designs that study people treated for hair loss or their skin; the others are background for a reader."""
+
+
+def topic_search_boost(designs: list[str]) -> float:
+    """A topic page's search boost: 3 when most of its cited sources are clinical studies, else 1.
+
+    Answers (boost 4) rank first, then clinical topics (3), then mechanism and background pages (glossary 2,
+    references 1, trials and article 0.5, rule and schema references 0.3)."""
+    clinical = sum(d in CLINICAL_DESIGNS for d in designs)
+    return 3.0 if designs and clinical * 2 > len(designs) else 1.0
+
+
+# --- the project -------------------------------------------------------------------------------
+
+REPO_URL = "https://github.com/derma-evidence/derma-evidence"
+"""The repository; `mkdocs.yml` `repo_url` says the same (a test holds them equal)."""
+ISSUE_TITLE_MAX = 120
+
+
+def correction_url(claim_id: str | None, statement: str | None) -> str:
+    """A prefilled GitHub new-issue URL to suggest a correction to one claim (id and statement in it)."""
+    cid = claim_id or ""
+    title = f"Correction to claim {cid}"
+    body = (
+        f"Claim: `{cid}`\n\n> {statement or ''}\n\n"
+        "What should change, and the source (page, table or figure) that shows it:\n\n"
+    )
+    return f"{REPO_URL}/issues/new?" + urlencode(
+        {"title": title[:ISSUE_TITLE_MAX], "body": body, "labels": "correction"}
+    )
+
+
+SOURCE_ARTICLE = {
+    "title": "Micro-Derma Hair-loss Treatment",
+    "author": "not named in the copy we hold",
+    "where": "a web article; its site is not named in the copy we hold",
+}
+"""The article this knowledge base started from (the header of the copy we hold). It is the starting
+point, checked statement by statement, and never a source: no claim cites it."""
