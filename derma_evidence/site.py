@@ -34,6 +34,9 @@ class Options:
     timeline_topic: str | None = None
     topics_nav: str = render.TOPICS_NAV
     rules_url: str = ""
+    nav_topics_max: int = 60
+    """Above this many topics the nav lists only the All topics page: every page carries the whole nav, so
+    listing every topic makes the build's cost grow with the square of the number of topics."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,7 @@ class Build:
     result: Result
     ctx: render.Context
     files: dict[str, str | bytes]  # site path (relative to docs_dir) -> page source or download bytes
+    pages: dict[str, render.Page] = field(default_factory=dict)  # generated pages by path (their HTML, TOC)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -95,10 +99,13 @@ class Site:
             timeline_topic=self.options.timeline_topic,
             download_dir=self.options.download_dir,
         )
-        files: dict[str, str | bytes] = {p.path: p.content for p in render.render_site(result.kb, ctx=ctx)}
+        pages = {p.path: p for p in render.render_site(result.kb, ctx=ctx)}
+        # a generated page reaches MkDocs as its front matter only: nothing for Python-Markdown to parse;
+        # the plugin puts its HTML in place after the Markdown step (`Site.page_html`)
+        files: dict[str, str | bytes] = {path: p.front for path, p in pages.items()}
         for name, data in exports.all_exports(result.kb, bib_bytes, ctx.bib.csl).items():
             files[f"{self.options.download_dir}/{name}"] = data
-        self.last_good = Build(result, ctx, files)
+        self.last_good = Build(result, ctx, files, pages)
         self._key = key
         return self.last_good
 
@@ -111,12 +118,20 @@ class Site:
         return f"{base}#{code.lower()}" if base else ""
 
     def nav_topics(self, kb: KnowledgeBase) -> list[dict[str, str]]:
-        """The nav entries of the topic pages, in data order."""
-        return [
+        """The nav entries of the topics section: the All topics page, then each topic page (up to the maximum)."""
+        topics = [
             {render.clean_title(t.title or t.id): render.topic_path(t.id)}
             for t in kb.topics
             if t.id and render.safe_id(t.id)
         ]
+        listed = topics if len(topics) <= self.options.nav_topics_max else []
+        return [{"All topics": render.PAGES["topics"]}, *listed]
+
+    def in_nav(self, path: str, kb: KnowledgeBase) -> bool:
+        """Whether a generated page is listed in the nav (topic pages are not when there are too many)."""
+        if not path.startswith(render.TOPIC_DIR + "/"):
+            return True
+        return sum(1 for t in kb.topics if t.id and render.safe_id(t.id)) <= self.options.nav_topics_max
 
     def fill_nav(self, nav: list[object] | None, kb: KnowledgeBase) -> None:
         """Put the topic pages under the nav section named `options.topics_nav` (in place)."""

@@ -51,6 +51,7 @@ def test_generated_paths(pages: dict[str, str]) -> None:
         "methodology/rules.md",
         "methodology/schema.md",
         "references.md",
+        "topics.md",
         "topics/needle-depth.md",
         "topics/wound-healing.md",
         "trials.md",

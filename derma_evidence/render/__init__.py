@@ -5,6 +5,7 @@ on disk) can take. The modules, by reason to change:
 
 - `escape`: data values to inert HTML, safe ids, URL helpers, the Jinja environment;
 - `words`: labels, ranges with units, short citations;
+- `html`: reading our generated HTML (table of contents, anchor ids, the lean copy search indexes);
 - `context`: paths and links, claim and reference view-models, the per-build `Context`;
 - `references`: the bibliography page;
 - `figures`: chart view-models (all geometry) and the figures page;
@@ -54,6 +55,7 @@ from derma_evidence.render.escape import (
     word,
 )
 from derma_evidence.render.figures import ProtocolChart, Tick, Timeline, protocol_chart, timeline, timeline_topic
+from derma_evidence.render.html import anchor_ids, search_html, toc_tokens
 from derma_evidence.render.pages import (
     EXTRA_PAGES,
     FRAGMENTS,
@@ -69,6 +71,9 @@ from derma_evidence.render.words import design_label, format_range, label, plura
 
 __all__ = [
     "answers",
+    "anchor_ids",
+    "search_html",
+    "toc_tokens",
     "EXTRA_PAGES",
     "TOPIC_SECTIONS",
     "TRIALS_SECTIONS",
