@@ -282,22 +282,22 @@ class _Builder:
         mark = ev.start_mark
         line, col = mark.line + 1, mark.column + 1  # a Pos is built only for a diagnostic
         if type(ev) is _SCALAR_EVENT:  # the common case first: most nodes are scalars
-            value = ev.value
+            text: str = ev.value
             if ev.anchor is not None or ev.tag is not None:  # rare: an anchor or a tag
                 self.scalar_marks(ev, line, col)
             style = ev.style
             if style:
-                if style == '"' and FORBIDDEN.search(value):
+                if style == '"' and FORBIDDEN.search(text):
                     # an escape such as "\u202e" produced a character the raw text scan could not see
-                    self.diags.append(forbidden_escape(Pos(self.path, line, col), value))
-                return Scalar(value, "str", line, col, False)
-            kind = resolve_plain(value)
-            if (kind == "int" or kind == "float") and not _in_range(value, kind):
-                self.diags.append(number_out_of_range(Pos(self.path, line, col), value))
+                    self.diags.append(forbidden_escape(Pos(self.path, line, col), text))
+                return Scalar(text, "str", line, col, False)
+            kind = resolve_plain(text)
+            if (kind == "int" or kind == "float") and not _in_range(text, kind):
+                self.diags.append(number_out_of_range(Pos(self.path, line, col), text))
                 kind = "refused"
             if self.comment_lines and ev.end_mark is not None and ev.end_mark.line in self.comment_lines:
                 self.check_comment(ev)
-            return Scalar(value, kind, line, col, True)
+            return Scalar(text, kind, line, col, True)
         p = Pos(self.path, line, col)
         if isinstance(ev, yaml.AliasEvent):
             self.diags.append(anchor(p, f"alias '*{ev.anchor}' is not allowed"))
