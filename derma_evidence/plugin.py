@@ -6,6 +6,12 @@
           claims: data/claims.yaml
           bib: references.bib
 
+Generated pages skip Python-Markdown: MkDocs gets their front matter only; `on_page_content` gives
+the search plugin a lean copy of their HTML to index and `on_page_context` (after search) puts the
+real HTML and its table of contents in place. A plugin editing page HTML in `on_page_content` after
+this one would see the lean copy, and its edit would be replaced: give it a lower priority than -100
+in `on_page_context` or edit in `on_post_page`.
+
 The build refuses what the checker refuses (same diagnostics, printed once); checker warnings are
 MkDocs warnings, so `mkdocs build --strict` fails where `derma check --strict` does. Under
 `mkdocs serve` nothing here stops the server: a bad edit prints its problems and the last good
@@ -109,9 +115,9 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
                 existing = files.get_file_from_path(p)
                 if existing is not None:
                     files.remove(existing)
-        kb = self.current.kb
+        hide_topics = not self.site.lists_topics(self.current.kb)  # then listed on the All topics page only
         for path, content in sorted(self.current.files.items()):
-            if path in self.current.pages and not self.site.in_nav(path, kb):  # listed on the All topics page
+            if hide_topics and path in self.current.pages and path.startswith(render.TOPIC_DIR + "/"):
                 files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
             else:
                 files.append(File.generated(config, path, content=content))

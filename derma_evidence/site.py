@@ -117,6 +117,10 @@ class Site:
         base = self.options.rules_url
         return f"{base}#{code.lower()}" if base else ""
 
+    def lists_topics(self, kb: KnowledgeBase) -> bool:
+        """Whether the nav lists each topic page (up to `options.nav_topics_max` topics) or only All topics."""
+        return sum(1 for t in kb.topics if t.id and render.safe_id(t.id)) <= self.options.nav_topics_max
+
     def nav_topics(self, kb: KnowledgeBase) -> list[dict[str, str]]:
         """The nav entries of the topics section: the All topics page, then each topic page (up to the maximum)."""
         topics = [
@@ -124,14 +128,7 @@ class Site:
             for t in kb.topics
             if t.id and render.safe_id(t.id)
         ]
-        listed = topics if len(topics) <= self.options.nav_topics_max else []
-        return [{"All topics": render.PAGES["topics"]}, *listed]
-
-    def in_nav(self, path: str, kb: KnowledgeBase) -> bool:
-        """Whether a generated page is listed in the nav (topic pages are not when there are too many)."""
-        if not path.startswith(render.TOPIC_DIR + "/"):
-            return True
-        return sum(1 for t in kb.topics if t.id and render.safe_id(t.id)) <= self.options.nav_topics_max
+        return [{"All topics": render.PAGES["topics"]}, *(topics if self.lists_topics(kb) else [])]
 
     def fill_nav(self, nav: list[object] | None, kb: KnowledgeBase) -> None:
         """Put the topic pages under the nav section named `options.topics_nav` (in place)."""
