@@ -6,6 +6,12 @@
           claims: data/claims.yaml
           bib: references.bib
 
+Generated pages skip Python-Markdown: MkDocs gets their front matter only; `on_page_content` gives
+the search plugin a lean copy of their HTML to index and `on_page_context` (after search) puts the
+real HTML and its table of contents in place. A plugin editing page HTML in `on_page_content` after
+this one would see the lean copy, and its edit would be replaced: give it a lower priority than -100
+in `on_page_context` or edit in `on_post_page`.
+
 The build refuses what the checker refuses (same diagnostics, printed once); checker warnings are
 MkDocs warnings, so `mkdocs build --strict` fails where `derma check --strict` does. Under
 `mkdocs serve` nothing here stops the server: a bad edit prints its problems and the last good
@@ -22,8 +28,9 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort
-from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 
 from derma_evidence import render, report
 from derma_evidence.site import Build, Options, Refused, Site
@@ -43,6 +50,7 @@ class DermaConfig(Config):  # type: ignore[no-untyped-call]
     timeline_topic = c.Optional(c.Type(str))
     topics_nav = c.Type(str, default=DEFAULTS.topics_nav)
     rules_url = c.Type(str, default="")
+    nav_topics_max = c.Type(int, default=DEFAULTS.nav_topics_max)
 
 
 class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
@@ -75,7 +83,16 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         site_url = (config.site_url or "").rstrip("/")
         rules_url = cfg.rules_url or (f"{site_url}/{render.page_url(render.PAGES['rules'])}" if site_url else "")
         home = site_url and site_url + "/"
-        options = Options(cfg.claims, cfg.bib, cfg.download_dir, cfg.timeline_topic, cfg.topics_nav, rules_url, home)
+        options = Options(
+            claims=cfg.claims,
+            bib=cfg.bib,
+            download_dir=cfg.download_dir,
+            timeline_topic=cfg.timeline_topic,
+            topics_nav=cfg.topics_nav,
+            rules_url=rules_url,
+            site_url=home,
+            nav_topics_max=cfg.nav_topics_max,
+        )
         if self.site is None or self.site.root != root or self.site.options != options:
             self.site = Site(root, options, self.site.last_good if self.site else None)
         try:
@@ -95,7 +112,7 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         return config
 
     def on_files(self, files: Files, *, config: Any) -> Files:
-        assert self.current is not None
+        assert self.current is not None and self.site is not None
         collisions = Site.collisions(self.current, {f.src_uri for f in files})
         if collisions:
             message = "".join(
@@ -111,9 +128,39 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
                 existing = files.get_file_from_path(p)
                 if existing is not None:
                     files.remove(existing)
+        hide_topics = not self.site.lists_topics(self.current.kb)  # then listed on the All topics page only
         for path, content in sorted(self.current.files.items()):
-            files.append(File.generated(config, path, content=content))
+            if hide_topics and path in self.current.pages and path.startswith(render.TOPIC_DIR + "/"):
+                files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+            else:
+                files.append(File.generated(config, path, content=content))
         return files
+
+    def _generated(self, page: Any) -> render.Page | None:
+        if self.current is None or page.file.generated_by is None:
+            return None
+        return self.current.pages.get(page.file.src_uri)
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        """A generated page: its anchors for MkDocs' link validation, and for now the lean HTML search indexes.
+
+        Its Markdown was only front matter (nothing to parse); `on_page_context` below, after the search
+        plugin has indexed the lean copy, puts the page's real HTML and table of contents in place.
+        """
+        generated = self._generated(page)
+        if generated is None:
+            return html
+        page.present_anchor_ids = render.anchor_ids(generated.html)
+        page.toc = get_toc([])  # no TOC lookups while search indexes (its lookup is linear per section)
+        return render.search_html(generated.html)
+
+    @event_priority(-100)  # after the search plugin's on_page_context, before the theme renders the page
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        generated = self._generated(page)
+        if generated is not None:
+            page.content = generated.html
+            page.toc = get_toc(generated.toc())  # type: ignore[arg-type]
+        return context
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         if self.current is None or self.site is None or page.file.generated_by is not None:

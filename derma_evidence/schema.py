@@ -96,12 +96,20 @@ class Validator:
         if root_schema is not None:
             check_keywords(root_schema)
         self.root = root_schema or schema()
+        self._derefs: dict[int, Schema] = {}
+        self._keep: list[Schema] = []  # the dereferenced dicts stay alive, so their ids stay theirs
         self.diags: list[Diagnostic] = []
 
     def pos(self, node: Node | Scalar) -> Pos:
         return Pos(self.path, node.line, node.col)
 
     def deref(self, s: Schema) -> Schema:
+        if "$ref" not in s:
+            return s
+        done = self._derefs.get(id(s))  # the schema's dicts live as long as the validator: one merge per $ref
+        if done is not None:
+            return done
+        original = s
         while "$ref" in s:
             ref = s["$ref"]
             name = ref.rsplit("/", 1)[-1]
@@ -110,6 +118,8 @@ class Validator:
                 if k != "$ref":
                     merged[k] = v
             s = merged
+        self._derefs[id(original)] = s
+        self._keep.append(original)
         return s
 
     def validate(self, node: Node, s: Schema, where: str) -> None:

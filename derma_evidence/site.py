@@ -36,6 +36,9 @@ class Options:
     topics_nav: str = render.TOPICS_NAV
     rules_url: str = ""
     site_url: str = ""  # the published site's root URL: permalinks, the Atom feed and JSON-LD use it
+    nav_topics_max: int = 60
+    """Above this many topics the nav lists only the All topics page: every page carries the whole nav, so
+    listing every topic makes the build's cost grow with the square of the number of topics."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,7 @@ class Build:
     ctx: render.Context
     files: dict[str, str | bytes]  # site path (relative to docs_dir) -> page source or download bytes
     jsonld: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # page path -> schema.org objects
+    pages: dict[str, render.Page] = field(default_factory=dict)  # generated pages by path (their HTML, TOC)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -99,11 +103,14 @@ class Site:
             download_dir=self.options.download_dir,
         )
         ctx.site_url = self.options.site_url
-        files: dict[str, str | bytes] = {p.path: p.content for p in render.render_site(result.kb, ctx=ctx)}
+        pages = {p.path: p for p in render.render_site(result.kb, ctx=ctx)}
+        # a generated page reaches MkDocs as its front matter only: nothing for Python-Markdown to parse;
+        # the plugin puts its HTML in place after the Markdown step (`Site.page_html`)
+        files: dict[str, str | bytes] = {path: p.front for path, p in pages.items()}
         for name, data in exports.all_exports(result.kb, bib_bytes, ctx.bib.csl).items():
             files[f"{self.options.download_dir}/{name}"] = data
         files.update(render.living.extra_files(ctx))
-        self.last_good = Build(result, ctx, files, render.living.jsonld_pages(ctx))
+        self.last_good = Build(result, ctx, files, jsonld=render.living.jsonld_pages(ctx), pages=pages)
         self._key = key
         return self.last_good
 
@@ -120,13 +127,18 @@ class Site:
         base = self.options.rules_url
         return f"{base}#{code.lower()}" if base else ""
 
+    def lists_topics(self, kb: KnowledgeBase) -> bool:
+        """Whether the nav lists each topic page (up to `options.nav_topics_max` topics) or only All topics."""
+        return sum(1 for t in kb.topics if t.id and render.safe_id(t.id)) <= self.options.nav_topics_max
+
     def nav_topics(self, kb: KnowledgeBase) -> list[dict[str, str]]:
-        """The nav entries of the topic pages, in data order."""
-        return [
+        """The nav entries of the topics section: the All topics page, then each topic page (up to the maximum)."""
+        topics = [
             {render.clean_title(t.title or t.id): render.topic_path(t.id)}
             for t in kb.topics
             if t.id and render.safe_id(t.id)
         ]
+        return [{"All topics": render.PAGES["topics"]}, *(topics if self.lists_topics(kb) else [])]
 
     def fill_nav(self, nav: list[object] | None, kb: KnowledgeBase) -> None:
         """Put the topic pages under the nav section named `options.topics_nav` (in place)."""

@@ -17,9 +17,15 @@ def _words(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-def generate(n_claims: int, n_refs: int, seed: int = 7) -> tuple[str, str]:
-    """YAML text of `n_claims` claims citing `n_refs` references, and the BibTeX text."""
+def topic_ids(n_topics: int) -> list[str]:
+    """The first seven are the real topic ids (mkdocs.yml's timeline topic exists), then topic-0007, ..."""
+    return TOPICS[:n_topics] + [f"topic-{i:04d}" for i in range(len(TOPICS), n_topics)]
+
+
+def generate(n_claims: int, n_refs: int, seed: int = 7, n_topics: int = len(TOPICS)) -> tuple[str, str]:
+    """YAML text of `n_claims` claims on `n_topics` topics citing `n_refs` references, and the BibTeX text."""
     rng = random.Random(seed)
+    topics = topic_ids(n_topics)
     keys = [f"author{i:05d}{2000 + i % 25}" for i in range(n_refs)]
     bib = []
     for i, key in enumerate(keys):
@@ -33,11 +39,11 @@ def generate(n_claims: int, n_refs: int, seed: int = 7) -> tuple[str, str]:
             f"  design = {{{DESIGNS[i % len(DESIGNS)]}}},\n}}\n"
         )
     out = ["# yaml-language-server: $schema=../derma_evidence/claims.schema.json", "topics:"]
-    for t in TOPICS:
+    for t in topics:
         out += [f"  - id: {t}", f"    title: {t.replace('-', ' ').capitalize()}", f"    summary: {_words(rng, 30)}"]
     out.append("claims:")
     for i in range(n_claims):
-        topic = TOPICS[i % len(TOPICS)]
+        topic = topics[i % len(topics)]
         out += [
             f"  - id: claim-{i:06d}",
             f"    topic: {topic}",

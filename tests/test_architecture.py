@@ -24,6 +24,7 @@ ORDER = [
     "citations",
     "render.escape",
     "render.words",
+    "render.html",
     "render.context",
     "render.references",
     "render.figures",

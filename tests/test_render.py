@@ -53,6 +53,7 @@ def test_generated_paths(pages: dict[str, str]) -> None:
         "methodology/schema.md",
         "methodology/searches.md",
         "references.md",
+        "topics.md",
         "topics/needle-depth.md",
         "topics/wound-healing.md",
         "trials.md",

@@ -84,9 +84,11 @@ Node = Scalar | Seq | Map
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 _SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
-_BOOL = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
-_BOOL11 = re.compile(r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)\Z")
-_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
+_WORDS = {  # the plain words YAML 1.1 reads as booleans (1.2 too: "bool") and as null
+    **{w: "bool" for w in "true True TRUE false False FALSE".split()},
+    **{w: "ambiguous" for w in "yes Yes YES no No NO on On ON off Off OFF y Y n N".split()},
+    **{w: "null" for w in "~ null Null NULL".split()},
+}
 # What YAML 1.1 reads as a number but people do not mean as one: octal, hex, binary,
 # underscores, sexagesimal (1:30).
 _AMBIGUOUS = re.compile(
@@ -140,13 +142,10 @@ def resolve_plain(value: str) -> str:
         if _AMBIGUOUS.match(value):
             return "ambiguous"
         return "str"
-    if _BOOL.match(value):
-        return "bool"
-    if _BOOL11.match(value):
-        return "ambiguous"
-    if _NULL.match(value):
-        return "null"
-    return "str"
+    return _WORDS.get(value, "str")  # one dict lookup, not three regex matches, per scalar
+
+
+_SCALAR_EVENT = yaml.ScalarEvent
 
 
 @dataclass(slots=True)
@@ -266,6 +265,15 @@ class _Builder:
             return None
         return root
 
+    def scalar_marks(self, ev: Any, line: int, col: int) -> None:
+        """A scalar's anchor (refused) and explicit tag (refused unless the non-specific `!`)."""
+        if ev.anchor is not None:
+            self.diags.append(anchor(Pos(self.path, line, col), f"anchor '&{ev.anchor}' is not allowed"))
+        if ev.tag is not None and not ev.implicit[0] and not ev.implicit[1]:
+            self.diags.append(explicit_tag(Pos(self.path, line, col), ev.tag))
+        elif ev.tag is not None and ev.tag != "!":
+            self.diags.append(explicit_tag(Pos(self.path, line, col), ev.tag))
+
     def node(self, parser: Any, ev: Any, depth: int) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
@@ -273,24 +281,23 @@ class _Builder:
             raise _Abort
         mark = ev.start_mark
         line, col = mark.line + 1, mark.column + 1  # a Pos is built only for a diagnostic
-        if isinstance(ev, yaml.ScalarEvent):  # the common case first: most nodes are scalars
-            if ev.anchor is not None:
-                self.diags.append(anchor(Pos(self.path, line, col), f"anchor '&{ev.anchor}' is not allowed"))
-            if ev.tag is not None and not ev.implicit[0] and not ev.implicit[1]:
-                self.diags.append(explicit_tag(Pos(self.path, line, col), ev.tag))
-            elif ev.tag is not None and ev.tag != "!":
-                self.diags.append(explicit_tag(Pos(self.path, line, col), ev.tag))
-            plain = not ev.style
-            if ev.style == '"' and FORBIDDEN.search(ev.value):
-                # an escape such as "\u202e" produced a character the raw text scan could not see
-                self.diags.append(forbidden_escape(Pos(self.path, line, col), ev.value))
-            kind = resolve_plain(ev.value) if plain else "str"
-            if kind in ("int", "float") and not _in_range(ev.value, kind):
-                self.diags.append(number_out_of_range(Pos(self.path, line, col), ev.value))
+        if type(ev) is _SCALAR_EVENT:  # the common case first: most nodes are scalars
+            text: str = ev.value
+            if ev.anchor is not None or ev.tag is not None:  # rare: an anchor or a tag
+                self.scalar_marks(ev, line, col)
+            style = ev.style
+            if style:
+                if style == '"' and FORBIDDEN.search(text):
+                    # an escape such as "\u202e" produced a character the raw text scan could not see
+                    self.diags.append(forbidden_escape(Pos(self.path, line, col), text))
+                return Scalar(text, "str", line, col, False)
+            kind = resolve_plain(text)
+            if (kind == "int" or kind == "float") and not _in_range(text, kind):
+                self.diags.append(number_out_of_range(Pos(self.path, line, col), text))
                 kind = "refused"
-            if plain and self.comment_lines and ev.end_mark is not None and ev.end_mark.line in self.comment_lines:
+            if self.comment_lines and ev.end_mark is not None and ev.end_mark.line in self.comment_lines:
                 self.check_comment(ev)
-            return Scalar(ev.value, kind, line, col, plain)
+            return Scalar(text, kind, line, col, True)
         p = Pos(self.path, line, col)
         if isinstance(ev, yaml.AliasEvent):
             self.diags.append(anchor(p, f"alias '*{ev.anchor}' is not allowed"))

@@ -5,6 +5,7 @@ on disk) can take. The modules, by reason to change:
 
 - `escape`: data values to inert HTML, safe ids, URL helpers, the Jinja environment;
 - `words`: labels, ranges with units, short citations;
+- `html`: reading our generated HTML (table of contents, anchor ids, the lean copy search indexes);
 - `context`: paths and links, claim and reference view-models, the per-build `Context`;
 - `references`: the bibliography page;
 - `figures`: chart view-models (all geometry) and the figures page;
@@ -58,6 +59,7 @@ from derma_evidence.render.escape import (
     word,
 )
 from derma_evidence.render.figures import ProtocolChart, Tick, Timeline, protocol_chart, timeline, timeline_topic
+from derma_evidence.render.html import anchor_ids, search_html, toc_tokens
 from derma_evidence.render.pages import (
     EXTRA_PAGES,
     FRAGMENTS,
@@ -75,6 +77,9 @@ __all__ = [
     "answers",
     "living",
     "glossary",
+    "anchor_ids",
+    "search_html",
+    "toc_tokens",
     "EXTRA_PAGES",
     "TOPIC_SECTIONS",
     "TRIALS_SECTIONS",

@@ -28,6 +28,7 @@ from derma_evidence.render.escape import (
     text,
     word,
 )
+from derma_evidence.render.html import toc_tokens
 from derma_evidence.render.words import (
     correction_url,
     design_label,
@@ -43,6 +44,7 @@ from derma_evidence.rules_living import STATUS_LABELS, status
 TOPIC_DIR = "topics"
 PAGES = {
     "claims": "claims.md",
+    "topics": "topics.md",
     "trials": "trials.md",
     "references": "references.md",
     "article": "article.md",
@@ -242,11 +244,30 @@ class ClaimRow:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A generated page: its source path (relative to docs_dir) and Markdown source."""
+    """A generated page: its source path (relative to docs_dir), front matter and finished HTML body.
+
+    The body is HTML, not Markdown: the plugin hands MkDocs only the front matter (so Python-Markdown
+    has nothing to parse) and puts `html` in place after the Markdown step, with `toc` as the page's
+    table of contents. `content` (front matter + HTML) is the same page as a Markdown source file,
+    for engines or folders that take files.
+    """
 
     path: str
     title: str
-    content: str
+    front: str
+    html: str
+
+    @property
+    def content(self) -> str:
+        return self.front + self.html
+
+    def toc(self) -> list[dict[str, Any]]:
+        """The table of contents as MkDocs' toc tokens (level, id, name, children), from the headings with an id."""
+        return toc_tokens(self.html)
+
+
+PAGE_TOP = "page_top"
+"""The id of a generated page's h1 (the skip link's target); "_" keeps it apart from claim ids (kebab-case)."""
 
 
 @dataclass(slots=True)
@@ -421,4 +442,7 @@ def make_page(path: str, page_title: str, template: str, **context: Any) -> Page
     if context.pop("wide", False):  # a wide table or figure: Material leaves out the table of contents column
         front += "hide:\n  - toc\n"
     front += "---\n\n"
-    return Page(path, clean, front + render_template(template, **context))
+    body = render_template(template, **context)
+    if body.count("<h1>", 0, 200) == 1:  # the page's title heading: give it the id the skip link targets
+        body = body.replace("<h1>", f'<h1 id="{PAGE_TOP}">', 1)
+    return Page(path, clean, front, body)

@@ -87,6 +87,37 @@ def topic_pages(ctx: Context) -> list[Page]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class TopicItem:
+    title: str
+    href: str
+    count: str
+    summary: str
+
+
+def topics_page(ctx: Context) -> Page:
+    """Every topic with its claim count and summary: the nav's way in when there are too many topics to list."""
+    path = PAGES["topics"]
+    link = ctx.linker(path)
+    counts: dict[str, int] = defaultdict(int)
+    for c in ctx.kb.claims:
+        if c.topic:
+            counts[c.topic] += 1
+    topics = [
+        TopicItem(t.title or t.id, link(topic_path(t.id)), plural(counts.get(t.id, 0), "claim"), t.summary or "")
+        for t in ctx.kb.topics
+        if t.id and safe_id(t.id)
+    ]
+    return make_page(
+        path,
+        "All topics",
+        "topics.html.j2",
+        topics=topics,
+        count=plural(len(topics), "topic"),
+        claims_href=link(PAGES["claims"]),
+    )
+
+
 def claims_page(ctx: Context) -> Page:
     path = PAGES["claims"]
     link = ctx.linker(path)
@@ -332,6 +363,7 @@ def render_site(kb: KnowledgeBase, use_directory_urls: bool = True, ctx: Context
     ctx = ctx or Context.of(kb, use_directory_urls)
     pages = [
         *topic_pages(ctx),
+        topics_page(ctx),
         claims_page(ctx),
         trials_page(ctx),
         references_page(ctx),
