@@ -77,7 +77,7 @@ def glossary_page(ctx: Context) -> list[Page]:
             vocabularies=vocabularies(load_schema()),
             methodology_href=link(PAGES["methodology"]),
             schema_href=link(PAGES["schema"]),
-            search_boost=2,
+            search_boost=5,  # a label word ("very low", "supported") finds its definition before the pages using it
         )
     ]
 
