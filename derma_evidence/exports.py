@@ -84,7 +84,9 @@ def _field(obj: Any, name: str, sub: Mapping[str, Any]) -> Any:
 def knowledge_base_data(kb: KnowledgeBase) -> dict[str, list[Any]]:
     """The knowledge base as data valid against claims.schema.json: every top-level section, complete."""
     root = schema.schema()
-    return {name: _value(getattr(kb, name), sub) or [] for name, sub in root["properties"].items()}
+    return {
+        name: _value(getattr(kb, name), sub) or [] for name, sub in root["properties"].items() if name != "vocabulary"
+    }
 
 
 def _compact(data: Any) -> str:
@@ -101,6 +103,9 @@ def claims_json(kb: KnowledgeBase) -> bytes:
         f'  "{name}": [' + ("\n    " + ",\n    ".join(_compact(x) for x in items) + "\n  ]" if items else "]")
         for name, items in knowledge_base_data(kb).items()
     ]
+    vocabulary = schema.vocabulary_data(kb.vocab)  # only a knowledge base with its own measures or units has one
+    if vocabulary is not None:
+        sections.insert(0, '  "vocabulary": ' + _compact(vocabulary))
     return ("{\n" + ",\n".join(sections) + "\n}\n").encode("utf-8")
 
 

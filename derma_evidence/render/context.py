@@ -351,7 +351,7 @@ class Context:
             topic=word(topic),
             topic_title=word(self.topic_titles.get(topic, topic)),
             statement=text(c.statement),
-            quantity=text(format_range(c.quantity, with_measure=True)),
+            quantity=text(format_range(c.quantity, with_measure=True, vocab=self.kb.vocab)),
             verdict=word(c.verdict),
             verdict_label=word(label(c.verdict)),
             certainty=word(c.certainty),

@@ -143,7 +143,7 @@ def timeline(ctx: Context, link: Linker) -> Timeline:
         q = c.quantity
         if c.topic != topic or not c.id or q is None or q.measure != "duration":
             continue
-        rng = q.base_range()
+        rng = q.base_range(ctx.kb.vocab.factors)
         if rng is not None:
             rows.append((rng, c.id, q))
     rows.sort(key=lambda r: (r[0][0], r[0][1], r[1]))
@@ -171,7 +171,7 @@ def timeline(ctx: Context, link: Linker) -> Timeline:
                 label_x=left - 8,
                 text_y=round(y + TEXT_BASELINE, 1),
                 full=label,
-                value=format_range(q),
+                value=format_range(q, vocab=ctx.kb.vocab),
                 value_x=round(x0 + w + 6, 1),
                 href=ctx.claim_href(link, cid),
             )

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from derma_evidence import citations, model
 from derma_evidence.model import UNIT_WORDS, Quantity, Reference
+from derma_evidence.schema import Vocab
 
 LABELS: dict[str, str] = {
     value: words for name in ("verdict", "certainty", "stance") for value, words in model.LABELS[name].items()
@@ -41,14 +42,18 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
-def unit_words(unit: str | None, single: bool) -> str:
-    """The unit as printed after a value: singular only for a single value of exactly 1."""
-    if single and unit in UNIT_SINGULAR:
+def unit_words(unit: str | None, single: bool, vocab: Vocab | None = None) -> str:
+    """The unit as printed after a value: singular only for a single value of exactly 1.
+
+    The words come from ``vocab`` (the knowledge base's `vocabulary:` over the defaults) when given.
+    """
+    words = vocab.unit_labels if vocab is not None else UNIT_WORDS
+    if single and unit in UNIT_SINGULAR and words.get(unit) == UNIT_WORDS.get(unit):
         return UNIT_SINGULAR[unit]
-    return UNIT_WORDS.get(unit or "", unit or "")
+    return words.get(unit or "", unit or "")
 
 
-def format_range(q: Quantity | None, with_measure: bool = False) -> str:
+def format_range(q: Quantity | None, with_measure: bool = False, vocab: Vocab | None = None) -> str:
     """A quantity as words: "1–3 days", "1 week", "0.56 mm"; optionally prefixed "Duration: "."""
     if q is None or q.min is None:
         return ""
@@ -57,10 +62,11 @@ def format_range(q: Quantity | None, with_measure: bool = False) -> str:
     if not single:
         assert q.max is not None
         value += "\u2013" + number(q.max)
-    unit = unit_words(q.unit, single and q.min == 1)
+    unit = unit_words(q.unit, single and q.min == 1, vocab)
     text = f"{value} {unit}".strip() if unit != "%" else f"{value}%"
     if with_measure and q.measure:
-        text = f"{q.measure.capitalize()}: {text}"
+        name = vocab.measure_labels.get(q.measure, q.measure) if vocab is not None else q.measure
+        text = f"{name[:1].upper()}{name[1:]}: {text}"
     return text
 
 
