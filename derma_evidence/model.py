@@ -129,7 +129,7 @@ class Trial:
     n: int | None
     population: str | None
     device: str | None
-    needle_length: Quantity | None
+    protocol: Mapping[str, Quantity]  # the fields declared in `vocabulary: trial_fields`, in their order
     interval: Quantity | None
     sessions: int | None
     duration: Quantity | None
@@ -364,6 +364,8 @@ class KnowledgeBase:
     changes: tuple[Change, ...] = ()
     vocab: Vocab = field(default_factory=default_vocab)
     """The measures and units: the schema's defaults merged with the file's `vocabulary:`."""
+    source_article: Mapping[str, str] = field(default_factory=dict)
+    """The `source_article:` the statements come from (title, author, where, description), if given."""
 
     def answer_keys(self) -> set[str]:
         """Citation keys the answers layer cites: effect sources, reviews, their included trials, outcome trials."""
@@ -657,6 +659,7 @@ def build(
     trials: list[Trial] = []
     statements: list[Statement] = []
     p = claims_path
+    vocab = vocabulary_of(root)
     if isinstance(root, Map):
         for m in _maps(root.get("topics")):
             f, at = _fields(m, p)
@@ -714,7 +717,7 @@ def build(
                     _int(f.get("n")),
                     _text(f.get("population")),
                     _text(f.get("device")),
-                    _quantity(f.get("needle_length"), p),
+                    {k: q for k, _, _ in vocab.trial_fields if (q := _quantity(f.get(k), p)) is not None},
                     _quantity(f.get("interval"), p),
                     _int(f.get("sessions")),
                     _quantity(f.get("duration"), p),
@@ -756,5 +759,14 @@ def build(
         tuple(_verification(m, p) for m in _maps(root_map.get("verification") if root_map else None)),
         searches(root_map, p),
         changes(root_map, p),
-        vocabulary_of(root_map),
+        vocab,
+        _source_article(root_map),
     )
+
+
+def _source_article(root: Map | None) -> dict[str, str]:
+    node = root.get("source_article") if root is not None else None
+    if not isinstance(node, Map):
+        return {}
+    f, _ = _fields(node, "")
+    return {k: t for k in ("title", "author", "where", "description") if (t := _text(f.get(k))) is not None}

@@ -170,7 +170,7 @@ def unknown_topic(kb: KnowledgeBase) -> Iterator[Hit]:
 
     Why: a claim whose topic does not exist would appear on no page.
 
-    Example: `topic: needle-dept`.
+    Example: `topic: wound-helaing`.
 
     Fix: use an existing topic id (the help line suggests the nearest) or add the topic.
     """
@@ -244,12 +244,12 @@ def _quantities(kb: KnowledgeBase) -> Iterator[tuple[str, Quantity, str | None]]
     for c in kb.claims:
         if c.quantity is not None:
             yield "quantity", c.quantity, c.quantity.measure
+    declared = [(name, measure) for name, measure, _ in kb.vocab.trial_fields]
     for t in kb.trials:
-        for name, q, measure in (
-            ("needle_length", t.needle_length, "length"),
-            ("interval", t.interval, "interval"),
-            ("duration", t.duration, "duration"),
-        ):
+        for name, measure in declared:
+            if name in t.protocol:
+                yield name, t.protocol[name], measure
+        for name, q, measure in (("interval", t.interval, "interval"), ("duration", t.duration, "duration")):
             if q is not None:
                 yield name, q, measure
 
@@ -449,7 +449,7 @@ def source_without_locator(kb: KnowledgeBase) -> Iterator[Hit]:
 def stale_review(kb: KnowledgeBase) -> Iterator[Hit]:
     """A claim was last reviewed more than 24 months ago.
 
-    Why: the evidence on microneedling moves; a two-year-old assessment may miss newer trials.
+    Why: the evidence on a treatment moves; a two-year-old assessment may miss newer trials.
 
     Example: `reviewed: 2022-01-10` checked in 2026.
 

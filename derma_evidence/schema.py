@@ -235,6 +235,10 @@ class Vocab:
     unit_labels: dict[str, str]
     factors: dict[str, float]
     non_negative: frozenset[str]
+    trial_fields: tuple[tuple[str, str, str], ...] = ()
+    """Protocol quantities of the trials: (field, measure, label); the first is the protocol chart's axis."""
+    search_synonyms: tuple[tuple[str, str], ...] = ()
+    """(pattern, words): hidden search words of a claim or answer whose text matches the pattern."""
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -244,8 +248,8 @@ class Vocab:
     def units(self) -> tuple[str, ...]:
         return tuple(self.unit_labels)
 
-    def key(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return self.measures, self.units
+    def key(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        return self.measures, self.units, tuple(f[0] for f in self.trial_fields)
 
 
 SIGNED_MEASURES = frozenset({"proportion"})
@@ -308,7 +312,29 @@ def vocabulary_of(root: Node | None) -> Vocab:
                 non_negative.discard(name)
             else:
                 non_negative.add(name)
-    return Vocab(measures, labels, units, factors, frozenset(non_negative))
+    trial_fields = []
+    for m in _seq_maps(section.get("trial_fields")):
+        field, kind, words = (_word(m.get(k)) for k in ("id", "measure", "label"))
+        if field and kind and words and field not in TRIAL_FIXED:
+            trial_fields.append((field, kind, words))
+    synonyms = []
+    for m in _seq_maps(section.get("search_synonyms")):
+        pattern, words = _word(m.get("pattern")), _word(m.get("words"))
+        if pattern and words and _valid_regex(pattern):
+            synonyms.append((pattern, words))
+    return Vocab(measures, labels, units, factors, frozenset(non_negative), tuple(trial_fields), tuple(synonyms))
+
+
+def _seq_maps(v: Node | None) -> list[Map]:
+    return [x for x in v.items if isinstance(x, Map)] if isinstance(v, Seq) else []
+
+
+def _valid_regex(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
 
 
 def vocabulary_data(vocab: Vocab) -> dict[str, Any] | None:
@@ -316,6 +342,8 @@ def vocabulary_data(vocab: Vocab) -> dict[str, Any] | None:
     base = default_vocab()
     if vocab == base:
         return None
+    trial_fields = [{"id": f, "measure": m, "label": w} for f, m, w in vocab.trial_fields]
+    synonyms = [{"pattern": p, "words": w} for p, w in vocab.search_synonyms]
     measures = [
         {"id": m, "label": vocab.measure_labels.get(m, m), "units": list(u)}
         | ({} if m in vocab.non_negative else {"non_negative": False})
@@ -325,7 +353,12 @@ def vocabulary_data(vocab: Vocab) -> dict[str, Any] | None:
         {"id": u, "label": w} | ({"factor": vocab.factors[u]} if u in vocab.factors else {})
         for u, w in vocab.unit_labels.items()
     ]
-    return {"defaults": False, "measures": measures, "units": units}
+    data: dict[str, Any] = {"defaults": False, "measures": measures, "units": units}
+    return (
+        data
+        | ({"trial_fields": trial_fields} if trial_fields else {})
+        | ({"search_synonyms": synonyms} if synonyms else {})
+    )
 
 
 def schema_for(vocab: Vocab) -> Schema:
@@ -336,11 +369,23 @@ def schema_for(vocab: Vocab) -> Schema:
 
 
 @cache
-def _schema_for(key: tuple[tuple[str, ...], tuple[str, ...]]) -> Schema:
+def _schema_for(key: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]) -> Schema:
     s = copy.deepcopy(schema())
     s["definitions"]["measure"]["enum"] = list(key[0])
     s["definitions"]["unit"]["enum"] = list(key[1])
+    trial: dict[str, Any] = {}
+    for name, sub in s["definitions"]["trial"]["properties"].items():
+        trial[name] = sub
+        if name == TRIAL_FIELDS_AFTER:
+            trial.update({f: {"$ref": "#/definitions/range"} for f in key[2]})
+    s["definitions"]["trial"]["properties"] = trial
     return s
+
+
+TRIAL_FIELDS_AFTER = "device"
+"""The declared trial fields come after this one in `trials[]` (and in the claims.json export)."""
+TRIAL_FIXED = frozenset({"key", "design", "n", "population", "device", "interval", "sessions", "duration"})
+"""Trial fields of the schema itself; a declared trial field cannot redefine one."""
 
 
 @declare("S001", "unknown-field", phase="schema")
