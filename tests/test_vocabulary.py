@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import derma_evidence
 from derma_evidence import model, scaffold
 from derma_evidence.cli import main
 from derma_evidence.load.yamlpos import load_yaml
@@ -161,3 +163,54 @@ def test_the_scaffold_stays_clean(tmp_path: Path) -> None:
     kb = tmp_path / "kb"
     scaffold.init(str(kb), "Example evidence")
     assert _codes(kb) == []
+
+
+TOPIC_WORDS = re.compile(r"microneedl|needl|hair|scalp|minoxidil|alopecia", re.I)
+"""Words of this knowledge base's topic: the engine names none of them (its topic is configuration)."""
+
+
+def test_nothing_in_the_package_names_our_topic() -> None:
+    package = Path(derma_evidence.__file__).parent
+    hits = []
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            for i, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
+                if TOPIC_WORDS.search(line):
+                    hits.append(f"{path.relative_to(package)}:{i}: {line.strip()[:80]}")
+    assert hits == []
+
+
+TRIAL = """
+trials:
+  - key: sackett1996
+    design: rct
+    dose: {min: 5, unit: mg}
+    interval: {min: 1, unit: wk}
+    outcome: An example outcome.
+"""
+
+
+def test_a_declared_trial_field_is_a_column_and_the_charts_axis(tmp_path: Path) -> None:
+    vocabulary = VOCABULARY + "  trial_fields:\n    - id: dose\n      measure: dose\n      label: Daily dose\n"
+    kb = _kb(tmp_path, vocabulary, quantity="")
+    claims = kb / "data" / "claims.yaml"
+    claims.write_text(claims.read_text("utf-8") + TRIAL, "utf-8")
+    result = check_files(str(claims), str(kb / "references.bib"))
+    assert [d.code for d in result.diagnostics if d.code.startswith(("S", "C"))] == []
+    assert result.kb.trials[0].protocol["dose"].min == 5
+    from derma_evidence import render
+
+    pages = {p.path: p.content for p in render.render_site(result.kb)}
+    trials = next(v for k, v in pages.items() if k.startswith("trials"))
+    assert '<th scope="col">Daily dose</th>' in trials and 'data-label="Daily dose">5 mg</td>' in trials
+    assert "plots daily dose against interval" in trials
+    figures = next(v for k, v in pages.items() if k.startswith("figures"))
+    assert ">Daily dose</text>" in figures
+    assert "daily dose in grams across" in figures  # the base unit (factor 1) of the measure, in its words
+
+
+def test_an_undeclared_trial_field_is_unknown(tmp_path: Path) -> None:
+    kb = _kb(tmp_path, quantity="")
+    claims = kb / "data" / "claims.yaml"
+    claims.write_text(claims.read_text("utf-8") + TRIAL, "utf-8")
+    assert "S001" in _codes(kb)
