@@ -40,14 +40,15 @@ def _dumps(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def _value(value: Any, s: Mapping[str, Any]) -> Any:
+def _value(value: Any, s: Mapping[str, Any], defs: Mapping[str, Any] | None = None) -> Any:
     """A model value as JSON data shaped by its schema `s`: the fields the schema lists, in its order.
 
     The export is driven by the schema, so a new field or section needs no change here. Absent
     values (None, empty lists) and non-finite numbers are left out.
     """
+    defs = defs if defs is not None else schema.schema()["definitions"]
     while "$ref" in s:
-        s = schema.schema()["definitions"][str(s["$ref"]).rsplit("/", 1)[-1]]
+        s = defs[str(s["$ref"]).rsplit("/", 1)[-1]]
     if value is None:
         return None
     if isinstance(value, Ref):
@@ -55,12 +56,12 @@ def _value(value: Any, s: Mapping[str, Any]) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {}
         for name, sub in s.get("properties", {}).items():
-            v = _value(_field(value, name, sub), sub)
+            v = _value(_field(value, name, sub), sub, defs)
             if v is not None and v != []:
                 out[name] = v
         return out
     if isinstance(value, tuple | list):
-        return [v for v in (_value(x, s.get("items", {})) for x in value) if v is not None]
+        return [v for v in (_value(x, s.get("items", {}), defs) for x in value) if v is not None]
     if isinstance(value, float):
         if not math.isfinite(value):
             return None
@@ -86,6 +87,9 @@ def _field(obj: Any, name: str, sub: Mapping[str, Any]) -> Any:
     nested object the model keeps flat (a question's `rests_on`), the object itself."""
     if name in _attributes(type(obj)):
         return getattr(obj, name)
+    protocol = getattr(obj, "protocol", None)  # a trial's declared fields (`vocabulary: trial_fields`)
+    if isinstance(protocol, Mapping):
+        return protocol.get(name)
     domain = getattr(obj, "domain", None)
     if callable(domain):
         return domain(name)
@@ -97,7 +101,16 @@ def _field(obj: Any, name: str, sub: Mapping[str, Any]) -> Any:
 def knowledge_base_data(kb: KnowledgeBase) -> dict[str, list[Any]]:
     """The knowledge base as data valid against claims.schema.json: every top-level section, complete."""
     root = schema.schema()
-    return {name: _value(getattr(kb, name), sub) or [] for name, sub in root["properties"].items()}
+    defs = schema.schema_for(kb.vocab)["definitions"]
+    return {
+        name: _value(getattr(kb, name), sub, defs) or []
+        for name, sub in root["properties"].items()
+        if name not in NOT_SECTIONS
+    }
+
+
+NOT_SECTIONS = frozenset({"vocabulary", "source_article"})
+"""Top-level objects that are settings, not lists: `claims_json` writes the vocabulary on its own line."""
 
 
 def _compact(data: Any) -> str:
@@ -114,6 +127,9 @@ def claims_json(kb: KnowledgeBase) -> bytes:
         f'  "{name}": [' + ("\n    " + ",\n    ".join(_compact(x) for x in items) + "\n  ]" if items else "]")
         for name, items in knowledge_base_data(kb).items()
     ]
+    vocabulary = schema.vocabulary_data(kb.vocab)  # only a knowledge base with its own measures or units has one
+    if vocabulary is not None:
+        sections.insert(0, '  "vocabulary": ' + _compact(vocabulary))
     return ("{\n" + ",\n".join(sections) + "\n}\n").encode("utf-8")
 
 
@@ -238,8 +254,12 @@ def references_csl(kb: KnowledgeBase, csl: Mapping[str, dict[str, Any]] | None =
     return _dumps(list(_csl(kb, csl).values()))
 
 
-def schema_bytes() -> bytes:
-    return resources.files("derma_evidence").joinpath("claims.schema.json").read_bytes()
+def schema_bytes(kb: KnowledgeBase | None = None) -> bytes:
+    """The JSON Schema of the knowledge base: the package's, with ``kb``'s own measures, units and trial fields."""
+    own = schema.schema_for(kb.vocab) if kb is not None else None
+    if own is None or own is schema.schema():
+        return resources.files("derma_evidence").joinpath("claims.schema.json").read_bytes()
+    return (json.dumps(own, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def all_exports(
@@ -257,7 +277,7 @@ def all_exports(
         "answers.json": answers_json(kb),
         "references.csl.json": references_csl(kb, csl),
         "references.bib": bib_bytes,
-        "claims.schema.json": schema_bytes(),
+        "claims.schema.json": schema_bytes(kb),
     }
 
 

@@ -17,7 +17,7 @@ from derma_evidence.load.bib import RawReference
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
 from derma_evidence.model_living import Change, Search, changes, searches
 from derma_evidence.model_living import Ref as Ref  # re-exported: the answers layer's lists use it
-from derma_evidence.schema import schema
+from derma_evidence.schema import Vocab, default_vocab, schema, vocabulary_of
 
 _DEFS: Mapping[str, Any] = schema()["definitions"]
 """The vocabularies are defined once, in claims.schema.json; these names are read from it."""
@@ -36,27 +36,19 @@ CERTAINTIES = vocabulary("certainty")
 STANCES = vocabulary("stance")
 MEASURES = vocabulary("measure")
 UNITS = vocabulary("unit")
+"""The default measures and units; a knowledge base's own are `KnowledgeBase.vocab` (its `vocabulary:`)."""
 
-UNITS_FOR_MEASURE: dict[str, tuple[str, ...]] = {m: tuple(u) for m, u in _DEFS["measure"]["x-units"].items()}
-"""Which UCUM units each measure may use (`x-units` of the schema's `measure`)."""
+UNITS_FOR_MEASURE: dict[str, tuple[str, ...]] = default_vocab().units_for_measure
+"""Which units each default measure may use (`x-units` of the schema's `measure`)."""
 
 LABELS: dict[str, dict[str, str]] = {name: dict(d["x-labels"]) for name, d in _DEFS.items() if "x-labels" in d}
 """Each vocabulary's values in words on the site, by definition name (`x-labels` in the schema)."""
 
-TO_BASE: dict[str, float] = {
-    "mm": 1.0,
-    "um": 0.001,
-    "h": 1 / 24,
-    "d": 1.0,
-    "wk": 7.0,
-    "mo": 30.4375,
-    "%": 1.0,
-    "1": 100.0,
-}
-"""Factor to a common base per dimension (mm, days, percent) for comparing ranges."""
+TO_BASE: dict[str, float] = default_vocab().factors
+"""Factor to a common base per dimension (mm, days, percent) for comparing ranges (`x-factors` of `unit`)."""
 
 UNIT_WORDS = LABELS["unit"]
-"""A unit as printed after a value ("2 weeks"); the schema's `x-labels` of `unit`."""
+"""A default unit as printed after a value ("2 weeks"); the schema's `x-labels` of `unit`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +65,15 @@ class Quantity:
     def upper(self) -> float | None:
         return self.max if self.max is not None else self.min
 
-    def base_range(self) -> tuple[float, float] | None:
-        """(low, high) in the dimension's base unit, or None when incomplete or not finite."""
-        if self.min is None or self.unit not in TO_BASE:
+    def base_range(self, factors: Mapping[str, float] = TO_BASE) -> tuple[float, float] | None:
+        """(low, high) in the dimension's base unit, or None when incomplete, not finite or without a factor."""
+        if self.min is None or self.unit is None or self.unit not in factors:
             return None
         hi = self.upper
         assert hi is not None
         if not (math.isfinite(self.min) and math.isfinite(hi)):
             return None
-        f = TO_BASE[self.unit]
+        f = factors[self.unit]
         return (self.min * f, hi * f)
 
 
@@ -137,7 +129,7 @@ class Trial:
     n: int | None
     population: str | None
     device: str | None
-    needle_length: Quantity | None
+    protocol: Mapping[str, Quantity]  # the fields declared in `vocabulary: trial_fields`, in their order
     interval: Quantity | None
     sessions: int | None
     duration: Quantity | None
@@ -370,6 +362,10 @@ class KnowledgeBase:
     verification: tuple[Verification, ...] = ()
     searches: tuple[Search, ...] = ()  # the living review (model_living)
     changes: tuple[Change, ...] = ()
+    vocab: Vocab = field(default_factory=default_vocab)
+    """The measures and units: the schema's defaults merged with the file's `vocabulary:`."""
+    source_article: Mapping[str, str] = field(default_factory=dict)
+    """The `source_article:` the statements come from (title, author, where, description), if given."""
 
     def answer_keys(self) -> set[str]:
         """Citation keys the answers layer cites: effect sources, reviews, their included trials, outcome trials."""
@@ -663,6 +659,7 @@ def build(
     trials: list[Trial] = []
     statements: list[Statement] = []
     p = claims_path
+    vocab = vocabulary_of(root)
     if isinstance(root, Map):
         for m in _maps(root.get("topics")):
             f, at = _fields(m, p)
@@ -720,7 +717,7 @@ def build(
                     _int(f.get("n")),
                     _text(f.get("population")),
                     _text(f.get("device")),
-                    _quantity(f.get("needle_length"), p),
+                    {k: q for k, _, _ in vocab.trial_fields if (q := _quantity(f.get(k), p)) is not None},
                     _quantity(f.get("interval"), p),
                     _int(f.get("sessions")),
                     _quantity(f.get("duration"), p),
@@ -762,4 +759,14 @@ def build(
         tuple(_verification(m, p) for m in _maps(root_map.get("verification") if root_map else None)),
         searches(root_map, p),
         changes(root_map, p),
+        vocab,
+        _source_article(root_map),
     )
+
+
+def _source_article(root: Map | None) -> dict[str, str]:
+    node = root.get("source_article") if root is not None else None
+    if not isinstance(node, Map):
+        return {}
+    f, _ = _fields(node, "")
+    return {k: t for k in ("title", "author", "where", "description") if (t := _text(f.get(k))) is not None}

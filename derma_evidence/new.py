@@ -15,20 +15,24 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from derma_evidence import report
 from derma_evidence.diagnostics import did_you_mean
-from derma_evidence.model import CERTAINTIES, DESIGNS, STANCES, UNITS_FOR_MEASURE, VERDICTS
+from derma_evidence.load.text import read_bytes
+from derma_evidence.load.yamlpos import load_yaml
+from derma_evidence.model import CERTAINTIES, DESIGNS, STANCES, VERDICTS
 from derma_evidence.new_entries import UsageError
 from derma_evidence.new_write import Refused, add_claim, add_reference
 from derma_evidence.rules import ENTRY_TYPES
+from derma_evidence.schema import Vocab, default_vocab, vocabulary_of
 
 DEFAULT_CLAIMS = "data/claims.yaml"
 DEFAULT_BIB = "references.bib"
 
-MEASURES = tuple(UNITS_FOR_MEASURE)
-UNITS = ("mm", "um", "h", "d", "wk", "mo", "%", "1")
+MEASURES = default_vocab().measures
+UNITS = default_vocab().units
+"""The default choices; a claims file with its own `vocabulary:` offers its measures and units instead."""
 
 Ask = Callable[[str], str]
 
@@ -141,7 +145,7 @@ def run(args: argparse.Namespace, ask: Ask | None = None, interactive: bool | No
     if interactive is None:
         interactive = sys.stdin.isatty()
     today = args.today or dt.date.today()
-    fields = CLAIM_FIELDS if kind == "claim" else REFERENCE_FIELDS
+    fields = claim_fields(file_vocab(args.claims)) if kind == "claim" else REFERENCE_FIELDS
     try:
         values = collect(fields, vars(args), ask or input, interactive, today)
         if kind == "claim":
@@ -170,6 +174,20 @@ def run(args: argparse.Namespace, ask: Ask | None = None, interactive: bool | No
     if outcome.warnings:
         sys.stdout.write(report.text(outcome.warnings))
     return 0
+
+
+def file_vocab(claims_path: str) -> Vocab:
+    """The measures and units of the claims file (its `vocabulary:` over the defaults); the defaults if unreadable."""
+    try:
+        return vocabulary_of(load_yaml(claims_path, read_bytes(claims_path)).root)
+    except OSError:
+        return default_vocab()  # reported when the entry is added
+
+
+def claim_fields(vocab: Vocab) -> tuple[Field, ...]:
+    """The claim's fields, the measure and unit choices taken from ``vocab``."""
+    choices = {"measure": vocab.measures, "unit": vocab.units}
+    return tuple(replace(f, choices=choices[f.name]) if f.name in choices else f for f in CLAIM_FIELDS)
 
 
 def collect(

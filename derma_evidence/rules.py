@@ -20,7 +20,6 @@ from derma_evidence.model import (
     BIB_FIELDS,
     CERTAINTIES,
     DESIGNS,
-    UNITS_FOR_MEASURE,
     Claim,
     KnowledgeBase,
     Quantity,
@@ -171,7 +170,7 @@ def unknown_topic(kb: KnowledgeBase) -> Iterator[Hit]:
 
     Why: a claim whose topic does not exist would appear on no page.
 
-    Example: `topic: needle-dept`.
+    Example: `topic: wound-helaing`.
 
     Fix: use an existing topic id (the help line suggests the nearest) or add the topic.
     """
@@ -245,12 +244,12 @@ def _quantities(kb: KnowledgeBase) -> Iterator[tuple[str, Quantity, str | None]]
     for c in kb.claims:
         if c.quantity is not None:
             yield "quantity", c.quantity, c.quantity.measure
+    declared = [(name, measure) for name, measure, _ in kb.vocab.trial_fields]
     for t in kb.trials:
-        for name, q, measure in (
-            ("needle_length", t.needle_length, "length"),
-            ("interval", t.interval, "interval"),
-            ("duration", t.duration, "duration"),
-        ):
+        for name, measure in declared:
+            if name in t.protocol:
+                yield name, t.protocol[name], measure
+        for name, q, measure in (("interval", t.interval, "interval"), ("duration", t.duration, "duration")):
             if q is not None:
                 yield name, q, measure
 
@@ -284,12 +283,13 @@ def unit_not_allowed(kb: KnowledgeBase) -> Iterator[Hit]:
     Example: `measure: depth` with `unit: d`.
 
     Fix: use a unit allowed for the measure: depth, length, thickness: mm or um; interval,
-    duration: h, d, wk or mo; count: 1; proportion: % or 1.
+    duration: h, d, wk or mo; count: 1; proportion: % or 1. A knowledge base declares its own
+    measures and units, or more units for a measure, in the top-level `vocabulary:` section.
     """
     for name, q, measure in _quantities(kb):
-        if measure is None or q.unit is None or measure not in UNITS_FOR_MEASURE:
+        if measure is None or q.unit is None or measure not in kb.vocab.units_for_measure:
             continue
-        allowed = UNITS_FOR_MEASURE[measure]
+        allowed = kb.vocab.units_for_measure[measure]
         if q.unit not in allowed:
             yield Hit(
                 _at(q, "unit"),
@@ -449,7 +449,7 @@ def source_without_locator(kb: KnowledgeBase) -> Iterator[Hit]:
 def stale_review(kb: KnowledgeBase) -> Iterator[Hit]:
     """A claim was last reviewed more than 24 months ago.
 
-    Why: the evidence on microneedling moves; a two-year-old assessment may miss newer trials.
+    Why: the evidence on a treatment moves; a two-year-old assessment may miss newer trials.
 
     Example: `reviewed: 2022-01-10` checked in 2026.
 
@@ -496,7 +496,7 @@ def contradictory_ranges(kb: KnowledgeBase) -> Iterator[Hit]:
     for i, c in enumerate(kb.claims):
         if c.quantity is None or c.topic is None or c.quantity.measure is None:
             continue
-        r = c.quantity.base_range()
+        r = c.quantity.base_range(kb.vocab.factors)
         if r is None or r[0] > r[1]:
             continue
         about = (c.quantity.about or "").strip().lower()
@@ -816,7 +816,6 @@ def statement_without_claim(kb: KnowledgeBase) -> Iterator[Hit]:
 
 # --- issue 10: ranges and links ----------------------------------------------------------------
 
-NON_NEGATIVE = frozenset({"depth", "length", "thickness", "interval", "duration", "count"})
 PROPORTION_MAX = {"%": 100.0, "1": 1.0}
 
 
@@ -824,8 +823,9 @@ PROPORTION_MAX = {"%": 100.0, "1": 1.0}
 def quantity_out_of_range(kb: KnowledgeBase) -> Iterator[Hit]:
     """A quantity is outside what its measure can be: a negative length or time, or a proportion over 100%.
 
-    Negative values are refused for depth, length, thickness, interval, duration and count;
-    proportions must lie between 0 and 100 with unit `%`, between 0 and 1 with unit `1`.
+    Negative values are refused for depth, length, thickness, interval, duration and count (and
+    for a measure declared in `vocabulary:` unless it says `non_negative: false`); proportions
+    must lie between 0 and 100 with unit `%`, between 0 and 1 with unit `1`.
 
     Why: such a value cannot be measured, so it is a typo (a sign, a misplaced decimal point,
     a count written as a percentage), and the site would draw and compare it as if it were real.
@@ -840,7 +840,7 @@ def quantity_out_of_range(kb: KnowledgeBase) -> Iterator[Hit]:
             v = getattr(q, bound)
             if v is None or not math.isfinite(v):
                 continue  # C006 reports a bound that is not a finite number
-            if measure in NON_NEGATIVE and v < 0:
+            if measure in kb.vocab.non_negative and v < 0:
                 yield Hit(
                     _at(q, bound),
                     f"{name}.{bound} is {v:g}, but a {measure} cannot be negative",

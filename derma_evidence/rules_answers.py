@@ -36,7 +36,7 @@ def unknown_outcome(kb: KnowledgeBase) -> Iterator[Hit]:
     Why: the answer would link to a summary-of-findings row that does not exist, and its certainty
     could not be held to the outcome's.
 
-    Example: `rests_on: {outcomes: [mn-vs-minoxidil--hair-cout]}`.
+    Example: `rests_on: {outcomes: [drug-vs-placebo--pain-scroe]}`.
 
     Fix: use the full id `<comparison id>--<outcome id>` of an existing outcome (the help line
     suggests the nearest).
@@ -52,7 +52,7 @@ def unknown_claim(kb: KnowledgeBase) -> Iterator[Hit]:
 
     Why: the link to the claim would be dead, and the answer would rest on nothing.
 
-    Example: `rests_on: {claims: [mn-plus-minoxidil-beats-minoxidl]}`.
+    Example: `rests_on: {claims: [combination-beats-placebp]}`.
 
     Fix: use an existing claim id (the help line suggests the nearest).
     """
@@ -133,7 +133,7 @@ def duplicate_answer_id(kb: KnowledgeBase) -> Iterator[Hit]:
     Why: ids are permanent anchors; a duplicate makes links land on the wrong answer or row, and
     a question resting on the id would rest on two things.
 
-    Example: two outcomes `id: hair-count` in the same comparison.
+    Example: two outcomes `id: pain-score` in the same comparison.
 
     Fix: give the newer one its own id; never reuse an id.
     """
@@ -264,7 +264,7 @@ def hedge_mismatch(kb: KnowledgeBase) -> Iterator[Hit]:
     certainty misleads the reader who reads only the sentence. At very low certainty a plain
     "no trial has tested ..." is also accepted.
 
-    Example: `certainty: low` with `finding: Microneedling probably increases hair count.`
+    Example: `certainty: low` with `finding: The treatment probably reduces pain.`
 
     Fix: use the phrasing in the help line, and no hedge of another level.
     """

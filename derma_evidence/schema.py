@@ -11,8 +11,10 @@ The tests hold this interpreter to `jsonschema` on the same data.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -29,7 +31,8 @@ IMPLEMENTED = frozenset(
 )
 """The JSON Schema keywords this interpreter validates; any other keyword in the schema is an error at load."""
 ANNOTATIONS = frozenset(
-    {"$schema", "$id", "title", "description", "definitions", "x-code", "x-labels", "x-units", "x-definitions"}
+    {"$schema", "$id", "title", "description", "definitions"}
+    | {"x-code", "x-labels", "x-units", "x-factors", "x-definitions"}
 )
 """Keywords that never constrain a value (read by the docs, the model or the rules)."""
 FORMATS = frozenset({"date"})
@@ -93,7 +96,7 @@ _KIND_WORDS = {
 class Validator:
     def __init__(self, path: str, root_schema: Schema | None = None) -> None:
         self.path = path
-        if root_schema is not None:
+        if root_schema is not None and root_schema is not schema():
             check_keywords(root_schema)
         self.root = root_schema or schema()
         self._derefs: dict[int, Schema] = {}
@@ -221,13 +224,178 @@ def _expected_word(t: str | None) -> str:
 
 
 def validate(path: str, root: Node) -> list[Diagnostic]:
-    """Every schema problem in the tree ``root`` read from ``path``."""
-    v = Validator(path)
+    """Every schema problem in the tree ``root`` read from ``path`` (its own `vocabulary:` included)."""
+    v = Validator(path, schema_for(vocabulary_of(root)))
     if not isinstance(root, Map):
         d = wrong_type(Pos(path, root.line, root.col), root, "a mapping with `topics:` and `claims:`", "the file")
         return [d]
     v.validate(root, v.root, "")
     return v.diags
+
+
+# --- the measures and units: defaults in the schema, merged with the knowledge base's `vocabulary:` ---
+
+
+@dataclass(frozen=True, slots=True)
+class Vocab:
+    """The measures (with their units and words) and units (with words and base factors) a knowledge base uses."""
+
+    units_for_measure: dict[str, tuple[str, ...]]
+    measure_labels: dict[str, str]
+    unit_labels: dict[str, str]
+    factors: dict[str, float]
+    non_negative: frozenset[str]
+    trial_fields: tuple[tuple[str, str, str], ...] = ()
+    """Protocol quantities of the trials: (field, measure, label); the first is the protocol chart's axis."""
+    search_synonyms: tuple[tuple[str, str], ...] = ()
+    """(pattern, words): hidden search words of a claim or answer whose text matches the pattern."""
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return tuple(self.units_for_measure)
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return tuple(self.unit_labels)
+
+    def key(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        return self.measures, self.units, tuple(f[0] for f in self.trial_fields)
+
+
+SIGNED_MEASURES = frozenset({"proportion"})
+"""Default measures whose values are not refused below 0 by C017 (a proportion has its own bounds)."""
+
+
+@cache
+def default_vocab() -> Vocab:
+    """The defaults, from the schema: `measure` (`enum`, `x-units`) and `unit` (`enum`, `x-labels`, `x-factors`)."""
+    defs = schema()["definitions"]
+    measures = [str(m) for m in defs["measure"]["enum"]]
+    units = [str(u) for u in defs["unit"]["enum"]]
+    return Vocab(
+        {m: tuple(defs["measure"]["x-units"][m]) for m in measures},
+        {m: defs["measure"].get("x-labels", {}).get(m, m) for m in measures},
+        {u: defs["unit"]["x-labels"].get(u, u) for u in units},
+        {u: float(f) for u, f in defs["unit"]["x-factors"].items()},
+        frozenset(m for m in measures if m not in SIGNED_MEASURES),
+    )
+
+
+def _word(v: Node | None) -> str | None:
+    """A scalar as the word it spells (a unit `1` may be written unquoted)."""
+    if isinstance(v, Scalar) and v.kind in ("str", "int") and v.value:
+        return v.value
+    return None
+
+
+def vocabulary_of(root: Node | None) -> Vocab:
+    """The defaults merged with the top-level `vocabulary:` of ``root``; lenient (the schema reports the rest)."""
+    base = default_vocab()
+    section = root.get("vocabulary") if isinstance(root, Map) else None
+    if not isinstance(section, Map):
+        return base
+    keep = not (isinstance(d := section.get("defaults"), Scalar) and d.kind == "bool" and d.python() is False)
+    units = dict(base.unit_labels) if keep else {}
+    factors = dict(base.factors) if keep else {}
+    measures = dict(base.units_for_measure) if keep else {}
+    labels = dict(base.measure_labels) if keep else {}
+    non_negative = set(base.non_negative) if keep else set()
+    unit_nodes = section.get("units")
+    for m in unit_nodes.items if isinstance(unit_nodes, Seq) else []:
+        code = _word(m.get("id")) if isinstance(m, Map) else None
+        if isinstance(m, Map) and code:
+            label = m.get("label")
+            units[code] = label.value if isinstance(label, Scalar) and label.kind == "str" else units.get(code, code)
+            f = m.get("factor")
+            if isinstance(f, Scalar) and f.kind in ("int", "float"):
+                factors[code] = float(f.value)
+    measure_nodes = section.get("measures")
+    for m in measure_nodes.items if isinstance(measure_nodes, Seq) else []:
+        name = _word(m.get("id")) if isinstance(m, Map) else None
+        if isinstance(m, Map) and name:
+            us = m.get("units")
+            measures[name] = tuple(w for w in (_word(x) for x in (us.items if isinstance(us, Seq) else [])) if w)
+            label = m.get("label")
+            labels[name] = label.value if isinstance(label, Scalar) and label.kind == "str" else name
+            nn = m.get("non_negative")
+            if isinstance(nn, Scalar) and nn.kind == "bool" and nn.python() is False:
+                non_negative.discard(name)
+            else:
+                non_negative.add(name)
+    trial_fields = []
+    for m in _seq_maps(section.get("trial_fields")):
+        field, kind, words = (_word(m.get(k)) for k in ("id", "measure", "label"))
+        if field and kind and words and field not in TRIAL_FIXED:
+            trial_fields.append((field, kind, words))
+    synonyms = []
+    for m in _seq_maps(section.get("search_synonyms")):
+        pattern, words = _word(m.get("pattern")), _word(m.get("words"))
+        if pattern and words and _valid_regex(pattern):
+            synonyms.append((pattern, words))
+    return Vocab(measures, labels, units, factors, frozenset(non_negative), tuple(trial_fields), tuple(synonyms))
+
+
+def _seq_maps(v: Node | None) -> list[Map]:
+    return [x for x in v.items if isinstance(x, Map)] if isinstance(v, Seq) else []
+
+
+def _valid_regex(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def vocabulary_data(vocab: Vocab) -> dict[str, Any] | None:
+    """``vocab`` as a complete `vocabulary:` section (`defaults: false`, every value), or None for the defaults."""
+    base = default_vocab()
+    if vocab == base:
+        return None
+    trial_fields = [{"id": f, "measure": m, "label": w} for f, m, w in vocab.trial_fields]
+    synonyms = [{"pattern": p, "words": w} for p, w in vocab.search_synonyms]
+    measures = [
+        {"id": m, "label": vocab.measure_labels.get(m, m), "units": list(u)}
+        | ({} if m in vocab.non_negative else {"non_negative": False})
+        for m, u in vocab.units_for_measure.items()
+    ]
+    units = [
+        {"id": u, "label": w} | ({"factor": vocab.factors[u]} if u in vocab.factors else {})
+        for u, w in vocab.unit_labels.items()
+    ]
+    data: dict[str, Any] = {"defaults": False, "measures": measures, "units": units}
+    return (
+        data
+        | ({"trial_fields": trial_fields} if trial_fields else {})
+        | ({"search_synonyms": synonyms} if synonyms else {})
+    )
+
+
+def schema_for(vocab: Vocab) -> Schema:
+    """The schema with `measure` and `unit` allowing exactly ``vocab``'s values (the shipped one for the defaults)."""
+    if vocab.key() == default_vocab().key():
+        return schema()
+    return _schema_for(vocab.key())
+
+
+@cache
+def _schema_for(key: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]) -> Schema:
+    s = copy.deepcopy(schema())
+    s["definitions"]["measure"]["enum"] = list(key[0])
+    s["definitions"]["unit"]["enum"] = list(key[1])
+    trial: dict[str, Any] = {}
+    for name, sub in s["definitions"]["trial"]["properties"].items():
+        trial[name] = sub
+        if name == TRIAL_FIELDS_AFTER:
+            trial.update({f: {"$ref": "#/definitions/range"} for f in key[2]})
+    s["definitions"]["trial"]["properties"] = trial
+    return s
+
+
+TRIAL_FIELDS_AFTER = "device"
+"""The declared trial fields come after this one in `trials[]` (and in the claims.json export)."""
+TRIAL_FIXED = frozenset({"key", "design", "n", "population", "device", "interval", "sessions", "duration"})
+"""Trial fields of the schema itself; a declared trial field cannot redefine one."""
 
 
 @declare("S001", "unknown-field", phase="schema")

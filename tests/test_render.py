@@ -149,6 +149,7 @@ def test_exports(result: Result) -> None:
     data = json.loads(files["claims.json"])
     assert [c["id"] for c in data["claims"]] == [c.id for c in result.kb.claims]
     assert set(data) == {
+        "vocabulary",  # the fixture declares its trial field and search synonyms
         "topics",
         "questions",
         "comparisons",
@@ -390,11 +391,17 @@ def test_repository_url_and_correction_link() -> None:
 
 
 def test_search_keywords_follow_the_synonym_table() -> None:
+    """The table is this knowledge base's (`vocabulary: search_synonyms` in data/claims.yaml); the engine has none."""
+    from derma_evidence.load.yamlpos import load_yaml
     from derma_evidence.render import words
+    from derma_evidence.schema import vocabulary_of
 
-    assert "how often" in words.search_keywords("Sessions were given every 2 weeks.")
-    assert "how deep" in words.search_keywords("Needles of 0.5mm reach the dermis.")
-    assert "dermaroller" in words.search_keywords("A derma roller was used.")
-    assert "female" in words.search_keywords("In 40 women with pattern hair loss.")
-    assert words.search_keywords("Collagen remodelling in rats.") == ""
-    assert words.search_keywords("x", "y") == words.search_keywords("x", "y")  # deterministic
+    root = Path(__file__).resolve().parent.parent
+    table = vocabulary_of(load_yaml("c.yaml", (root / "data" / "claims.yaml").read_bytes()).root).search_synonyms
+    assert "how often" in words.search_keywords(table, "Sessions were given every 2 weeks.")
+    assert "how deep" in words.search_keywords(table, "Needles of 0.5mm reach the dermis.")
+    assert "dermaroller" in words.search_keywords(table, "A derma roller was used.")
+    assert "female" in words.search_keywords(table, "In 40 women with pattern hair loss.")
+    assert words.search_keywords(table, "Collagen remodelling in rats.") == ""
+    assert words.search_keywords(table, "x", "y") == words.search_keywords(table, "x", "y")  # deterministic
+    assert words.search_keywords((), "A derma roller was used.") == ""

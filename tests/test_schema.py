@@ -10,7 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
-from derma_evidence.schema import schema
+from derma_evidence.load.yamlpos import load_yaml
+from derma_evidence.schema import schema, schema_for, vocabulary_of
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).parent / "cases"
@@ -29,7 +30,8 @@ def _plain(value: object) -> object:
 
 def _errors(path: Path) -> list[str]:
     data = _plain(yaml.safe_load(path.read_text("utf-8")))
-    validator = jsonschema.Draft7Validator(schema(), format_checker=jsonschema.FormatChecker())
+    own = schema_for(vocabulary_of(load_yaml(str(path), path.read_bytes()).root))  # with its `vocabulary:`
+    validator = jsonschema.Draft7Validator(own, format_checker=jsonschema.FormatChecker())
     return [e.message for e in validator.iter_errors(data)]
 
 

@@ -477,12 +477,12 @@ def number_out_of_range(pos: Pos, text: str) -> Diagnostic:
 def comment_cuts_text(pos: Pos, value: str) -> Diagnostic:
     """A ` #` after unquoted text starts a YAML comment: the text is cut there.
 
-    Why: in `statement: Needling #2 helped` YAML reads only `Needling`; the rest vanishes without
+    Why: in `statement: Dosing #2 helped` YAML reads only `Dosing`; the rest vanishes without
     a word. A comment after unquoted text of several words, or a `#` followed directly by text
     (`#2`), is therefore refused; a comment after a single word (`verdict: supported  # checked`)
     is allowed.
 
-    Example: `title: Session #3 results` or `statement: Needles help # in mice`.
+    Example: `title: Session #3 results` or `statement: Doses help # in mice`.
 
     Fix: put the text in double quotes (`"Session #3 results"`), or move the comment to a line of its own.
     """

@@ -372,7 +372,7 @@ class Context:
             topic=word(topic),
             topic_title=word(self.topic_titles.get(topic, topic)),
             statement=text(c.statement),
-            quantity=text(format_range(c.quantity, with_measure=True)),
+            quantity=text(format_range(c.quantity, with_measure=True, vocab=self.kb.vocab)),
             verdict=word(c.verdict),
             verdict_label=word(label(c.verdict)),
             certainty=word(c.certainty),
@@ -386,7 +386,11 @@ class Context:
             definitions_href=link(PAGES["glossary"]),
             verdict_href=link(PAGES["glossary"], glossary_anchor("verdict", c.verdict)),
             certainty_href=link(PAGES["glossary"], glossary_anchor("certainty", c.certainty)),
-            keywords=text(search_keywords(c.id, c.statement, c.quantity.about if c.quantity else None)),
+            keywords=text(
+                search_keywords(
+                    self.kb.vocab.search_synonyms, c.id, c.statement, c.quantity.about if c.quantity else None
+                )
+            ),
             correction_href=attr(correction_url(c.id, c.statement)),
             extras=tuple(f(self, c) for f in CLAIM_EXTRAS),
         )

@@ -2,7 +2,8 @@
 
 Two figures: a timeline of the duration claims of one topic (which topic is configuration:
 `Context.timeline_topic`, by default the topic with the most duration claims), and a protocol
-chart of the trials (needle length across, interval up, marker area by n).
+chart of the trials (the first declared trial field across, interval up, marker area by n; the field
+and its label come from `vocabulary: trial_fields` in data/claims.yaml).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class Dot:
     href: str
     label_x: float
     text_y: float
-    x_low: float = 0.0  # a range (needle length or interval) as whiskers from its lowest to its highest value
+    x_low: float = 0.0  # a range (the protocol field or interval) as whiskers from its lowest to its highest value
     x_high: float = 0.0
     y_low: float = 0.0
     y_high: float = 0.0
@@ -114,6 +115,9 @@ class ProtocolChart:
     font: int
     left_out: tuple[LeftOut, ...] = ()
     total: int = 0
+    x_title: str = ""  # the protocol field across, in words ("Dose"), from `vocabulary: trial_fields`
+    x_words: str = ""  # the same in running text ("dose")
+    x_unit: str = ""  # its base unit as printed ("mg")
     summary: str = ""  # "1 of 12 trials gives both and is plotted; the other 11 are listed below the data table."
 
 
@@ -143,7 +147,7 @@ def timeline(ctx: Context, link: Linker) -> Timeline:
         q = c.quantity
         if c.topic != topic or not c.id or q is None or q.measure != "duration":
             continue
-        rng = q.base_range()
+        rng = q.base_range(ctx.kb.vocab.factors)
         if rng is not None:
             rows.append((rng, c.id, q))
     rows.sort(key=lambda r: (r[0][0], r[0][1], r[1]))
@@ -171,7 +175,7 @@ def timeline(ctx: Context, link: Linker) -> Timeline:
                 label_x=left - 8,
                 text_y=round(y + TEXT_BASELINE, 1),
                 full=label,
-                value=format_range(q),
+                value=format_range(q, vocab=ctx.kb.vocab),
                 value_x=round(x0 + w + 6, 1),
                 href=ctx.claim_href(link, cid),
             )
@@ -203,25 +207,31 @@ INTERVAL_UNITS = ("d", "wk", "mo")
 
 
 def protocol_chart(ctx: Context, link: Linker) -> ProtocolChart:
-    """Trials: needle length (mm) across, interval up, marker area by n.
+    """Trials: the first declared trial field across (in its base unit), interval up, marker area by n.
 
     The interval axis is in the unit the trials state (weeks when every plotted trial gives its
-    interval in weeks; days when they differ).
+    interval in weeks; days when they differ). Without a declared trial field nothing is plotted.
     """
+    vocab = ctx.kb.vocab
+    field, measure, x_title = vocab.trial_fields[0] if vocab.trial_fields else ("", "", "Protocol field")
+    x_words = x_title[:1].lower() + x_title[1:]
+    base = [u for u in vocab.units_for_measure.get(measure, ()) if vocab.factors.get(u) == 1.0]
+    x_unit = vocab.unit_labels.get(base[0], base[0]) if base else ""
     pts = []
     left_out = []
     for t in ctx.kb.trials:
         if not t.key:
             continue
-        nl = t.needle_length.base_range() if t.needle_length else None
+        xq = t.protocol.get(field)
+        nl = xq.base_range(vocab.factors) if xq else None
         iv = t.interval.base_range() if t.interval else None
         if nl is None or iv is None or t.interval is None:
             if nl is None and iv is None:
-                why = "Neither needle length nor interval in the data."
+                why = f"Neither {x_words} nor interval in the data."
             elif nl is None:
-                why = f"No needle length in the data (interval: every {format_range(t.interval)})."
+                why = f"No {x_words} in the data (interval: every {format_range(t.interval)})."
             else:
-                why = f"No interval in the data (needle length: {format_range(t.needle_length)})."
+                why = f"No interval in the data ({x_words}: {format_range(xq, vocab=vocab)})."
             left_out.append(
                 LeftOut(
                     label=ctx.short(t.key),
@@ -260,7 +270,8 @@ def protocol_chart(ctx: Context, link: Linker) -> ProtocolChart:
                 cy=cy,
                 r=r,
                 label=ctx.short(t.key or ""),
-                value=f"{format_range(t.needle_length)}, every {format_range(t.interval)}, n={t.n or '?'}",
+                value=f"{format_range(t.protocol.get(field), vocab=vocab)}, every {format_range(t.interval)}, "
+                f"n={t.n or '?'}",
                 href=link(PAGES["trials"], "trial-" + (t.key or "")),
                 label_x=round(cx + r + 3, 1),
                 text_y=round(cy + 5, 1),
@@ -271,7 +282,7 @@ def protocol_chart(ctx: Context, link: Linker) -> ProtocolChart:
             )
         )
     xs = [(round(left + width * v / max_mm, 1), v) for v in _nice(max_mm)]
-    xticks = tuple(Tick(pos, f"{v:g} mm", pos, bottom + 20) for pos, v in xs)
+    xticks = tuple(Tick(pos, f"{v:g} {x_unit}".strip(), pos, bottom + 20) for pos, v in xs)
     ys = [(round(bottom - height * v / max_iv, 1), v) for v in _nice(max_iv)]
     yticks = tuple(Tick(pos, f"{v:g} {unit_words(unit, v == 1)}", left - 6, round(pos + 5, 1)) for pos, v in ys)
     middle = top + height / 2
@@ -295,6 +306,9 @@ def protocol_chart(ctx: Context, link: Linker) -> ProtocolChart:
         font=FONT,
         left_out=tuple(left_out),
         total=len(pts) + len(left_out),
+        x_title=x_title,
+        x_words=x_words,
+        x_unit=x_unit,
         summary=_plotted_words(len(dots), len(pts) + len(left_out)),
     )
 

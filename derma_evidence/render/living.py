@@ -32,7 +32,7 @@ from derma_evidence.render.context import (
 )
 from derma_evidence.render.escape import attr, doi_url, pubmed_url, render_template, safe_id
 from derma_evidence.render.pages import EXTRA_PAGES, TOPIC_SECTIONS
-from derma_evidence.render.words import label, plural
+from derma_evidence.render.words import label, plural, source_article
 
 PROJECT = "Derma Evidence"
 FEED = "feed.atom"
@@ -435,7 +435,7 @@ def claim_reviews(ctx: Context) -> list[dict[str, Any]]:
                     "@type": "Claim",
                     "appearance": {
                         "@type": "CreativeWork",
-                        "name": "The source article: a popular article on microneedling for pattern hair loss",
+                        "name": "The source article: " + source_article(ctx.kb)["description"],
                         "url": absolute(ctx, PAGES["article"]),
                     },
                 },

@@ -33,7 +33,7 @@ from derma_evidence.render.escape import attr, render_template, safe_id
 from derma_evidence.render.figures import figures_page
 from derma_evidence.render.methodology import rules_page, schema_page
 from derma_evidence.render.references import references_page
-from derma_evidence.render.words import SOURCE_ARTICLE, design_label, format_range, label, plural, topic_search_boost
+from derma_evidence.render.words import design_label, format_range, label, plural, source_article, topic_search_boost
 from derma_evidence.rules import CERTAINTY_TABLE
 
 TOPIC_SECTIONS: list[Callable[[Context, Linker, str], str]] = []
@@ -147,7 +147,7 @@ class TrialVM:
     design: str
     n: str
     population: str
-    needle_length: str
+    protocol: tuple[tuple[str, str], ...]  # (label, value) of each declared trial field (`vocabulary: trial_fields`)
     interval: str
     sessions: str
     duration: str
@@ -165,7 +165,10 @@ def trial_vm(ctx: Context, link: Linker, t: Trial) -> TrialVM:
         design=design_label(t.design),
         n=str(t.n) if t.n is not None else "",
         population=t.population or "",
-        needle_length=format_range(t.needle_length),
+        protocol=tuple(
+            (label, format_range(t.protocol.get(name), vocab=ctx.kb.vocab))
+            for name, _, label in ctx.kb.vocab.trial_fields
+        ),
         interval=format_range(t.interval),
         sessions=str(t.sessions) if t.sessions is not None else "",
         duration=format_range(t.duration),
@@ -185,6 +188,7 @@ def trials_page(ctx: Context) -> Page:
         "Clinical trials",
         "trials.html.j2",
         trials=trials,
+        protocol_labels=[label for _, _, label in ctx.kb.vocab.trial_fields],
         figures_href=link(PAGES["figures"]),
         sections=sections,
         search_boost=0.5,
@@ -229,7 +233,7 @@ def article_page(ctx: Context) -> Page:
         "The source article, statement by statement",
         "article.html.j2",
         statements=items,
-        source=SOURCE_ARTICLE,
+        source=source_article(ctx.kb),
         definitions_href=link(PAGES["glossary"]),
         search_boost=0.5,
     )

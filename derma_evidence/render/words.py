@@ -6,7 +6,8 @@ import re
 from urllib.parse import urlencode
 
 from derma_evidence import citations, model
-from derma_evidence.model import UNIT_WORDS, Quantity, Reference
+from derma_evidence.model import UNIT_WORDS, KnowledgeBase, Quantity, Reference
+from derma_evidence.schema import Vocab
 
 LABELS: dict[str, str] = {
     value: words for name in ("verdict", "certainty", "stance") for value, words in model.LABELS[name].items()
@@ -41,14 +42,18 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
-def unit_words(unit: str | None, single: bool) -> str:
-    """The unit as printed after a value: singular only for a single value of exactly 1."""
-    if single and unit in UNIT_SINGULAR:
+def unit_words(unit: str | None, single: bool, vocab: Vocab | None = None) -> str:
+    """The unit as printed after a value: singular only for a single value of exactly 1.
+
+    The words come from ``vocab`` (the knowledge base's `vocabulary:` over the defaults) when given.
+    """
+    words = vocab.unit_labels if vocab is not None else UNIT_WORDS
+    if single and unit in UNIT_SINGULAR and words.get(unit) == UNIT_WORDS.get(unit):
         return UNIT_SINGULAR[unit]
-    return UNIT_WORDS.get(unit or "", unit or "")
+    return words.get(unit or "", unit or "")
 
 
-def format_range(q: Quantity | None, with_measure: bool = False) -> str:
+def format_range(q: Quantity | None, with_measure: bool = False, vocab: Vocab | None = None) -> str:
     """A quantity as words: "1–3 days", "1 week", "0.56 mm"; optionally prefixed "Duration: "."""
     if q is None or q.min is None:
         return ""
@@ -57,10 +62,11 @@ def format_range(q: Quantity | None, with_measure: bool = False) -> str:
     if not single:
         assert q.max is not None
         value += "\u2013" + number(q.max)
-    unit = unit_words(q.unit, single and q.min == 1)
+    unit = unit_words(q.unit, single and q.min == 1, vocab)
     text = f"{value} {unit}".strip() if unit != "%" else f"{value}%"
     if with_measure and q.measure:
-        text = f"{q.measure.capitalize()}: {text}"
+        name = vocab.measure_labels.get(q.measure, q.measure) if vocab is not None else q.measure
+        text = f"{name[:1].upper()}{name[1:]}: {text}"
     return text
 
 
@@ -143,45 +149,21 @@ def glossary_anchor(vocab: str, value: str | None) -> str:
 
 # --- search: what people type ------------------------------------------------------------------
 
-SEARCH_SYNONYMS: tuple[tuple[str, str], ...] = (
-    (
-        r"micro-?needl|derma ?roll|roller|rolling|derma ?pen|\bpens?\b",
-        "microneedling micro-needling micro needling microneedle microneedles needling dermaroller derma roller "
-        "roller rolling dermapen derma pen pen",
-    ),
-    (
-        r"interval|frequen|\bevery\b|weekly|daily|twice|sessions?\b|once a",
-        "how often frequency interval intervals schedule every week weekly daily",
-    ),
-    (
-        r"needle length|depth|\bdeep|penetrat|\d ?mm\b|\bmm\b",
-        "how deep depth needle length needle size penetration millimetre mm",
-    ),
-    (r"\bwom[ae]n\b|\bfemales?\b|FPHL", "women woman female females FPHL"),
-    (
-        r"adverse|safety|\bsafe\b|side effect|scar|infection|granulom|\bpain|erythema|toleran|tolerat",
-        "side effects safety safe adverse events risks harms",
-    ),
-    (
-        r"hair counts?|regrow|efficac|effective|hair density|hair growth|outperform|more hair|response",
-        "does it work works efficacy effective effectiveness results regrowth",
-    ),
-)
-"""Search synonyms: (trigger, words). A claim or answer whose text matches a trigger (regular expression,
-case-insensitive) carries the words, hidden, in the search index, so "dermaroller", "how often" or
-"side effects" find it. Deterministic: the words follow the table's order."""
+def search_keywords(synonyms: tuple[tuple[str, str], ...], *texts: str | None) -> str:
+    """The hidden search words of a section: the synonym groups its text triggers, in table order.
 
-
-def search_keywords(*texts: str | None) -> str:
-    """The hidden search words of a section: the synonym groups its text triggers, in table order."""
+    ``synonyms`` are the knowledge base's (`vocabulary: search_synonyms` in data/claims.yaml): (trigger,
+    words); a claim or answer whose text matches a trigger (regular expression, case-insensitive) carries
+    the words, hidden, in the search index, so "how often" or "side effects" find it. The engine ships none.
+    """
     blob = " ".join(t for t in texts if t)
-    return " ".join(words for trigger, words in SEARCH_SYNONYMS if re.search(trigger, blob, re.I))
+    return " ".join(words for trigger, words in synonyms if re.search(trigger, blob, re.I))
 
 
 CLINICAL_DESIGNS = frozenset(
     {"meta-analysis", "systematic-review", "rct", "controlled-trial", "cohort", "case-series", "case-report"}
 )
-"""Designs that study people treated for hair loss or their skin; the others are background for a reader."""
+"""Designs that study people treated (clinical studies); the others are background for a reader."""
 
 
 def topic_search_boost(designs: list[str]) -> float:
@@ -213,10 +195,17 @@ def correction_url(claim_id: str | None, statement: str | None) -> str:
     )
 
 
-SOURCE_ARTICLE = {
-    "title": "Micro-Derma Hair-loss Treatment",
-    "author": "not named in the copy we hold",
-    "where": "a web article; its site is not named in the copy we hold",
-}
-"""The article this knowledge base started from (the header of the copy we hold). It is the starting
-point, checked statement by statement, and never a source: no claim cites it."""
+UNNAMED = "not named in the data"
+
+
+def source_article(kb: KnowledgeBase) -> dict[str, str]:
+    """The article the knowledge base started from (`source_article:` in data/claims.yaml), each part in words.
+
+    It is the starting point, checked statement by statement, and never a source: no claim cites it."""
+    a = kb.source_article
+    return {
+        "title": a.get("title", "the source article"),
+        "author": a.get("author", UNNAMED),
+        "where": a.get("where", UNNAMED),
+        "description": a.get("description", "the article the statements come from"),
+    }
