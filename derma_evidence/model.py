@@ -16,7 +16,13 @@ from derma_evidence.diagnostics import Pos
 from derma_evidence.load.bib import RawReference
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
 from derma_evidence.model_living import Change, Search, changes, searches
-from derma_evidence.model_living import Ref as Ref  # re-exported: the answers layer's lists use it
+from derma_evidence.nodes import Ref as Ref  # re-exported: the answers layer's lists use it
+from derma_evidence.nodes import date_text as _date_text
+from derma_evidence.nodes import fields as _fields
+from derma_evidence.nodes import integer as _int
+from derma_evidence.nodes import maps as _maps
+from derma_evidence.nodes import refs as _refs
+from derma_evidence.nodes import text as _text
 from derma_evidence.schema import Vocab, default_vocab, schema, vocabulary_of
 
 _DEFS: Mapping[str, Any] = schema()["definitions"]
@@ -384,38 +390,11 @@ class KnowledgeBase:
         return {r.key: r for r in self.references}
 
 
-def _fields(node: Map, path: str) -> tuple[dict[str, Node], dict[str, Pos]]:
-    values: dict[str, Node] = {}
-    at: dict[str, Pos] = {}
-    for k, v in node.items:
-        values[k.value] = v
-        at[k.value] = Pos(path, v.line, v.col)
-    return values, at
-
-
-def _text(v: Node | None) -> str | None:
-    if isinstance(v, Scalar) and v.kind == "str":
-        return v.value
-    return None
-
-
-def _date_text(v: Node | None) -> str | None:
-    if isinstance(v, Scalar) and v.kind in ("str", "timestamp"):
-        return v.value
-    return None
-
-
 def _num(v: Node | None) -> float | None:
     if isinstance(v, Scalar) and v.kind in ("int", "float"):
         value = v.python()
         assert isinstance(value, (int, float))
         return float(value)
-    return None
-
-
-def _int(v: Node | None) -> int | None:
-    if isinstance(v, Scalar) and v.kind == "int":
-        return int(v.value)
     return None
 
 
@@ -434,24 +413,12 @@ def _quantity(v: Node | None, path: str) -> Quantity | None:
     )
 
 
-def _maps(v: Node | None) -> list[Map]:
-    if isinstance(v, Seq):
-        return [x for x in v.items if isinstance(x, Map)]
-    return []
-
-
 GRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
 ROB_DOMAINS = ("randomisation", "deviations", "missing_data", "measurement", "selection")
 
 
 def _bool(v: Node | None) -> bool:
     return isinstance(v, Scalar) and v.kind == "bool" and v.python() is True
-
-
-def _refs(v: Node | None, path: str) -> tuple[Ref, ...]:
-    if not isinstance(v, Seq):
-        return ()
-    return tuple(Ref(x.value, Pos(path, x.line, x.col)) for x in v.items if isinstance(x, Scalar) and x.kind == "str")
 
 
 def _literals(f: Mapping[str, Node], names: tuple[str, ...]) -> dict[str, str]:

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 
 from derma_evidence.diagnostics import Pos
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """One id or citation key in a list, with its position (also the answers layer's, re-exported by `model`)."""
-
-    id: str
-    pos: Pos
+from derma_evidence.nodes import Ref
+from derma_evidence.nodes import date_text as _date
+from derma_evidence.nodes import fields as _fields
+from derma_evidence.nodes import integer as _int
+from derma_evidence.nodes import maps as _maps
+from derma_evidence.nodes import refs as _refs
+from derma_evidence.nodes import text as _text
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,37 +92,6 @@ def iso_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def _fields(node: Map, path: str) -> tuple[dict[str, Node], dict[str, Pos]]:
-    values: dict[str, Node] = {}
-    at: dict[str, Pos] = {}
-    for k, v in node.items:
-        values[k.value] = v
-        at[k.value] = Pos(path, v.line, v.col)
-    return values, at
-
-
-def _text(v: Node | None) -> str | None:
-    return v.value if isinstance(v, Scalar) and v.kind == "str" else None
-
-
-def _date(v: Node | None) -> str | None:
-    return v.value if isinstance(v, Scalar) and v.kind in ("str", "timestamp") else None
-
-
-def _int(v: Node | None) -> int | None:
-    return int(v.value) if isinstance(v, Scalar) and v.kind == "int" else None
-
-
-def _maps(v: Node | None) -> list[Map]:
-    return [x for x in v.items if isinstance(x, Map)] if isinstance(v, Seq) else []
-
-
-def _refs(v: Node | None, path: str) -> tuple[Ref, ...]:
-    if not isinstance(v, Seq):
-        return ()
-    return tuple(Ref(x.value, Pos(path, x.line, x.col)) for x in v.items if isinstance(x, Scalar) and x.kind == "str")
 
 
 def _numbers(v: Node | None, path: str) -> tuple[tuple[int, ...], tuple[Pos, ...]]:

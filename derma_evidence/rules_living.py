@@ -15,7 +15,8 @@ from typing import Any
 
 from derma_evidence.diagnostics import Diagnostic, Pos, Severity, Suggester, declare, make
 from derma_evidence.model import KnowledgeBase, Reference
-from derma_evidence.model_living import Change, Ref, Search, iso_date
+from derma_evidence.model_living import Change, Search, iso_date
+from derma_evidence.nodes import Ref
 from derma_evidence.rules import DOI_RE, Hit, rule
 
 STATUSES = ("retracted", "corrected", "expression-of-concern")

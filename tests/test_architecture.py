@@ -13,6 +13,7 @@ ORDER = [
     "load.yamlpos",
     "load.bib",
     "schema",
+    "nodes",
     "model_living",
     "model",
     "grade",

@@ -149,6 +149,7 @@ def glossary_anchor(vocab: str, value: str | None) -> str:
 
 # --- search: what people type ------------------------------------------------------------------
 
+
 def search_keywords(synonyms: tuple[tuple[str, str], ...], *texts: str | None) -> str:
     """The hidden search words of a section: the synonym groups its text triggers, in table order.
 
