@@ -92,6 +92,9 @@ def rob_overall(judgements: Iterable[str]) -> tuple[str, ...]:
 
 
 # --- hedges (GRADE plain-language statements, Santesso 2020) ------------------------------------
+# Santesso N, et al. GRADE guidelines 26: informative statements to communicate the findings of systematic
+# reviews of interventions. J Clin Epidemiol. 2020;119:126-135. doi:10.1016/j.jclinepi.2019.10.014,
+# PMID 31711912 (verified on its PubMed page): high "results in", moderate "likely", low "may".
 
 HEDGES: dict[str, tuple[str, ...]] = {
     "moderate": ("probably", "likely"),
