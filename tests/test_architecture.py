@@ -26,6 +26,7 @@ ORDER = [
     "render.escape",
     "render.words",
     "render.html",
+    "render.search",
     "render.context",
     "render.references",
     "render.figures",

@@ -39,15 +39,24 @@ def test_answers_page_has_one_anchor_per_question(pages: dict[str, str]) -> None
     assert "&#123;&#123; 7&#42;7 &#125;&#125; &lt;b&gt;stays&lt;/b&gt;" in page  # data stays text
 
 
-def test_summary_of_findings_table_with_lettered_footnotes(pages: dict[str, str]) -> None:
+def test_summary_of_findings_cards_with_lettered_footnotes(pages: dict[str, str]) -> None:
     page = pages["findings.md"]
-    assert page.count('<table class="derma-table derma-sof">') == 1
-    row = re.search(r'<tr id="mn-minoxidil-vs-minoxidil--hair-count">.*?</tr>', page, re.S)
-    assert row
-    assert "SMD 1.2 (95% CI 0.8 to 1.6); I² 40%; 3 studies" in row.group(0)
-    assert 'href="#fn_mn-minoxidil-vs-minoxidil--hair-count_a"' in row.group(0)
-    assert "Low certainty" in row.group(0)
-    notes = re.findall(r'<li id="fn_[^"]+_([a-z])">(Downgraded[^<]*)</li>', page)
+    assert page.count('<article class="derma-outcome"') == 2
+    assert '<nav class="derma-sof-index"' in page and 'href="#mn-minoxidil-vs-minoxidil--hair-count"' in page
+    card = re.search(
+        r'<article class="derma-outcome" aria-labelledby="mn-minoxidil-vs-minoxidil--hair-count">.*?</article>',
+        page,
+        re.S,
+    )
+    assert card
+    text = card.group(0)
+    assert "SMD 1.2 (95% CI 0.8 to 1.6); I² 40%; 3 studies" in text
+    assert 'href="#fn_mn-minoxidil-vs-minoxidil--hair-count_a"' in text
+    # certainty and the plain-language finding come first, then the effects
+    assert text.index("Low certainty") < text.index('class="derma-finding"') < text.index("Effect as reported")
+    notes = re.findall(
+        r'<li id="fn_[^"]+_([a-z])"><span class="derma-fn-letter">[a-z]</span> (Downgraded[^<]*)</li>', page
+    )
     assert [n[0] for n in notes] == ["a", "b", "c", "d"]
     assert "Downgraded 2 levels for imprecision (very serious)" in notes[3][1]
     assert "Judgements are Derma Evidence&#x27;s." in page or "Judgements are Derma Evidence's." in page

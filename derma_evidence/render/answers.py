@@ -416,7 +416,7 @@ def findings_page(ctx: Context) -> Page:
         answers_href=link(PAGES["answers"]),
         definitions_href=link(PAGES["glossary"]),
         search_boost=2,
-        wide=True,
+        # not `wide`: one card per outcome fits the column, and the table of contents lists comparisons and outcomes
     )
 
 

@@ -28,7 +28,7 @@ from derma_evidence.render.escape import (
     text,
     word,
 )
-from derma_evidence.render.html import toc_tokens
+from derma_evidence.render.html import page_description, toc_tokens
 from derma_evidence.render.words import (
     correction_url,
     design_label,
@@ -73,6 +73,22 @@ DOWNLOAD_DIR = "downloads"
 
 def topic_path(topic_id: str) -> str:
     return f"{TOPIC_DIR}/{topic_id}.md"
+
+
+MEDICAL_PAGES = frozenset(
+    (
+        "index.md",
+        *(PAGES[k] for k in ("answers", "findings", "topics", "claims", "trials", "figures", "article", "references")),
+    )
+)
+"""Pages of medical content (with the topic pages): typed MedicalWebPage. The others (methodology, contributing,
+the rule and schema references, downloads, about, disclaimer, the search log, What's new) are plain WebPages."""
+
+
+def page_type(path: str) -> str:
+    """The schema.org type of a page, by its source path: MedicalWebPage for medical content, else WebPage."""
+    medical = path in MEDICAL_PAGES or (path.startswith(TOPIC_DIR + "/") and path.endswith(".md"))
+    return "MedicalWebPage" if medical else "WebPage"
 
 
 def page_url(path: str, use_directory_urls: bool = True) -> str:
@@ -445,8 +461,12 @@ def make_page(path: str, page_title: str, template: str, **context: Any) -> Page
         front += f"search:\n  boost: {boost}\n"
     if context.pop("wide", False):  # a wide table or figure: Material leaves out the table of contents column
         front += "hide:\n  - toc\n"
-    front += "---\n\n"
+    description = context.pop("description", None)
     body = render_template(template, **context)
+    description = description or page_description(body)  # the page's own first paragraph, from the data
+    if description:  # the page's <meta name="description"> (Material reads `description` from front matter)
+        front += "description: " + yaml_quoted(description) + "\n"
+    front += "---\n\n"
     if body.count("<h1>", 0, 200) == 1:  # the page's title heading: give it the id the skip link targets
         body = body.replace("<h1>", f'<h1 id="{PAGE_TOP}">', 1)
     return Page(path, clean, front, body)

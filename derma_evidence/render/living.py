@@ -26,6 +26,7 @@ from derma_evidence.render.context import (
     Linker,
     Page,
     make_page,
+    page_type,
     page_url,
     status_badge,
     topic_path,
@@ -408,7 +409,7 @@ def _org() -> dict[str, str]:
 def web_page(ctx: Context, path: str, title: str, keys: list[str], reviewed: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "MedicalWebPage",
+        "@type": page_type(path),
         "name": title,
         "url": absolute(ctx, path),
         "lastReviewed": reviewed or version_date(ctx.kb),
@@ -476,7 +477,7 @@ def jsonld_script(objects: list[dict[str, Any]]) -> str:
 
 
 def jsonld_for(ctx: Context, pages: dict[str, list[dict[str, Any]]], path: str, title: str) -> str:
-    """The JSON-LD script of one page: its own objects, else a MedicalWebPage with no citations."""
+    """The JSON-LD script of one page: its own objects, else a web page (`page_type`) with no citations."""
     return jsonld_script(pages.get(path) or [web_page(ctx, path, title, [], "")])
 
 
