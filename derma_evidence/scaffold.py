@@ -13,6 +13,7 @@ run (a bad title, an unwritable path).
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import re
@@ -44,7 +45,12 @@ def skeleton(title: str) -> dict[str, str]:
     files: dict[str, str] = {}
     for parts, text in _walk(resources.files("derma_evidence").joinpath(SKELETON)):
         path = "/".join(parts)
-        value = json.dumps(title, ensure_ascii=False)[1:-1] if path.endswith((".yml", ".yaml")) else title
+        if path.endswith((".yml", ".yaml")):
+            value = json.dumps(title, ensure_ascii=False)[1:-1]
+        elif path.endswith(".md"):  # Markdown passes HTML through: "<Nails>" would become a tag, not text
+            value = html.escape(title, quote=False)
+        else:
+            value = title
         files[path] = text.replace("{{ title }}", value).replace("{{ version }}", derma_evidence.__version__)
     return files
 

@@ -332,7 +332,7 @@ SEARCH_QUERIES = [
     ("is it safe", r"topics/safety/#|answers/#"),
     ("does microneedling work", r"topics/trials-efficacy/#|answers/#"),
     ("daily", r"topics/frequency/#no-trial-of-daily-0-5mm-use|answers/#"),
-    ("minoxidil", r"topics/trials-efficacy/#"),
+    ("minoxidil", r"topics/trials-efficacy/#|answers/#does-it-work-with-minoxidil"),
     ("Dunkin", r"references/#ref_dunkin2007$"),
     ("Dhurat", r"references/#ref_dhurat2013$"),
     ("supported", r"glossary/#verdict-supported$"),
@@ -378,6 +378,100 @@ def test_real_queries_find_the_expected_page(browser: Any, real_url: str, query:
         assert re.match(FIRST_PAGE[query], hrefs[0]), (query, hrefs[:3])
     assert pg.foreign == []
     ctx.close()
+
+
+READER_QUERIES = [
+    # issue 20: what readers type, answered in the first three results (each result: a page and its best section)
+    ("shedding", r"answers/#is-it-safe|topics/safety/"),
+    ("every other day", r"answers/#how-often|topics/frequency/"),
+    ("how long does it last", r"answers/#how-soon-and-does-it-last"),
+    ("derma stamp", r"answers/#does-it-work|topics/trials-efficacy/"),
+    ("dermapen", r"answers/#does-it-work|topics/trials-efficacy/"),
+    ("hair pen", r"answers/#does-it-work|topics/trials-efficacy/"),
+    ("at home", r"answers/#daily-home-rolling|topics/frequency/"),
+    ("does microneedling work", r"answers/#does-it-work-(with-minoxidil|alone)"),
+]
+
+
+def result_groups(pg: Any) -> list[list[str]]:
+    """The result list as a reader sees it: per page, its link and its sections' links (paths with anchors)."""
+    groups: list[list[str]] = pg.evaluate(
+        "() => [...document.querySelectorAll('li.md-search-result__item')].map(li =>"
+        " [...li.querySelectorAll('a.md-search-result__link')].map(a => a.getAttribute('href') || ''))"
+    )
+    return [
+        [urlsplit(h).path.removeprefix("/") + ("#" + urlsplit(h).fragment if "#" in h else "") for h in g]
+        for g in groups
+    ]
+
+
+@pytest.mark.parametrize("query, expected", READER_QUERIES, ids=[q for q, _ in READER_QUERIES])
+def test_reader_queries_are_answered_in_the_first_three_results(
+    browser: Any, real_url: str, query: str, expected: str
+) -> None:
+    ctx, pg = _open(browser, real_url)
+    search(pg, query)
+    top = [h for g in result_groups(pg)[:3] for h in g[:2]]
+    assert any(re.search(expected, h) for h in top), (query, top)
+    ctx.close()
+
+
+def test_the_general_answer_ranks_above_the_answer_about_one_group(browser: Any, real_url: str) -> None:
+    ctx, pg = _open(browser, real_url)
+    search(pg, "does microneedling work")
+    answers = [h for g in result_groups(pg) for h in g if h.startswith("answers/#")]
+    assert answers[0] in ("answers/#does-it-work-with-minoxidil", "answers/#does-it-work-alone"), answers
+    assert answers.index("answers/#does-it-work-in-women") > 0
+    pg.goto(real_url)
+    search(pg, "women")  # naming the group finds its answer first
+    answers = [h for g in result_groups(pg) for h in g if h.startswith("answers/#")]
+    assert answers[0] == "answers/#does-it-work-in-women", answers
+    ctx.close()
+
+
+def test_hidden_synonyms_find_but_never_show(browser: Any, real_url: str) -> None:
+    ctx, pg = _open(browser, real_url)
+    index = pg.request.get(real_url + "search/search_index.json").json()
+    assert index["config"]["fields"]["keywords"]["boost"] > 0
+    with_words = [d for d in index["docs"] if d.get("keywords")]
+    assert with_words and all("\ufdd0" not in d["text"] and "derma-keywords" not in d["text"] for d in index["docs"])
+    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    assert not {"methodology/rules/", "methodology/schema/"} & locations  # contributors' references: not indexed
+    searches = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("methodology/searches/"))
+    assert "Excluded, with reasons" not in searches  # the search log table is left out
+    search(pg, "shedding")  # a word found only among the hidden synonyms
+    shown = pg.locator(".md-search-result__list").inner_text()
+    assert "shedding" not in shown.lower()
+    pg.goto(real_url + "answers/")
+    assert pg.locator(".derma-keywords").count() == 0  # hidden words are in the index only, not on the page
+    ctx.close()
+
+
+def test_an_empty_search_points_to_the_answers_page(browser: Any, real_url: str) -> None:
+    for width in (1280, 375):
+        ctx, pg = _open(browser, real_url, width, 812)
+        pg.wait_for_function(
+            "() => { const m = document.querySelector('.md-search-result__meta');"
+            " return m && !/Initializing/i.test(m.textContent); }",
+            timeout=20000,
+        )
+        pg.click('label.md-header__button[for="__search"]' if width < 500 else ".md-search__input")
+        pg.locator(".md-search__input").press_sequentially("xyzzyq", delay=20)
+        note = pg.locator(".derma-search-empty")
+        note.wait_for(state="visible")
+        href = note.locator("a").get_attribute("href") or ""
+        assert href.endswith("/answers/"), href
+        # on screen once the search dialog has opened (it slides in)
+        pg.wait_for_function(
+            "w => { const r = document.querySelector('.derma-search-empty').getBoundingClientRect();"
+            " return r.left >= 0 && r.right <= w; }",
+            arg=width,
+        )
+        pg.locator(".md-search__input").fill("")
+        pg.locator(".md-search__input").press_sequentially("depth", delay=20)
+        pg.wait_for_selector("li.md-search-result__item")
+        assert not note.is_visible()
+        ctx.close()
 
 
 def test_spellings_of_a_length_give_the_same_results(browser: Any, real_url: str) -> None:
