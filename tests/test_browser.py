@@ -385,10 +385,10 @@ READER_QUERIES = [
     ("shedding", r"answers/#is-it-safe|topics/safety/"),
     ("every other day", r"answers/#how-often|topics/frequency/"),
     ("how long does it last", r"answers/#how-soon-and-does-it-last"),
-    ("derma stamp", r"answers/#does-it-work|topics/trials-efficacy/"),
-    ("dermapen", r"answers/#does-it-work|topics/trials-efficacy/"),
-    ("hair pen", r"answers/#does-it-work|topics/trials-efficacy/"),
-    ("at home", r"answers/#daily-home-rolling|topics/frequency/"),
+    ("derma stamp", r"answers/#(at-home-rollers-or-pens|does-it-work)|topics/trials-efficacy/"),
+    ("dermapen", r"answers/#(at-home-rollers-or-pens|does-it-work)|topics/trials-efficacy/"),
+    ("hair pen", r"answers/#(at-home-rollers-or-pens|does-it-work)|topics/trials-efficacy/"),
+    ("at home", r"answers/#(at-home-rollers-or-pens|daily-home-rolling)|topics/frequency/"),
     ("does microneedling work", r"answers/#does-it-work-(with-minoxidil|alone)"),
 ]
 
@@ -698,3 +698,142 @@ def test_reader_pages_work_without_javascript(browser: Any, base_url: str) -> No
     pg.emulate_media(media="print")
     assert pg.locator(".derma-print-foot").is_visible()
     ctx.close()
+
+
+# --- issue 20: the reader's evidence on any screen ------------------------------------------------
+
+EVIDENCE_PAGES = ["findings/", "trials/", "methodology/searches/", "claims/"]
+SIZES = [(1280, 900), (375, 812)]
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_evidence_pages_never_scroll_sideways(browser: Any, real_url: str, width: int, height: int) -> None:
+    ctx, pg = _open(browser, real_url, width, height, has_touch=width < 500)
+    for path in EVIDENCE_PAGES:
+        pg.goto(real_url + path)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width + 1, path
+    if width < 500:  # the risk-of-bias and search-log tables fit the phone as cards: no sideways scroll either
+        pg.goto(real_url + "trials/")
+        assert pg.locator(".derma-rob-table").evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
+        pg.goto(real_url + "methodology/searches/")
+        assert pg.locator(".derma-search-log").evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
+    ctx.close()
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_every_outcome_shows_certainty_and_finding_without_sideways_scroll(
+    browser: Any, real_url: str, width: int, height: int
+) -> None:
+    ctx, pg = _open(browser, real_url + "findings/", width, height, has_touch=width < 500)
+    cards = pg.locator("article.derma-outcome")
+    assert cards.count() >= 10
+    boxes = pg.evaluate(
+        """() => [...document.querySelectorAll('article.derma-outcome')].map(a => {
+             const c = a.querySelector('.derma-outcome-certainty'), f = a.querySelector('.derma-finding');
+             const r = e => { const b = e.getBoundingClientRect(); return [b.left, b.right, b.height]; };
+             return [a.id || a.getAttribute('aria-labelledby'), r(c), r(f), c.textContent, f.textContent];
+           })"""
+    )
+    for name, cert, finding, cert_text, finding_text in boxes:
+        for left, right, h in (cert, finding):
+            assert left >= 0 and right <= width and h > 0, (name, cert, finding)
+        assert re.search(r"(High|Moderate|Low|Very low) certainty", cert_text), (name, cert_text)
+        assert "floored" not in cert_text and "= -" not in cert_text
+        assert finding_text.strip(), name
+    # the list of comparisons at the top, and on a wide screen the table of contents beside the cards
+    assert pg.locator("nav.derma-sof-index li").count() >= 3
+    if width >= 1220:
+        assert pg.locator(".md-sidebar--secondary .md-nav__link").count() >= 10
+    ctx.close()
+
+
+def test_the_closed_menu_takes_no_keyboard_focus_on_a_phone(browser: Any, real_url: str) -> None:
+    ctx, pg = _open(browser, real_url + "findings/", 375, 812, has_touch=True)
+    offscreen = []
+    for _ in range(40):
+        pg.keyboard.press("Tab")
+        box = pg.evaluate(
+            "() => { const e = document.activeElement; if (!e || e === document.body) return null;"
+            " const r = e.getBoundingClientRect();"
+            " return [e.tagName, e.textContent.trim().slice(0, 30), r.left, r.right]; }"
+        )
+        if box and (box[3] <= 0 or box[2] >= 375):
+            offscreen.append(box)
+    assert offscreen == []
+    pg.click('label.md-header__button[for="__drawer"]')  # opened, the menu's links take focus again
+    pg.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.md-sidebar--primary')).visibility === 'visible'"
+    )
+    ctx.close()
+
+
+def test_the_filter_form_causes_no_layout_shift(browser: Any, real_url: str) -> None:
+    ctx, pg = _open(browser, real_url + "claims/", 375, 812, has_touch=True)
+    pg.wait_for_load_state("load")
+    pg.wait_for_timeout(300)
+    shift = pg.evaluate(
+        """() => new Promise(resolve => {
+             let total = 0;
+             new PerformanceObserver(list => {
+               for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+             }).observe({type: 'layout-shift', buffered: true});
+             setTimeout(() => resolve(total), 200);
+           })"""
+    )
+    assert shift < 0.01, shift
+    assert pg.locator("form.derma-filters").is_visible()
+    ctx.close()
+
+
+def test_no_matching_claim_shows_a_message_not_a_bare_header(page: Any, base_url: str) -> None:
+    page.goto(base_url + "claims/")
+    combos = page.evaluate(
+        "() => [...document.querySelectorAll('#claims-table tbody tr')]"
+        ".map(r => r.dataset.topic + '|' + r.dataset.verdict)"
+    )
+    topics = page.evaluate(
+        "() => [...document.querySelectorAll('select[name=topic] option')].map(o => o.value).filter(Boolean)"
+    )
+    verdicts = page.evaluate(
+        "() => [...document.querySelectorAll('select[name=verdict] option')].map(o => o.value).filter(Boolean)"
+    )
+    topic, verdict = next((t, v) for t in topics for v in verdicts if f"{t}|{v}" not in combos)
+    assert page.locator(".derma-none").is_hidden()
+    page.select_option("select[name=topic]", topic)
+    page.select_option("select[name=verdict]", verdict)
+    assert page.locator(".derma-none").is_visible()
+    assert page.locator("#claims-table").is_hidden()
+    assert page.locator(".derma-count").inner_text().startswith("0 of ")
+    page.click("button.derma-reset")
+    page.wait_for_function("() => !location.search")
+    assert page.locator(".derma-none").is_hidden() and page.locator("#claims-table").is_visible()
+
+
+def test_prisma_diagram_is_legible_in_dark_mode(browser: Any, real_url: str) -> None:
+    ctx, pg = _open(browser, real_url + "methodology/searches/")
+    pg.locator("label.md-header__button[for^='__palette']:visible").first.click()
+    pg.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    colours = pg.evaluate(
+        """() => { const svg = document.querySelector('.derma-prisma svg');
+             const box = svg.querySelector('rect'), text = svg.querySelector('text'), line = svg.querySelector('line');
+             return [getComputedStyle(document.body).backgroundColor, getComputedStyle(box).fill,
+                     getComputedStyle(text).fill, getComputedStyle(line).stroke]; }"""
+    )
+    page_bg, box_fill, text_fill, arrow = colours
+    assert _contrast(text_fill, box_fill) >= 4.5, colours
+    assert _contrast(arrow, page_bg) >= 3, colours  # arrows are graphics: 3:1
+    ctx.close()
+
+
+def test_own_assets_are_hashed_and_deferred(page: Any, base_url: str) -> None:
+    page.goto(base_url + "findings/")
+    script = page.locator("script[src*='assets/derma.']")
+    assert re.search(r"assets/derma\.[0-9a-f]{10}\.js$", script.get_attribute("src") or "")
+    assert script.get_attribute("defer") is not None
+    css = page.locator("link[rel=stylesheet][href*='assets/derma.']").get_attribute("href") or ""
+    assert re.search(r"assets/derma\.[0-9a-f]{10}\.css$", css)
+    descriptions = set()
+    for path in ["findings/", "answers/", "topics/needle-depth/", "trials/"]:
+        page.goto(base_url + path)
+        descriptions.add(page.locator("meta[name=description]").get_attribute("content"))
+    assert len(descriptions) == 4  # each page describes itself
