@@ -10,13 +10,16 @@ own clock (`performance.now()`):
 - first result: from a query's arrival in the search box (set whole, with its last key's event) until
   the first result shows.
 
-Targets at 1,000 claims: index ready < 1 s, first result < 300 ms. Not a timed test; run:
-`.venv/bin/python scripts/bench_search.py` (`scripts/bench_site.py` runs it too).
+Targets at 1,000 claims: index ready < 1 s, first result < 300 ms. Also prints the index's size (raw and
+gzipped). `--real` measures the site of the real data (home page); `--ref COMMIT` measures that commit too,
+built the same way from a temporary git worktree (the size and times before a change, then after). Not a timed
+test; run: `.venv/bin/python scripts/bench_search.py [--real] [--ref COMMIT]` (`scripts/bench_site.py` runs it).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import statistics
 import subprocess
@@ -61,54 +64,89 @@ RESULT_JS = """(query) => new Promise(resolve => {
 })"""
 
 
-def build(tmp: Path, n: int) -> Path:
-    yaml_text, bib_text = generate(n, max(50, n // 10), n_topics=max(7, n // 50))
-    claims, bib = tmp / "claims.yaml", tmp / "references.bib"
-    claims.write_text(yaml_text, "utf-8")
-    bib.write_text(bib_text, "utf-8")
-    env = dict(os.environ, DERMA_CLAIMS=str(claims), DERMA_BIB=str(bib), NO_MKDOCS_2_WARNING="1")
+def build(tmp: Path, n: int, real: bool = False, code: Path = ROOT) -> Path:
+    """Build the site into tmp/site: the real data (`real`) or a synthetic knowledge base of n claims.
+
+    `code` is the checkout whose package, templates and mkdocs.yml build it (ROOT, or a worktree of --ref)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if real:
+        env.update(DERMA_CLAIMS=str(code / "data" / "claims.yaml"), DERMA_BIB=str(code / "references.bib"))
+    else:
+        yaml_text, bib_text = generate(n, max(50, n // 10), n_topics=max(7, n // 50))
+        claims, bib = tmp / "claims.yaml", tmp / "references.bib"
+        claims.write_text(yaml_text, "utf-8")
+        bib.write_text(bib_text, "utf-8")
+        env.update(DERMA_CLAIMS=str(claims), DERMA_BIB=str(bib))
+    if code != ROOT:  # that checkout's package first on the path (the plugin entry point names the module)
+        env["PYTHONPATH"] = str(code) + os.pathsep + env.get("PYTHONPATH", "")
     site = tmp / "site"
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
-    subprocess.run([mkdocs, "build", "-q", "--strict", "-d", str(site)], cwd=ROOT, env=env, check=True)
+    subprocess.run([mkdocs, "build", "-q", "--strict", "-d", str(site)], cwd=code, env=env, check=True)
     return site
+
+
+def measure(site: Path, path: str, repeat: int) -> tuple[int, int, float, float]:
+    """(index bytes, gzipped bytes, median index ready in ms, median first result in ms) of one built site."""
+    from playwright.sync_api import sync_playwright
+
+    raw = (site / "search" / "search_index.json").read_bytes()
+    server = subprocess.Popen(
+        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(site)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        port = server.stdout.readline().split("port ")[1].split()[0]
+        url = f"http://127.0.0.1:{port}/{path}"
+        ready, first = [], []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for i in range(repeat):
+                page.goto(url)
+                ready.append(page.evaluate(READY_JS))  # performance.now() counts from navigation start
+                page.locator("input.md-search__input").click()
+                first.append(page.evaluate(RESULT_JS, QUERIES[i % len(QUERIES)]))
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+    return len(raw), len(gzip.compress(raw, 9)), statistics.median(ready), statistics.median(first)
+
+
+def report(label: str, figures: tuple[int, int, float, float], repeat: int) -> None:
+    size, gz, r, f = figures
+    print(f"{label}: search index {size / 1e3:.0f} KB ({gz / 1e3:.0f} KB gzipped), medians of {repeat} page loads")
+    print(f"  index ready {r / 1000:.2f} s (target < 1 s); first result {f:.0f} ms after the last key (< 300 ms)")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--claims", type=int, default=1000)
+    ap.add_argument("--real", action="store_true", help="the real data (data/claims.yaml) instead of synthetic claims")
+    ap.add_argument("--ref", help="also measure this git commit (e.g. the one before a change), built the same way")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
-    from playwright.sync_api import sync_playwright
-
+    path = "" if args.real else "topics/needle-depth/"
+    label = "real data" if args.real else f"{args.claims} claims"
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-        site = build(Path(tmp), args.claims)
-        index_mb = (site / "search" / "search_index.json").stat().st_size / 1e6
-        server = subprocess.Popen(
-            [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(site)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert server.stdout is not None
-            port = server.stdout.readline().split("port ")[1].split()[0]
-            url = f"http://127.0.0.1:{port}/topics/needle-depth/"
-            ready, first = [], []
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                for i in range(args.repeat):
-                    page.goto(url)
-                    ready.append(page.evaluate(READY_JS))  # performance.now() counts from navigation start
-                    page.locator("input.md-search__input").click()
-                    first.append(page.evaluate(RESULT_JS, QUERIES[i % len(QUERIES)]))
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait()
-    r, f = statistics.median(ready), statistics.median(first)
-    print(f"{args.claims} claims, search index {index_mb:.2f} MB, medians of {args.repeat} page loads")
-    print(f"index ready {r / 1000:.2f} s (target < 1 s); first result {f:.0f} ms after the last key (target < 300 ms)")
+        runs = []
+        if args.ref:
+            before = Path(tmp) / "before"
+            subprocess.run(["git", "worktree", "add", "-q", "--detach", str(before), args.ref], cwd=ROOT, check=True)
+            try:
+                (Path(tmp) / "b").mkdir()
+                site = build(Path(tmp) / "b", args.claims, args.real, code=before)
+                runs.append((f"{label} at {args.ref}", measure(site, path, args.repeat)))
+            finally:
+                subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT, check=True)
+        (Path(tmp) / "a").mkdir()
+        site = build(Path(tmp) / "a", args.claims, args.real)
+        runs.append((f"{label} (this checkout)", measure(site, path, args.repeat)))
+    for name, figures in runs:
+        report(name, figures, args.repeat)
     return 0
 
 
