@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 import derma_evidence
-from derma_evidence import scaffold
-from derma_evidence.cli import main
+from derma_evidence.commands import init as scaffold
+from derma_evidence.commands.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
@@ -122,7 +122,7 @@ def test_check_new_and_init_import_no_site_library(tmp_path: Path) -> None:
     Jinja2 and citeproc out of sys.modules (the checker needs only PyYAML and bibtexparser)."""
     code = f"""
 import contextlib, io, sys
-from derma_evidence.cli import main
+from derma_evidence.commands.cli import main
 out = io.StringIO()
 with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
     rcs = [
