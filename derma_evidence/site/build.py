@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from derma_evidence import citations, render
-
-from derma_evidence.export import files as exports
 from derma_evidence.diagnostics import Diagnostic, Severity
+from derma_evidence.export import files as exports
 from derma_evidence.load.text import read_bytes
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.pipeline import CODES, Result, check_bytes
