@@ -9,7 +9,7 @@ from pathlib import Path
 
 from _sitebuild import BIN
 
-from derma_evidence import scaffold
+from derma_evidence.commands import init as scaffold
 
 TITLE = "Skin & <Hair> care"
 ESCAPED = "Skin &amp; &lt;Hair&gt; care"
