@@ -33,6 +33,7 @@ from derma_evidence.render.escape import (
 )
 from derma_evidence.render.html import page_description, toc_tokens
 from derma_evidence.render.words import (
+    claim_title,
     correction_url,
     design_label,
     format_range,
@@ -219,6 +220,7 @@ class ClaimVM:
     verdict_href: str = ""  # the verdict's definition in the glossary
     certainty_href: str = ""  # the certainty's definition in the glossary
     keywords: str = ""  # hidden search words (synonyms the text triggers, `words.SEARCH_SYNONYMS`)
+    title: str = ""  # the short title (`words.claim_title`): tables of contents and links
     correction_href: str = ""  # a prefilled new-issue URL to suggest a correction
     extras: tuple[Markup, ...] = ()  # lines the site map adds under the claim (`SiteMap.claim_extras`)
 
@@ -336,6 +338,13 @@ class Context:
     def short(self, key: str) -> str:
         return self.shorts.get(key) or short_cite(self.refs.get(key), key)
 
+    def claim_title(self, claim_id: str | None) -> str:
+        """A claim's short title for links and tables of contents (`words.claim_title`); its id if it has none."""
+        titles: dict[str, str] = self.memo(
+            "claim_titles", lambda kb: {c.id: claim_title(c.statement) for c in kb.claims if c.id}
+        )
+        return titles.get(claim_id or "") or claim_id or ""
+
     def linker(self, page: str) -> Linker:
         return Linker(page, self.use_directory_urls)
 
@@ -396,6 +405,7 @@ class Context:
             topic=word(topic),
             topic_title=word(self.topic_titles.get(topic, topic)),
             statement=text(c.statement),
+            title=text(claim_title(c.statement)),
             quantity=text(format_range(c.quantity, with_measure=True, vocab=self.kb.vocab)),
             verdict=word(c.verdict),
             verdict_label=word(label(c.verdict)),

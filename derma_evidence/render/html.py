@@ -12,7 +12,8 @@ import re
 from html import unescape
 from typing import Any
 
-HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"([^>]*)>(.*?)</h\1>', re.S)
+_TOC_RE = re.compile(r'\sdata-toc="([^"]*)"')
 _TAG_RE = re.compile(r"<[^>]*>")
 _HEADERLINK_RE = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 _ID_RE = re.compile(r'\sid="([^"]*)"')
@@ -28,13 +29,15 @@ def toc_tokens(html: str) -> list[dict[str, Any]]:
     """MkDocs' toc tokens (level, id, name, children) of every `<hN id="...">` heading, nested by level.
 
     The permalink (`a.headerlink`) and any inline markup are left out of the name, which stays
-    escaped HTML text, as Python-Markdown's toc extension gives it.
+    escaped HTML text, as Python-Markdown's toc extension gives it. A heading's `data-toc` attribute (a claim's
+    short title, its heading being the whole statement) names it in the table of contents instead.
     """
     root: list[dict[str, Any]] = []
     stack: list[dict[str, Any]] = []
     for m in HEADING_RE.finditer(html):
         level = int(m.group(1))
-        name = _TAG_RE.sub("", _HEADERLINK_RE.sub("", m.group(3))).strip()
+        short = _TOC_RE.search(m.group(3))
+        name = short.group(1) if short else _TAG_RE.sub("", _HEADERLINK_RE.sub("", m.group(4))).strip()
         token: dict[str, Any] = {"level": level, "id": m.group(2), "name": name, "children": []}
         while stack and stack[-1]["level"] >= level:
             stack.pop()

@@ -58,7 +58,7 @@ def question_vms(ctx: Context, link: Linker) -> list[QuestionVM]:
                 certainty=q.certainty or "",
                 certainty_words=certainty_words(q.certainty),
                 outcomes=tuple(rests),
-                claims=tuple((r.id, ctx.claim_href(link, r.id)) for r in q.claims),
+                claims=tuple((ctx.claim_title(r.id), ctx.claim_href(link, r.id)) for r in q.claims),
                 topic_title=ctx.topic_titles.get(topic, "") if has_topic else "",
                 topic_href=link(topic_path(topic)) if has_topic else Markup(""),
                 keywords=search_keywords(ctx.kb.vocab.search_synonyms, q.id, q.question, q.answer),
