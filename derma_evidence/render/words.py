@@ -287,8 +287,8 @@ def outcome_anchor(o: Outcome) -> str:
 
 
 def arm_text(label: str | None, value: float | None) -> str:
-    """One arm of an effect: "Minoxidil 22.2"; without a value, the label alone when it already carries the
-    source's figure ("Minoxidil, value: 22.2"), else "Minoxidil: not reported" (never a value and "not reported")."""
+    """One arm of an effect: "Placebo 22.2"; without a value, the label alone when it already carries the
+    source's figure ("Placebo, value: 22.2"), else "Placebo: not reported" (never a value and "not reported")."""
     name = label or "arm"
     if value is not None:
         return f"{name} {effect_number(value)}"
