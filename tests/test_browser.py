@@ -522,7 +522,7 @@ def test_tables_are_cards_on_a_phone_with_every_column(browser: Any, base_url: s
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, (heads[i], box)
         label = pg.evaluate("td => getComputedStyle(td, '::before').content", cells.nth(i).element_handle())
         assert i == 0 or heads[i] in label, (heads[i], label)
-    region = pg.locator(".derma-scroll").filter(has=table)
+    region = table.locator("xpath=..")
     assert region.evaluate("r => r.scrollWidth <= r.clientWidth + 1")
     ctx.close()
 
@@ -604,7 +604,8 @@ def test_protocol_chart_plots_every_trial_it_can_and_lists_the_rest(browser: Any
     both = 0
     for i in range(rows.count()):
         cells = rows.nth(i).locator("td")
-        if cells.nth(4).inner_text().strip() and cells.nth(5).inner_text().strip():
+        given = [cells.nth(k).inner_text().strip() for k in (4, 5)]
+        if all(v and v != "not reported" for v in given):
             both += 1
     total = rows.count()
     pg.goto(real_url + "figures/")
@@ -837,3 +838,61 @@ def test_own_assets_are_hashed_and_deferred(page: Any, base_url: str) -> None:
         page.goto(base_url + path)
         descriptions.add(page.locator("meta[name=description]").get_attribute("content"))
     assert len(descriptions) == 4  # each page describes itself
+
+
+def _keys_and_ids() -> tuple[set[str], set[str]]:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "data" / "claims.yaml").read_text("utf-8"))
+    keys = set(re.findall(r"@\w+\{([^,\s]+),", (ROOT / "references.bib").read_text("utf-8")))
+    ids = {c["id"] for c in data.get("claims", [])} | {q["id"] for q in data.get("questions", [])}
+    return keys, ids
+
+
+@pytest.mark.parametrize(
+    "path", ["answers/", "findings/", "trials/", "figures/", "references/", "article/", "topics/trials-efficacy/"]
+)
+def test_no_citation_key_or_claim_id_as_link_text(browser: Any, real_url: str, path: str) -> None:
+    keys, ids = _keys_and_ids()
+    ctx, pg = _open(browser, real_url + path)
+    texts = pg.evaluate("() => [...document.querySelectorAll('a')].map(a => a.textContent.trim())")
+    raw = [t for t in texts if t in keys or t in ids or t.split(" ")[0] in keys]
+    assert raw == [], raw[:5]
+    if not path.startswith("topics/"):
+        ctx.close()
+        return
+    # a topic's table of contents names its claims by short titles, not whole statements
+    toc = pg.evaluate(
+        "() => [...document.querySelectorAll('.md-sidebar--secondary .md-nav__link')].map(a => a.textContent.trim())"
+    )
+    assert all(len(t) <= 70 for t in toc), [t for t in toc if len(t) > 70][:3]
+    ctx.close()
+
+
+def test_forest_plots_stay_legible_on_a_phone(browser: Any, real_url: str) -> None:
+    ctx, pg = _open(browser, real_url + "findings/", 375, 812, has_touch=True)
+    smallest = pg.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('.derma-forest svg')].flatMap(svg => {
+             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+             return [...svg.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')) * scale);
+           }))"""
+    )
+    assert smallest >= 11, smallest
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 376  # the plot scrolls in its own region
+    captions = pg.locator(".derma-forest figcaption").all_inner_texts()
+    assert captions and all(re.match(r"(MD|SMD|RR|OR|RD) \(", c) for c in captions), captions[:2]
+    words = pg.evaluate("() => [...document.querySelectorAll('.derma-forest svg text')].map(t => t.textContent)")
+    assert any("with the intervention" in w for w in words)
+    ctx.close()
+
+
+def test_trials_table_says_not_reported_instead_of_blank_cells(browser: Any, real_url: str) -> None:
+    ctx, pg = _open(browser, real_url + "trials/")
+    blank = pg.evaluate(
+        "() => [...document.querySelectorAll('.derma-trials-table tbody td')]"
+        ".filter(td => !td.textContent.trim()).length"
+    )
+    assert blank == 0
+    matrix = pg.locator(".derma-reviews-table")
+    assert matrix.count() == 0 or matrix.locator("tbody tr").count() > 0  # never columns without rows
+    ctx.close()
