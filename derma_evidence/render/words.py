@@ -78,8 +78,9 @@ def short_cite(ref: Reference | None, key: str) -> str:
     """A record's name for readers: first author's surname and year ("Dunkin 2007", "Dhurat et al. 2013").
 
     Never the citation key. A record whose authors were not verified is named by what was: its journal
-    ("Cureus 2022"), else its PMID ("PMID 32516497, 2020"), else the start of its title in quotes, else its
-    design ("RCT, 2025"); the key only when the reference is not in the bibliography at all.
+    ("Cureus 2022"; a journal name longer than SHORT_JOURNAL_CHARS only when there is no PMID), else its PMID
+    ("PMID 32516497, 2020"), else the start of its title in quotes, else its design ("RCT, 2025"); the key only
+    when the reference is not in the bibliography at all.
     """
     if ref is None:
         return key
@@ -89,9 +90,9 @@ def short_cite(ref: Reference | None, key: str) -> str:
         who = names[0] + (" et al." if len(names) > 1 else "")
         return f"{who} {year}".strip()
     journal = citations.clean(ref.get("journal") or "")
-    if journal:
-        return f"{journal} {year}".strip()
     pmid = citations.clean(ref.get("pmid") or "")
+    if journal and (len(journal) <= SHORT_JOURNAL_CHARS or not pmid):
+        return f"{journal} {year}".strip()
     if pmid:
         return f"PMID {pmid}" + (f", {year}" if year else "")
     title = citations.clean(ref.get("title") or "")
@@ -130,6 +131,9 @@ def claim_title(statement: str | None, limit: int = CLAIM_TITLE_MAX) -> str:
     return head[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "\u2026"
 
 
+SHORT_JOURNAL_CHARS = 20
+"""A longer journal name does not name a record in tables and charts when a PMID can (two records of one
+journal would read alike once a chart shortens them)."""
 SHORT_TITLE_WORDS = 4
 """How many words of a title name a record whose authors, journal and PMID are all unknown."""
 
