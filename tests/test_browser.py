@@ -896,3 +896,14 @@ def test_trials_table_says_not_reported_instead_of_blank_cells(browser: Any, rea
     matrix = pg.locator(".derma-reviews-table")
     assert matrix.count() == 0 or matrix.locator("tbody tr").count() > 0  # never columns without rows
     ctx.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_axe_on_the_evidence_pages_of_the_real_data(browser: Any, real_url: str, width: int, scheme: str) -> None:
+    ctx, pg = _open(browser, real_url, width, 900, color_scheme=scheme)
+    for path in ["findings/", "answers/", "trials/", "methodology/searches/"]:
+        pg.goto(real_url + path)
+        assert run_axe(pg) == [], path
+    assert pg.foreign == []
+    ctx.close()
