@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -77,12 +78,38 @@ def build(tmp: Path, n: int, real: bool = False, code: Path = ROOT) -> Path:
         claims.write_text(yaml_text, "utf-8")
         bib.write_text(bib_text, "utf-8")
         env.update(DERMA_CLAIMS=str(claims), DERMA_BIB=str(bib))
-    if code != ROOT:  # that checkout's package first on the path (the plugin entry point names the module)
-        env["PYTHONPATH"] = str(code) + os.pathsep + env.get("PYTHONPATH", "")
     site = tmp / "site"
-    mkdocs = str(Path(sys.executable).parent / "mkdocs")
-    subprocess.run([mkdocs, "build", "-q", "--strict", "-d", str(site)], cwd=code, env=env, check=True)
+    command = [str(Path(sys.executable).parent / "mkdocs")]
+    if code != ROOT:  # that checkout's package first on the path, its plugin under the name `derma`
+        env["PYTHONPATH"] = str(code) + os.pathsep + env.get("PYTHONPATH", "")
+        command = [sys.executable, "-c", PLUGIN_SHIM, plugin_entry(code)]
+    subprocess.run([*command, "build", "-q", "--strict", "-d", str(site)], cwd=code, env=env, check=True)
     return site
+
+
+PLUGIN_SHIM = """
+import sys
+from importlib.metadata import EntryPoint
+import mkdocs.plugins
+from mkdocs.__main__ import cli
+installed, value = mkdocs.plugins.get_plugins, sys.argv.pop(1)
+def get_plugins():
+    return {**installed(), "derma": EntryPoint(name="derma", value=value, group="mkdocs.plugins")}
+mkdocs.plugins.get_plugins = get_plugins
+sys.argv[0] = "mkdocs"
+cli()
+"""
+"""`mkdocs` with the plugin `derma` taken from another checkout: the installed entry point names this
+checkout's module, which an older commit may not have (the plugin moved in the package layout of issue 17)."""
+
+
+def plugin_entry(code: Path) -> str:
+    """The plugin class of a checkout, as an entry point value (its pyproject.toml's, else the old layout's)."""
+    m = re.search(
+        r'\[project\.entry-points\."mkdocs\.plugins"\]\s*derma\s*=\s*"([^"]+)"',
+        (code / "pyproject.toml").read_text("utf-8"),
+    )
+    return m.group(1) if m else "derma_evidence.plugin:DermaPlugin"
 
 
 def measure(site: Path, path: str, repeat: int) -> tuple[int, int, float, float]:
