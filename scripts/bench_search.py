@@ -112,35 +112,48 @@ def plugin_entry(code: Path) -> str:
     return m.group(1) if m else "derma_evidence.plugin:DermaPlugin"
 
 
-def measure(site: Path, path: str, repeat: int) -> tuple[int, int, float, float]:
-    """(index bytes, gzipped bytes, median index ready in ms, median first result in ms) of one built site."""
+def measure(sites: list[Path], path: str, repeat: int) -> list[tuple[int, int, float, float]]:
+    """Per built site: (index bytes, gzipped bytes, median index ready in ms, median first result in ms).
+
+    The sites are measured in turn within each repetition (A, B, A, B, ...), so a load on the shared machine
+    that comes and goes weighs on each alike."""
     from playwright.sync_api import sync_playwright
 
-    raw = (site / "search" / "search_index.json").read_bytes()
-    server = subprocess.Popen(
-        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(site)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(site)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for site in sites
+    ]
     try:
-        assert server.stdout is not None
-        port = server.stdout.readline().split("port ")[1].split()[0]
-        url = f"http://127.0.0.1:{port}/{path}"
-        ready, first = [], []
+        urls = []
+        for server in servers:
+            assert server.stdout is not None
+            urls.append(f"http://127.0.0.1:{server.stdout.readline().split('port ')[1].split()[0]}/{path}")
+        ready: list[list[float]] = [[] for _ in sites]
+        first: list[list[float]] = [[] for _ in sites]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             for i in range(repeat):
-                page.goto(url)
-                ready.append(page.evaluate(READY_JS))  # performance.now() counts from navigation start
-                page.locator("input.md-search__input").click()
-                first.append(page.evaluate(RESULT_JS, QUERIES[i % len(QUERIES)]))
+                for k, url in enumerate(urls):
+                    page.goto(url)
+                    ready[k].append(page.evaluate(READY_JS))  # performance.now() counts from navigation start
+                    page.locator("input.md-search__input").click()
+                    first[k].append(page.evaluate(RESULT_JS, QUERIES[i % len(QUERIES)]))
             browser.close()
     finally:
-        server.terminate()
-        server.wait()
-    return len(raw), len(gzip.compress(raw, 9)), statistics.median(ready), statistics.median(first)
+        for server in servers:
+            server.terminate()
+            server.wait()
+    out = []
+    for k, site in enumerate(sites):
+        raw = (site / "search" / "search_index.json").read_bytes()
+        out.append((len(raw), len(gzip.compress(raw, 9)), statistics.median(ready[k]), statistics.median(first[k])))
+    return out
 
 
 def report(label: str, figures: tuple[int, int, float, float], repeat: int) -> None:
@@ -159,19 +172,20 @@ def main() -> int:
     path = "" if args.real else "topics/needle-depth/"
     label = "real data" if args.real else f"{args.claims} claims"
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-        runs = []
+        names, sites = [], []
         if args.ref:
             before = Path(tmp) / "before"
             subprocess.run(["git", "worktree", "add", "-q", "--detach", str(before), args.ref], cwd=ROOT, check=True)
             try:
                 (Path(tmp) / "b").mkdir()
-                site = build(Path(tmp) / "b", args.claims, args.real, code=before)
-                runs.append((f"{label} at {args.ref}", measure(site, path, args.repeat)))
+                sites.append(build(Path(tmp) / "b", args.claims, args.real, code=before))
+                names.append(f"{label} at {args.ref}")
             finally:
                 subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT, check=True)
         (Path(tmp) / "a").mkdir()
-        site = build(Path(tmp) / "a", args.claims, args.real)
-        runs.append((f"{label} (this checkout)", measure(site, path, args.repeat)))
+        sites.append(build(Path(tmp) / "a", args.claims, args.real))
+        names.append(f"{label} (this checkout)")
+        runs = list(zip(names, measure(sites, path, args.repeat), strict=True))
     for name, figures in runs:
         report(name, figures, args.repeat)
     return 0
