@@ -19,6 +19,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from derma_evidence.contract.patterns import pattern_problem
 from derma_evidence.diagnostics import Diagnostic, Pos, declare, did_you_mean, make
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
 
@@ -330,21 +331,13 @@ def vocabulary_of(root: Node | None) -> Vocab:
     synonyms = []
     for m in _seq_maps(section.get("search_synonyms")):
         pattern, words = _word(m.get("pattern")), _word(m.get("words"))
-        if pattern and words and _valid_regex(pattern):
+        if pattern and words and pattern_problem(pattern) is None:
             synonyms.append((pattern, words))
     return Vocab(measures, labels, units, factors, frozenset(non_negative), tuple(trial_fields), tuple(synonyms))
 
 
 def _seq_maps(v: Node | None) -> list[Map]:
     return [x for x in v.items if isinstance(x, Map)] if isinstance(v, Seq) else []
-
-
-def _valid_regex(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
 
 
 def vocabulary_data(vocab: Vocab) -> dict[str, Any] | None:

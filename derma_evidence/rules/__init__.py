@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from derma_evidence.contract import markers, schema
+from derma_evidence.contract import markers, schema, vocabulary
 from derma_evidence.diagnostics import Code, Diagnostic, catalogue
 from derma_evidence.load import bib as load_bib
 from derma_evidence.load import text as load_text
@@ -132,6 +132,8 @@ SCHEMA_CHECKS: tuple[Callable[..., object], ...] = (
     schema.wrong_type,
     schema.missing_field,
     schema.invalid_value,
+    vocabulary.bad_pattern,
+    vocabulary.duplicate_vocabulary_id,
 )
 """The schema's codes (S)."""
 
