@@ -82,6 +82,8 @@ VERIFICATION: tuple[Rule, ...] = (
     verification.verification_bad_date,
     verification.verification_without_fields,
     verification.duplicate_verification,
+    verification.verification_before_publication,
+    verification.verification_confirms_unverified,
 )
 """Reference verification records (B020-B029)."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from derma_evidence.diagnostics import Pos, Severity, Suggester
 from derma_evidence.model.kb import KnowledgeBase
@@ -156,3 +156,81 @@ def duplicate_verification(kb: KnowledgeBase) -> Iterator[Hit]:
             )
         else:
             seen[v.key] = pos
+
+
+_MONTHS = {
+    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
+
+
+def published(fields: Mapping[str, str]) -> dt.date | None:
+    """The first day the entry can have been published: its `year` (and `month`, when readable), or None."""
+    year = (fields.get("year") or "").strip()
+    if not re.fullmatch(r"[0-9]{4}", year) or int(year) < 1:
+        return None
+    month_text = (fields.get("month") or "").strip().lower()
+    month = _MONTHS.get(month_text[:3]) if month_text[:3] in _MONTHS else None
+    if month is None and re.fullmatch(r"[0-9]{1,2}", month_text) and 1 <= int(month_text) <= 12:
+        month = int(month_text)
+    return dt.date(int(year), month or 1, 1)
+
+
+@rule("B025", "verification-before-publication")
+def verification_before_publication(kb: KnowledgeBase) -> Iterator[Hit]:
+    """A verification check is dated before the paper was published.
+
+    Why: a page cannot have shown a paper's fields before the paper existed; the date (or the key) is
+    wrong, and the record claims a check that did not happen. The publication is the entry's `year`
+    (and `month`, when given): a check dated before the first day of that month (or year) is refused.
+
+    Example: `date: 2012-05-01` in the record of an entry with `year = {2013}`.
+
+    Fix: write the day you looked at the page; if the entry's year is wrong, correct it.
+    """
+    refs = {r.key: r for r in kb.references}
+    for v in kb.verification:
+        ref = refs.get(v.key or "")
+        first = published(ref.fields) if ref else None
+        if first is None:
+            continue
+        for c in v.checks:
+            if not c.date or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", c.date):
+                continue  # B022 reports it
+            try:
+                d = dt.date.fromisoformat(c.date)
+            except ValueError:
+                continue
+            if d < first:
+                when = first.strftime("%B %Y") if (ref and ref.get("month")) else str(first.year)
+                yield Hit(
+                    c.at.get("date", c.pos),
+                    f"check date {d.isoformat()} of '{v.key}' is before the paper was published ({when})",
+                    "write the day you looked at the page, or correct the entry's year",
+                )
+
+
+@rule("B026", "verification-confirms-unverified")
+def verification_confirms_unverified(kb: KnowledgeBase) -> Iterator[Hit]:
+    """A verification check confirms a field that the entry marks `unverified`.
+
+    Why: `unverified = {author}` tells readers no page showed the authors; a check listing `author`
+    says a page did. One of the two is wrong, and the site would print both.
+
+    Example: `fields: [author, title]` in a check of an entry with `unverified = {author}`.
+
+    Fix: if the page showed the field, remove it from `unverified`; if not, remove it from the check.
+    """
+    refs = {r.key: r for r in kb.references}
+    for v in kb.verification:
+        ref = refs.get(v.key or "")
+        if ref is None or not ref.unverified:
+            continue
+        marked = set(ref.unverified)
+        for c in v.checks:
+            both = [f for f in c.fields if f.lower() in marked]
+            if both:
+                yield Hit(
+                    c.at.get("fields", c.pos),
+                    f"a check of '{v.key}' confirms {', '.join(both)}, which the entry marks unverified",
+                    "remove the field from the check or from the entry's `unverified`",
+                )
