@@ -289,3 +289,53 @@ def test_unclosed_fence_runs_to_the_end() -> None:
 
     assert marker_problems("```\n<!-- derma:nope -->\n", "p.md") == []
     assert [d.line for d in marker_problems("`open\n\n<!-- derma:nope -->\n", "p.md")] == [3]
+
+
+def test_effect_not_plotted_says_why_without_contradiction() -> None:
+    from dataclasses import replace
+
+    from derma_evidence.model.answers import Effect
+    from derma_evidence.render.charts.forest import not_plotted
+    from derma_evidence.render.words import effect_text
+
+    base = Effect.__new__(Effect)
+    fields = {f: None for f in Effect.__dataclass_fields__}
+    ratio = replace(base, **{**fields, "measure": "RR", "value": 0.8, "ci_low": 0.0, "ci_high": 1.6, "pooled": False})
+    assert "95% CI 0 to 1.6" in effect_text(ratio) and "no 95% CI" not in not_plotted(ratio)
+    assert not_plotted(replace(ratio, ci_low=None)) == "no 95% CI reported"
+    assert not_plotted(replace(ratio, value=None)) == "no point estimate reported"
+
+
+# --- 6. BibTeX as BibTeX reads it ------------------------------------------------------------------
+
+
+def _bib(src: bytes) -> tuple[list[tuple[int, int, str]], dict[str, str]]:
+    from derma_evidence.load.bib import load_bib
+
+    r = load_bib("r.bib", src)
+    return [(d.line, d.col, d.code) for d in r.diagnostics], (r.references[0].fields if r.references else {})
+
+
+def test_empty_field_slot_is_reported() -> None:
+    # BibTeX 0.99d: "I was expecting a field name" (missing field name); btparse and biber refuse it too
+    diags, fields = _bib(b"@article{k, title={T},  , number={2}}\n")
+    assert diags == [(1, 25, "B001")] and fields == {"title": "T", "number": "2"}
+    assert _bib(b"@article{k, title={T}, number={2},}\n")[0] == []  # one trailing comma is fine
+
+
+def test_field_name_starting_with_a_digit_is_refused() -> None:
+    diags, fields = _bib(b"@article{k, 2nd = {x}, title = {T}}\n")
+    assert diags == [(1, 13, "B001")] and fields == {"title": "T"}
+    assert _bib(b"@article{k, x2 = {x}}\n")[0] == []
+
+
+def test_crossref_is_refused() -> None:
+    diags, _ = _bib(b"@inproceedings{k, crossref = {proc}, title = {T}}\n@proceedings{proc, year = {2001}}\n")
+    assert diags == [(1, 19, "B027")]
+
+
+def test_latex_decodes_the_rest_after_a_construct_the_decoder_misreads() -> None:
+    _, fields = _bib(b"@article{k, author = {So{$\\not$}rensen, Anna and Nyg{\\aa}rd, Bo}}\n")
+    assert fields["author"] == "S\u00f8rensen, Anna and Nyg\u00e5rd, Bo"
+    _, fields = _bib(b"@article{k, title = {{$\\alpha$}-x of Nyg{\\aa}rd}}\n")
+    assert fields["title"] == "$\\alpha$-x of Nyg\u00e5rd"

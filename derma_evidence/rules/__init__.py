@@ -126,8 +126,9 @@ LOADER_CHECKS: tuple[Callable[..., object], ...] = (
     load_bib.duplicate_field,
     load_bib.stray_brace,
     load_bib.expansion_limit,
+    load_bib.crossref,
 )
-"""The loaders' codes (Y, B001-B003, B011-B018): declared by the loader steps that detect them."""
+"""The loaders' codes (Y, B001-B003, B011-B018, B027): declared by the loader steps that detect them."""
 
 SCHEMA_CHECKS: tuple[Callable[..., object], ...] = (
     schema.unknown_field,
