@@ -62,17 +62,27 @@ def relative_path(value: str, what: str = "path") -> str:
     return "/".join(parts)
 
 
-def _write_new(path: str, data: bytes) -> None:
-    """Create ``path`` (it must not exist; a symbolic link there is not followed) and write ``data``."""
+def create(path: str, data: bytes, mode: int = 0o644, sync: bool = False) -> None:
+    """Create ``path`` and write ``data``: it must not exist, and a symbolic link there is not followed.
+
+    `O_CREAT | O_EXCL | O_NOFOLLOW`: the one way this package creates a file (the scaffold's files, the
+    temporary file `derma new` and `derma import-retractions` write before replacing the data file).
+    """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags, 0o644)
+    fd = os.open(path, flags, mode)
     try:
         view = memoryview(data)
         while view:
             n = os.write(fd, view)
             view = view[n:]
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _write_new(path: str, data: bytes) -> None:
+    create(path, data)
 
 
 def _real_dir(path: str) -> bool:

@@ -53,10 +53,10 @@ class Options:
         """
         out = []
         try:
-            if safefs.relative_path(self.download_dir, "download_dir") != self.download_dir:
+            if safefs.relative_path(self.download_dir, "the path") != self.download_dir:
                 out.append(f"download_dir: write it as {safefs.relative_path(self.download_dir)!r}")
         except safefs.UnsafePath as exc:
-            out.append(f"{exc}; write a folder inside the site, e.g. 'downloads'")
+            out.append(f"download_dir: {exc}; write a folder inside the site, e.g. 'downloads'")
         for name in ("claims", "bib", "topics_nav"):
             value = getattr(self, name)
             if not value.strip():
