@@ -339,3 +339,17 @@ def test_latex_decodes_the_rest_after_a_construct_the_decoder_misreads() -> None
     assert fields["author"] == "S\u00f8rensen, Anna and Nyg\u00e5rd, Bo"
     _, fields = _bib(b"@article{k, title = {{$\\alpha$}-x of Nyg{\\aa}rd}}\n")
     assert fields["title"] == "$\\alpha$-x of Nyg\u00e5rd"
+
+
+def test_datapackage_lists_the_knowledge_bases_own_measures_and_units() -> None:
+    import json
+
+    from derma_evidence.export.files import datapackage
+    from derma_evidence.pipeline import check_bytes
+
+    claims = (Path(__file__).parent / "cases" / "S004" / "claims.yaml").read_text("utf-8")
+    claims = "vocabulary:\n  measures:\n    - {id: dose, units: [mg]}\n  units:\n    - {id: mg, factor: 1}\n" + claims
+    bib = (Path(__file__).parent / "cases" / "S004" / "references.bib").read_bytes()
+    kb = check_bytes("c.yaml", claims.encode(), "r.bib", bib).kb
+    fields = {f["name"]: f for f in json.loads(datapackage(kb))["resources"][0]["schema"]["fields"]}
+    assert "dose" in fields["measure"]["constraints"]["enum"] and "mg" in fields["unit"]["constraints"]["enum"]
