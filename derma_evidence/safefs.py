@@ -4,11 +4,12 @@ Every path a user or a configuration gives is a relative POSIX path checked by `
 (not empty, not absolute, no `..`, no backslash or drive, no control character). `write_tree` writes
 a set of files into a folder without ever following a symbolic link:
 
-- the files are first written into a fresh temporary folder beside the target (same file system),
+- the files are first written into a fresh temporary folder beside a new target, or inside an
+  existing one (same file system either way),
   each opened with `O_CREAT | O_EXCL | O_NOFOLLOW`; a failure there (a full disk, a quota) removes
   the temporary folder and leaves the target as it was;
-- a missing or empty target is then replaced by the temporary folder in one rename;
-- a non-empty target (`replace=True`, `derma init --force`) gets each file by `os.replace`, which
+- a missing target is then the temporary folder, renamed in one step;
+- an existing target (empty, or `replace=True`: `derma init --force`) gets each file by `os.replace`, which
   replaces a symbolic link at that name instead of writing through it; a folder on the way that is
   a symbolic link (or not a folder) is refused before anything is moved.
 
@@ -117,20 +118,21 @@ def write_tree(target: str, files: Mapping[str, str | bytes], replace: bool = Fa
     if exists and os.listdir(target) and not replace:
         raise FileExistsError(target)
     parent = os.path.dirname(target)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".derma-tmp-", dir=parent)
+    if not exists:
+        os.makedirs(parent, exist_ok=True)
+    # beside a new target (one rename at the end), inside an existing one (its parent may be read-only)
+    tmp = tempfile.mkdtemp(prefix=".derma-tmp-", dir=target if exists else parent)
     try:
         for rel, data in sorted(rels.items()):
             path = os.path.join(tmp, *rel.split("/"))
             os.makedirs(os.path.dirname(path), exist_ok=True)
             _write_new(path, data.encode("utf-8") if isinstance(data, str) else data)
-        if not exists or not os.listdir(target):
+        if not exists:
             os.chmod(tmp, 0o755 & ~_umask())
-            if exists:
-                os.rmdir(target)
             os.rename(tmp, target)
             return sorted(rels)
-        # a non-empty target: check every folder on the way first, then move file by file
+        # an existing target (empty, or with --force): its own inode stays (it may be the working folder);
+        # check every folder on the way first, then move file by file
         for rel in rels:
             here = target
             for part in rel.split("/")[:-1]:

@@ -353,3 +353,13 @@ def test_datapackage_lists_the_knowledge_bases_own_measures_and_units() -> None:
     kb = check_bytes("c.yaml", claims.encode(), "r.bib", bib).kb
     fields = {f["name"]: f for f in json.loads(datapackage(kb))["resources"][0]["schema"]["fields"]}
     assert "dose" in fields["measure"]["constraints"]["enum"] and "mg" in fields["unit"]["constraints"]["enum"]
+
+
+def test_init_into_the_empty_working_folder_keeps_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    here = tmp_path / "kb"
+    here.mkdir()
+    inode = here.stat().st_ino
+    monkeypatch.chdir(here)
+    assert main(["init", "."]) == 0
+    assert here.stat().st_ino == inode and (here / "mkdocs.yml").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb"]

@@ -9,7 +9,8 @@ as `.x` (hidden files in package data are easy to lose). Two placeholders are fi
 Exit codes: 0 created, 1 refused (DIR exists and is not empty; use --force), 2 the tool could not
 run (a bad title, an unwritable path, a symbolic link on the way).
 
-The files are written by `safefs.write_tree`: first into a temporary folder beside DIR, then moved in,
+The files are written by `safefs.write_tree`: first into a temporary folder (beside a new DIR, inside an
+existing one), then moved in,
 so a full disk leaves no partial scaffold, and nothing is written through a symbolic link (with
 --force, a link at a scaffold file's name is replaced, never followed; a linked folder is refused).
 The title is refused when it holds a character a data file may not hold (`load.text.forbidden_in`:
