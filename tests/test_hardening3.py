@@ -363,3 +363,9 @@ def test_init_into_the_empty_working_folder_keeps_it(tmp_path: Path, monkeypatch
     assert main(["init", "."]) == 0
     assert here.stat().st_ino == inode and (here / "mkdocs.yml").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kb"]
+
+
+def test_compiled_size_limit() -> None:
+    assert patterns.pattern_problem("[a-z]{1000}") is None  # within MAX_MEM
+    problem = patterns.pattern_problem("\\pL{1000}")  # a large Unicode class repeated: past MAX_MEM
+    assert problem is not None and "too large" in problem
