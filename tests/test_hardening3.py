@@ -369,3 +369,15 @@ def test_compiled_size_limit() -> None:
     assert patterns.pattern_problem("[a-z]{1000}") is None  # within MAX_MEM
     problem = patterns.pattern_problem("\\pL{1000}")  # a large Unicode class repeated: past MAX_MEM
     assert problem is not None and "too large" in problem
+
+
+def test_measure_declared_twice_is_reported_there_only() -> None:
+    from derma_evidence.pipeline import check_bytes
+
+    case = Path(__file__).parent / "cases" / "S004"
+    claims = case.joinpath("claims.yaml").read_text("utf-8").replace("verdict: proven", "verdict: supported")
+    claims = claims.replace("measure: depth, min: 0.56, max: 0.56, unit: mm", "measure: dose, min: 1, max: 1, unit: mg")
+    head = "vocabulary:\n  measures:\n    - {id: dose, units: [mg]}\n    - {id: dose, units: [g]}\n"
+    head += "  units:\n    - {id: mg, factor: 0.001}\n    - {id: g, factor: 1}\n"
+    r = check_bytes("c.yaml", (head + claims).encode(), "r.bib", case.joinpath("references.bib").read_bytes())
+    assert [(d.line, d.col, d.code) for d in r.diagnostics] == [(4, 12, "S006")]

@@ -311,11 +311,17 @@ def vocabulary_of(root: Node | None) -> Vocab:
             if isinstance(f, Scalar) and f.kind in ("int", "float"):
                 factors[code] = float(f.value)
     measure_nodes = section.get("measures")
+    declared: set[str] = set()
     for m in measure_nodes.items if isinstance(measure_nodes, Seq) else []:
         name = _word(m.get("id")) if isinstance(m, Map) else None
         if isinstance(m, Map) and name:
             us = m.get("units")
-            measures[name] = tuple(w for w in (_word(x) for x in (us.items if isinstance(us, Seq) else [])) if w)
+            listed = tuple(w for w in (_word(x) for x in (us.items if isinstance(us, Seq) else [])) if w)
+            if name in declared:  # declared twice (S006 reports it there): the units of both, no error elsewhere
+                measures[name] = tuple(dict.fromkeys(measures[name] + listed))
+                continue
+            declared.add(name)
+            measures[name] = listed
             label = m.get("label")
             labels[name] = label.value if isinstance(label, Scalar) and label.kind == "str" else name
             nn = m.get("non_negative")
