@@ -142,15 +142,48 @@ def write_tree(target: str, files: Mapping[str, str | bytes], replace: bool = Fa
             if os.path.lexists(final) and not os.path.islink(final) and os.path.isdir(final):
                 raise UnsafePath(f"{final} is a folder")
         for rel in sorted(rels):
-            here = target
-            for part in rel.split("/")[:-1]:
-                here = os.path.join(here, part)
-                if not _real_dir(here):
-                    os.mkdir(here)
-            os.replace(os.path.join(tmp, *rel.split("/")), os.path.join(target, *rel.split("/")))
+            *folders, name = rel.split("/")
+            src = os.path.join(tmp, *rel.split("/"))
+            if not _AT:  # no *at() calls here: the checks above, by path
+                here = target
+                for part in folders:
+                    here = os.path.join(here, part)
+                    if not _real_dir(here):
+                        os.mkdir(here)
+                os.replace(src, os.path.join(here, name))
+                continue
+            fd = _open_folder(target, folders)  # each step opened with O_NOFOLLOW: a link swapped in is refused
+            try:
+                os.rename(src, name, dst_dir_fd=fd)  # renameat: replaces a file or a link at that name (POSIX)
+            finally:
+                os.close(fd)
         return sorted(rels)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+_AT = os.rename in os.supports_dir_fd and os.open in os.supports_dir_fd and os.mkdir in os.supports_dir_fd
+
+
+def _open_folder(target: str, folders: list[str]) -> int:
+    """A descriptor of ``target``/``folders`` (made where missing), no step through a symbolic link."""
+    fd = os.open(target, _DIR_FLAGS)
+    try:
+        for part in folders:
+            try:
+                nfd = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            except FileNotFoundError:
+                os.mkdir(part, 0o777, dir_fd=fd)
+                nfd = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            except OSError as exc:  # ELOOP or ENOTDIR: a link or a file where a folder should be
+                raise UnsafePath(f"{os.path.join(target, part)} is not a folder (or is a symbolic link)") from exc
+            os.close(fd)
+            fd = nfd
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _umask() -> int:

@@ -381,3 +381,19 @@ def test_measure_declared_twice_is_reported_there_only() -> None:
     head += "  units:\n    - {id: mg, factor: 0.001}\n    - {id: g, factor: 1}\n"
     r = check_bytes("c.yaml", (head + claims).encode(), "r.bib", case.joinpath("references.bib").read_bytes())
     assert [(d.line, d.col, d.code) for d in r.diagnostics] == [(4, 12, "S006")]
+
+
+def test_a_link_swapped_in_after_the_check_is_refused(tmp_path: Path) -> None:
+    """The move opens each folder with O_NOFOLLOW: a link put in place between the check and the move
+    (a race) is refused there, not followed."""
+    if not safefs._AT:
+        pytest.skip("no *at() calls on this platform")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "data").symlink_to(elsewhere)
+    with pytest.raises(safefs.UnsafePath):
+        fd = safefs._open_folder(str(kb), ["data"])
+        os.close(fd)
+    assert list(elsewhere.iterdir()) == []
