@@ -397,3 +397,13 @@ def test_a_link_swapped_in_after_the_check_is_refused(tmp_path: Path) -> None:
         fd = safefs._open_folder(str(kb), ["data"])
         os.close(fd)
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize(("date", "refused"), [("2011-12-31", True), ("2012-01-01", False), ("2013-06-01", False)])
+def test_verification_date_limit_is_the_year_before_publication(date: str, refused: bool) -> None:
+    from derma_evidence.pipeline import check_bytes
+
+    case = Path(__file__).parent / "cases" / "B025"
+    claims = case.joinpath("claims.yaml").read_text("utf-8").replace("2011-12-31", date)
+    r = check_bytes("c.yaml", claims.encode(), "r.bib", case.joinpath("references.bib").read_bytes())
+    assert ("B025" in {d.code for d in r.diagnostics}) is refused

@@ -158,39 +158,35 @@ def duplicate_verification(kb: KnowledgeBase) -> Iterator[Hit]:
             seen[v.key] = pos
 
 
-_MONTHS = {
-    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
-}
+def earliest_online(fields: Mapping[str, str]) -> dt.date | None:
+    """The earliest day a page can have shown the entry: 1 January of the year before its `year`, or None.
 
-
-def published(fields: Mapping[str, str]) -> dt.date | None:
-    """The first day the entry can have been published: its `year` (and `month`, when readable), or None."""
+    An article is often online ahead of print, in the year before its issue's (`year` is the issue's);
+    `month` is not used, since online-first can precede the issue month by many months.
+    """
     year = (fields.get("year") or "").strip()
-    if not re.fullmatch(r"[0-9]{4}", year) or int(year) < 1:
+    if not re.fullmatch(r"[0-9]{4}", year) or int(year) < 2:
         return None
-    month_text = (fields.get("month") or "").strip().lower()
-    month = _MONTHS.get(month_text[:3]) if month_text[:3] in _MONTHS else None
-    if month is None and re.fullmatch(r"[0-9]{1,2}", month_text) and 1 <= int(month_text) <= 12:
-        month = int(month_text)
-    return dt.date(int(year), month or 1, 1)
+    return dt.date(int(year) - 1, 1, 1)
 
 
 @rule("B025", "verification-before-publication")
 def verification_before_publication(kb: KnowledgeBase) -> Iterator[Hit]:
     """A verification check is dated before the paper was published.
 
-    Why: a page cannot have shown a paper's fields before the paper existed; the date (or the key) is
-    wrong, and the record claims a check that did not happen. The publication is the entry's `year`
-    (and `month`, when given): a check dated before the first day of that month (or year) is refused.
+    Why: a page cannot have shown a paper's fields before the paper existed; the date (or the key, or
+    the year) is wrong, and the record claims a check that did not happen. Articles are often online
+    ahead of print, in the year before their issue's `year`, so a check is refused only when it is
+    dated before 1 January of the year before the entry's `year`.
 
-    Example: `date: 2012-05-01` in the record of an entry with `year = {2013}`.
+    Example: `date: 2011-05-01` in the record of an entry with `year = {2013}`.
 
     Fix: write the day you looked at the page; if the entry's year is wrong, correct it.
     """
     refs = {r.key: r for r in kb.references}
     for v in kb.verification:
         ref = refs.get(v.key or "")
-        first = published(ref.fields) if ref else None
+        first = earliest_online(ref.fields) if ref else None
         if first is None:
             continue
         for c in v.checks:
@@ -201,10 +197,10 @@ def verification_before_publication(kb: KnowledgeBase) -> Iterator[Hit]:
             except ValueError:
                 continue
             if d < first:
-                when = first.strftime("%B %Y") if (ref and ref.get("month")) else str(first.year)
                 yield Hit(
                     c.at.get("date", c.pos),
-                    f"check date {d.isoformat()} of '{v.key}' is before the paper was published ({when})",
+                    f"check date {d.isoformat()} of '{v.key}' is more than a year before the paper's year "
+                    f"({first.year + 1})",
                     "write the day you looked at the page, or correct the entry's year",
                 )
 
