@@ -172,7 +172,7 @@ def earliest_online(fields: Mapping[str, str]) -> dt.date | None:
 
 @rule("B025", "verification-before-publication")
 def verification_before_publication(kb: KnowledgeBase) -> Iterator[Hit]:
-    """A verification check is dated before the paper was published.
+    """A verification check is dated more than a year before the paper's year (before it can have been online).
 
     Why: a page cannot have shown a paper's fields before the paper existed; the date (or the key, or
     the year) is wrong, and the record claims a check that did not happen. Articles are often online
