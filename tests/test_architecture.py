@@ -9,6 +9,13 @@ PKG = Path(__file__).resolve().parent.parent / "derma_evidence"
 
 ORDER = [
     "diagnostics",
+    "fetch.http",
+    "fetch.records",
+    "fetch.pubmed",
+    "fetch.europepmc",
+    "fetch.ctgov",
+    "fetch.crossref",
+    "fetch",
     "load.text",
     "load.yamlpos",
     "load.bib",
