@@ -23,12 +23,19 @@ parsed (it is not text: every later diagnostic would be noise)."""
 # (Unicode category Cf: zero-width, bidi controls and marks incl. U+200F and U+061C, soft hyphen,
 # BOM anywhere but the start, interlinear annotation, tag characters U+E0000-E007F), the line
 # and paragraph separators U+2028/U+2029 (YAML 1.1 line breaks, but no editor's), and the
-# invisible fillers U+034F, U+115F, U+1160, U+3164, U+FFA0. A test holds this to unicodedata.
+# invisible fillers U+034F, U+115F, U+1160, U+3164, U+FFA0, and what XML 1.0 cannot hold: the
+# noncharacters (U+FDD0-FDEF, U+xFFFE, U+xFFFF) and lone surrogates. A test holds this to unicodedata.
 FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
     "\u08e2\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0000-\U000e007f]"
+    "\U000e0000-\U000e007f"
+    "\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"  # noncharacters and lone surrogates: not XML 1.0 text
+    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe\U0004ffff\U0005fffe\U0005ffff"
+    "\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff\U0009fffe\U0009ffff\U000afffe\U000affff"
+    "\U000bfffe\U000bffff\U000cfffe\U000cffff\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff"
+    "\U0010fffe\U0010ffff"
+    "]"
 )
 
 _FORBIDDEN_ASCII = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # the same, for text known to be ASCII
