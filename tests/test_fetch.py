@@ -85,7 +85,7 @@ def test_pubmed_summaries_are_asked_in_batches() -> None:
     ("recording", "message"),
     [
         ("pubmed/esearch-error.json", "pubmed: Empty term and query_key - nothing todo"),
-        ("pubmed/malformed.json", "pubmed: the response is not valid JSON"),
+        ("pubmed/malformed.json", "pubmed: the response cannot be read: not valid JSON"),
         ("pubmed/esearch-too-many.json", "pubmed: the search found 25000 records, more than the limit of 1000"),
     ],
 )

@@ -22,7 +22,7 @@ from derma_evidence.render import feed
 from derma_evidence.render import jsonld as schema_org
 from derma_evidence.render.charts import prisma
 from derma_evidence.render.pages import searches
-from derma_evidence.rules import living as rules_living
+from derma_evidence.rules import since as rules_living
 
 CASES = ROOT / "tests" / "cases"
 HERE = ROOT / "tests" / "living"

@@ -27,6 +27,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from derma_evidence.load import jsondoc
+
 TIMEOUT = 30.0
 """Seconds a request may take before it counts as failed (and is retried)."""
 MAX_BODY = 16 * 1024 * 1024
@@ -123,48 +125,19 @@ def retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
-def _depth_ok(text: str) -> bool:
-    """True when brackets nest at most MAX_JSON_DEPTH deep (checked before parsing: no RecursionError)."""
-    depth = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                return False
-        elif ch in "]}":
-            depth -= 1
-    return True
-
-
 def parse_json(service: str, body: bytes) -> Any:
-    """The body as JSON, or one FetchError saying why not (not UTF-8, not JSON, nested too deep)."""
+    """The body as JSON, or one FetchError saying why not (not UTF-8, nested too deep, not JSON)."""
     try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FetchError(service, f"the response is not UTF-8 text (byte {exc.start})") from None
-    if not _depth_ok(text):
-        raise FetchError(service, f"the response nests deeper than {MAX_JSON_DEPTH} levels; not read")
-    try:
-        return json.loads(text)
+        return jsondoc.parse(body, MAX_JSON_DEPTH)
     except ValueError as exc:
-        raise FetchError(service, f"the response is not valid JSON ({exc})") from None
+        raise FetchError(service, f"the response cannot be read: {exc}") from None
 
 
 def _error_text(body: bytes) -> str:
     """The message in an error body: a JSON `error`/`message`/`errMsg` field, else the text itself."""
     text = body[:4096].decode("utf-8", "replace")
     try:
-        data = json.loads(text) if _depth_ok(text) else None
+        data = json.loads(text) if jsondoc.depth_ok(text, MAX_JSON_DEPTH) else None
     except ValueError:
         data = None
     if isinstance(data, dict):
