@@ -3,7 +3,8 @@
 A recording (tests/fetch/recorded/<service>/<name>.json) holds `documented` (where the service
 documents that format), `match` (substrings the request URL must contain) and `response` (`status`,
 `headers`, and the body as `json` or `text`), or `error` (no response: a timeout). `Replay(names)`
-answers each request with the first unused recording that matches (`extra` ones first), and fails the test when none does.
+answers each request with the first unused recording that matches (`extra` ones first), and fails
+the test when none does.
 """
 
 from __future__ import annotations

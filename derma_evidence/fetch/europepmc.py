@@ -24,7 +24,7 @@ MAX_PAGES = MAX_RECORDS // PAGE + 1
 
 
 def search(client: Client, query: str) -> Found:
-    """The records of `query` (Europe PMC syntax, e.g. `TITLE:"microneedling" AND PUB_YEAR:[2020 TO 2026]`)."""
+    """The records of `query` (Europe PMC syntax, e.g. `TITLE:"wound healing" AND PUB_YEAR:[2020 TO 2026]`)."""
     cursor = "*"
     records: list[Record] = []
     count = 0

@@ -299,7 +299,7 @@ def removed_claim_still_exists(kb: KnowledgeBase) -> Iterator[Hit]:
     Why: the What's new page and the feed tell readers the claim is gone while its topic page still
     shows it; one of the two is wrong.
 
-    Example: `kind: removed` with `claims: [wound-healing-phase-sequence]`, a claim still under `claims:`.
+    Example: `kind: removed` with `claims: [depth-threshold]`, a claim still under `claims:`.
 
     Fix: if only a source or a quote was removed from the claim, use `kind: corrected` and name the
     reference; if the claim was removed, remove it from `claims:` too.
@@ -369,7 +369,7 @@ def exclusion_without_reason(kb: KnowledgeBase) -> Iterator[Hit]:
 
     Example: `decision: exclude` with no `reason:`.
 
-    Fix: add `reason:` (e.g. "not microneedling", "no hair outcome"), or use
+    Fix: add `reason:` (e.g. "not the intervention", "no outcome of interest"), or use
     `derma screen ID --exclude --reason TEXT`.
     """
     for c in kb.screening:
@@ -384,7 +384,7 @@ def unknown_screening_search(kb: KnowledgeBase) -> Iterator[Hit]:
     Why: the flow diagram counts each record under the search that found it; a record whose search
     is unknown (or ambiguous) is counted nowhere or twice.
 
-    Example: `search: 2026-12-07-pubmed-microneedling` with no search of that id under `searches:`.
+    Example: `search: 2026-12-07-pubmed-main` with no search of that id under `searches:`.
 
     Fix: give each search its own id, and name the id of the search that found the record.
     """
