@@ -174,11 +174,14 @@ def make_client(transport: Transport | None = None) -> Client:
         transport or TRANSPORT[0],
         user_agent=user_agent(project_name(), derma_evidence.__version__, contact()),
         api_keys=keys,
+        **CLIENT_OPTIONS,
     )
 
 
 TRANSPORT: list[Transport] = [urllib_transport]
 """The transport commands use (tests put a recorded one here)."""
+CLIENT_OPTIONS: dict[str, Any] = {}
+"""Extra `Client` options (tests give a clock that never waits)."""
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], data_arguments: Callable[..., None]) -> None:
