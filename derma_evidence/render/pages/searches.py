@@ -32,7 +32,7 @@ class SearchVM:
     source: str
     query: str
     limits: str
-    rerun: str  # "PubMed: <query>" for a search made elsewhere, else ""
+    rerun: tuple[str, str]  # (database, query) that re-run a search made elsewhere, else ("", "")
     found: str
     duplicates: str
     screened: str
@@ -76,9 +76,9 @@ def searches_page(ctx: Context) -> Page:
                 s.source or "",
                 s.query or "",
                 s.limits or "",
-                f"{DATABASE_NAMES.get(s.rerun.database or '', s.rerun.database or '')}: {s.rerun.query or ''}"
+                (DATABASE_NAMES.get(s.rerun.database or "", s.rerun.database or ""), s.rerun.query or "")
                 if s.rerun
-                else "",
+                else ("", ""),
                 shown_count(n.found),
                 shown_count(n.duplicates),
                 shown_count(n.screened),
