@@ -18,25 +18,14 @@ from typing import Any
 
 from derma_evidence import citations
 from derma_evidence.contract import schema
+from derma_evidence.export import table
 from derma_evidence.model.answers import Effect, Judgement, Outcome
 from derma_evidence.model.claims import Ref
 from derma_evidence.model.kb import KnowledgeBase
+from derma_evidence.model.project import Project
 
-CSV_COLUMNS = (
-    "id",
-    "topic",
-    "statement",
-    "verdict",
-    "certainty",
-    "measure",
-    "min",
-    "max",
-    "unit",
-    "sources",
-    "note",
-    "reviewed",
-    "article",
-)
+CSV_COLUMNS = tuple(col.name for col in table.COLUMNS)
+"""The header of claims.csv (the columns are `table.COLUMNS`)."""
 
 
 def _dumps(data: Any) -> bytes:
@@ -113,7 +102,7 @@ def knowledge_base_data(kb: KnowledgeBase) -> dict[str, list[Any]]:
 
 
 NOT_SECTIONS = frozenset({"vocabulary", "source_article"})
-"""Top-level objects that are settings, not lists: `claims_json` writes the vocabulary on its own line."""
+"""Top-level objects that are settings, not lists: `claims_json` writes each on its own line."""
 
 
 def _compact(data: Any) -> str:
@@ -130,6 +119,8 @@ def claims_json(kb: KnowledgeBase) -> bytes:
         f'  "{name}": [' + ("\n    " + ",\n    ".join(_compact(x) for x in items) + "\n  ]" if items else "]")
         for name, items in knowledge_base_data(kb).items()
     ]
+    if kb.source_article:  # the article the statements come from, as the YAML gives it
+        sections.insert(0, '  "source_article": ' + _compact(dict(kb.source_article)))
     vocabulary = schema.vocabulary_data(kb.vocab)  # only a knowledge base with its own measures or units has one
     if vocabulary is not None:
         sections.insert(0, '  "vocabulary": ' + _compact(vocabulary))
@@ -165,49 +156,24 @@ def _cell(value: object) -> str:
     return "'" + text if text.lstrip(" ")[:1] in FORMULA_START and text.lstrip(" ") else text
 
 
-CSV_TYPES = {"min": "number", "max": "number", "reviewed": "date"}
-CSV_VOCABULARIES = {"verdict": "verdict", "certainty": "certainty", "measure": "measure", "unit": "unit"}
-CSV_DESCRIPTIONS = {
-    "id": "The claim's permanent id (kebab-case).",
-    "topic": "The id of the claim's topic.",
-    "statement": "The claim, in neutral words.",
-    "verdict": "What the cited evidence says about the statement.",
-    "certainty": "GRADE certainty of the evidence.",
-    "measure": "What the claim's quantity measures, if it has one.",
-    "min": "The quantity's value, or the lower end of its range.",
-    "max": "The upper end of the quantity's range.",
-    "unit": "The quantity's UCUM unit.",
-    "sources": "Citation keys of the sources, separated by '; ' (see references.csl.json).",
-    "note": "Caveats a reader must see.",
-    "reviewed": "The date the claim was last checked against its sources.",
-    "article": "Numbers of the source-article statements the claim checks, separated by spaces.",
-}
-
-
-def datapackage(kb: KnowledgeBase) -> bytes:
+def datapackage(kb: KnowledgeBase, project: Project | None = None) -> bytes:
     """A Frictionless Data Package describing claims.csv: its columns, their types and allowed values.
 
-    The allowed values come from claims.schema.json, like everything else that knows a vocabulary.
+    The columns are `table.COLUMNS`, the ones claims.csv writes; descriptions and allowed values come
+    from the knowledge base's own schema (its `vocabulary:` measures and units included).
     """
-    defs = schema.schema()["definitions"]
-    fields = []
-    for name in CSV_COLUMNS:
-        f: dict[str, Any] = {"name": name, "type": CSV_TYPES.get(name, "string"), "description": CSV_DESCRIPTIONS[name]}
-        constraints: dict[str, Any] = {}
-        if name in CSV_VOCABULARIES:
-            constraints["enum"] = list(defs[CSV_VOCABULARIES[name]]["enum"])
-        if name in ("id", "topic", "statement", "verdict", "certainty", "sources", "reviewed"):
-            constraints["required"] = True
-        if name == "id":
-            constraints["unique"] = True
-            constraints["pattern"] = defs["id"]["pattern"].removeprefix("^").removesuffix("$")
-        if constraints:
-            f["constraints"] = constraints
-        fields.append(f)
+    project = project or Project()
+    defs = schema.schema_for(kb.vocab)["definitions"]
+    fields = [table.field(col, defs) for col in table.COLUMNS]
+    licence = (
+        {"name": project.licence.replace(" ", "-"), "path": project.licence_url}
+        if project.licence_url
+        else {"name": project.licence.replace(" ", "-")}
+    )
     package = {
-        "name": "derma-evidence",
-        "title": "Derma Evidence claims",
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "name": _slug(project.name),
+        "title": f"{project.name} claims",
+        "licenses": [licence],
         "resources": [
             {
                 "name": "claims",
@@ -224,32 +190,18 @@ def datapackage(kb: KnowledgeBase) -> bytes:
     return _dumps(package)
 
 
+def _slug(name: str) -> str:
+    """A Data Package name: lowercase letters, digits and `-._`, from the project's name."""
+    return re.sub(r"[^a-z0-9._]+", "-", name.lower()).strip("-._") or "claims"
+
+
 def claims_csv(kb: KnowledgeBase) -> bytes:
+    """The claims, one row each, in the columns of `table.COLUMNS` (the ones datapackage.json describes)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    w.writerow(col.name for col in table.COLUMNS)
     for c in kb.claims:
-        q = c.quantity
-        w.writerow(
-            [
-                _cell(v)
-                for v in (
-                    c.id,
-                    c.topic,
-                    c.statement,
-                    c.verdict,
-                    c.certainty,
-                    q.measure if q else None,
-                    q.min if q else None,
-                    q.max if q else None,
-                    q.unit if q else None,
-                    "; ".join(s.key for s in c.sources if s.key),
-                    c.note,
-                    c.reviewed,
-                    " ".join(str(n) for n in c.article),
-                )
-            ]
-        )
+        w.writerow(_cell(col.value(c)) for col in table.COLUMNS)
     return buf.getvalue().encode("utf-8")
 
 
@@ -257,30 +209,52 @@ def references_csl(kb: KnowledgeBase, csl: Mapping[str, dict[str, Any]] | None =
     return _dumps(list(_csl(kb, csl).values()))
 
 
-def schema_bytes(kb: KnowledgeBase | None = None) -> bytes:
-    """The JSON Schema of the knowledge base: the package's, with ``kb``'s own measures, units and trial fields."""
-    own = schema.schema_for(kb.vocab) if kb is not None else None
-    if own is None or own is schema.schema():
-        return resources.files("derma_evidence").joinpath("contract", "claims.schema.json").read_bytes()
-    return (json.dumps(own, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def schema_bytes(
+    kb: KnowledgeBase | None = None, project: Project | None = None, download_dir: str = "downloads"
+) -> bytes:
+    """The JSON Schema of the knowledge base: the package's, with ``kb``'s own measures, units and trial fields,
+    named for `project` (its `$id` is the download's own URL, its title the project's name)."""
+    own = schema.schema_for(kb.vocab) if kb is not None else schema.schema()
+    shipped = resources.files("derma_evidence").joinpath("contract", "claims.schema.json").read_bytes()
+    named = {"$id": _schema_id(project, download_dir), "title": f"{project.name} knowledge base"} if project else {}
+    if own is schema.schema() and all(own.get(k) == v for k, v in named.items()):
+        return shipped
+    out = dict(own)
+    for k, v in named.items():
+        if v:
+            out[k] = v
+        else:
+            out.pop(k, None)
+    return (json.dumps(out, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _schema_id(project: Project, download_dir: str) -> str:
+    """The schema download's URL (its `$id`): below the project's site, or "" when the site URL is unknown."""
+    return f"{project.site_url}{download_dir}/claims.schema.json" if project.site_url else ""
 
 
 def all_exports(
-    kb: KnowledgeBase, bib_bytes: bytes, csl: Mapping[str, dict[str, Any]] | None = None
+    kb: KnowledgeBase,
+    bib_bytes: bytes,
+    csl: Mapping[str, dict[str, Any]] | None = None,
+    project: Project | None = None,
+    download_dir: str = "downloads",
 ) -> dict[str, bytes]:
     """File name -> bytes, for every download (names as in render.DOWNLOADS).
 
     `csl` is the build's CSL-JSON by key (`citations.Bibliography.csl`), so references are converted
-    once per build; without it they are converted here.
+    once per build; without it they are converted here. `project` names the knowledge base in the
+    datapackage, the schema and answers.json (the defaults when absent).
     """
+    project = project or Project()
     return {
         "claims.json": claims_json(kb),
         "claims.csv": claims_csv(kb),
-        "datapackage.json": datapackage(kb),
-        "answers.json": answers_json(kb),
+        "datapackage.json": datapackage(kb, project),
+        "answers.json": answers_json(kb, project),
         "references.csl.json": references_csl(kb, csl),
         "references.bib": bib_bytes,
-        "claims.schema.json": schema_bytes(kb),
+        "claims.schema.json": schema_bytes(kb, project, download_dir),
     }
 
 
@@ -347,10 +321,11 @@ def _outcome(o: Outcome) -> dict[str, Any]:
     )
 
 
-def answers_json(kb: KnowledgeBase) -> bytes:
+def answers_json(kb: KnowledgeBase, project: Project | None = None) -> bytes:
     """Questions, comparisons with their outcomes and effects, risk of bias per trial and review inclusions."""
+    publisher = (project or Project()).publisher
     data = {
-        "note": "GRADE and risk-of-bias judgements are Derma Evidence's; effects are as the sources report them.",
+        "note": f"GRADE and risk-of-bias judgements are {publisher}'s; effects are as the sources report them.",
         "questions": [
             _drop_none(
                 {

@@ -9,7 +9,7 @@ from derma_evidence.render.context import (
     Context,
 )
 from derma_evidence.render.pages.whats_new import kind_label, newest_first
-from derma_evidence.render.permalinks import FEED, PROJECT, absolute, version_date
+from derma_evidence.render.permalinks import FEED, absolute, version_date
 
 # --- the Atom feed (RFC 4287) ----------------------------------------------------------------------------
 
@@ -24,7 +24,7 @@ def feed(ctx: Context) -> bytes:
     """The change log as an Atom feed: newest first; ids are permanent (tag URIs of the entries' anchors)."""
     ET.register_namespace("", ATOM)
     version = version_date(ctx.kb) or "1970-01-01"
-    tag = "tag:derma-evidence.github.io,2026:"
+    tag = f"tag:{ctx.project.host},2026:"
     root = ET.Element(f"{{{ATOM}}}feed")
 
     def sub(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -34,14 +34,14 @@ def feed(ctx: Context) -> bytes:
         return el
 
     sub(root, "id", tag + "whats-new")
-    sub(root, "title", f"{PROJECT}: what's new")
+    sub(root, "title", f"{ctx.project.name}: what's new")
     sub(root, "subtitle", "New studies, changed verdicts and corrections, with the reasons.")
     sub(root, "updated", _stamp(version))
     author = sub(root, "author")
-    sub(author, "name", PROJECT)
+    sub(author, "name", ctx.project.publisher)
     sub(root, "link", rel="alternate", type="text/html", href=absolute(ctx, PAGES["whats_new"]))
     sub(root, "link", rel="self", type="application/atom+xml", href=absolute(ctx, f"{ctx.download_dir}/{FEED}"))
-    sub(root, "rights", "CC BY 4.0")
+    sub(root, "rights", ctx.project.licence)
     for ch in newest_first(ctx.kb.changes):
         entry = sub(root, "entry")
         sub(entry, "id", tag + ch.anchor)

@@ -25,6 +25,7 @@ import sys
 import traceback
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort
@@ -33,6 +34,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from derma_evidence import render, report
+from derma_evidence.model.project import Project
 from derma_evidence.site.build import Build, Options, Refused, Site
 
 log = get_plugin_logger("derma")
@@ -50,6 +52,9 @@ class DermaConfig(Config):  # type: ignore[no-untyped-call]
     timeline_topic = c.Optional(c.Type(str))
     topics_nav = c.Type(str, default=DEFAULTS.topics_nav)
     rules_url = c.Type(str, default="")
+    publisher = c.Type(str, default="")
+    licence = c.Type(str, default="")
+    licence_url = c.Type(str, default="")
     nav_topics_max = c.Type(int, default=DEFAULTS.nav_topics_max)
 
 
@@ -80,17 +85,22 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         if THEME_DIR not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
         cfg = self.config
-        site_url = (config.site_url or "").rstrip("/")
-        rules_url = cfg.rules_url or (f"{site_url}/{render.page_url(render.PAGES['rules'])}" if site_url else "")
-        home = site_url and site_url + "/"
+        # the knowledge base's identity: mkdocs.yml's site_name, site_url, repo_url and this plugin's options
+        name = config.site_name.unescape() if isinstance(config.site_name, Markup) else config.site_name
+        project = Project.from_config(
+            {"site_name": name, "site_url": config.site_url, "repo_url": config.repo_url},
+            {k: cfg[k] for k in ("publisher", "licence", "licence_url", "rules_url")},
+        )
+        # Material prints site_name unescaped in <title> and the header: an escaped Markup reads right there,
+        # and the templates that do escape it (`| e`) leave a Markup as it is
+        config.site_name = Markup.escape(name)
         options = Options(
             claims=cfg.claims,
             bib=cfg.bib,
             download_dir=cfg.download_dir,
             timeline_topic=cfg.timeline_topic,
             topics_nav=cfg.topics_nav,
-            rules_url=rules_url,
-            site_url=home,
+            project=project,
             nav_topics_max=cfg.nav_topics_max,
         )
         if self.site is None or self.site.root != root or self.site.options != options:
