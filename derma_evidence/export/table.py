@@ -44,7 +44,7 @@ COLUMNS: tuple[Column, ...] = (
         "sources",
         ("claim", "sources"),
         lambda c: "; ".join(s.key for s in c.sources if s.key),
-        how="Citation keys, separated by '; ' (see references.csl.json).",
+        how="In the CSV: their citation keys, separated by '; ' (see references.csl.json).",
     ),
     Column("note", ("claim", "note"), lambda c: c.note),
     Column("reviewed", ("claim", "reviewed"), lambda c: c.reviewed, "date"),
@@ -52,7 +52,7 @@ COLUMNS: tuple[Column, ...] = (
         "article",
         ("claim", "article"),
         lambda c: " ".join(str(n) for n in c.article),
-        how="Statement numbers, separated by spaces.",
+        how="In the CSV: separated by spaces.",
     ),
 )
 """The columns of claims.csv, in order; a new column is one line here."""

@@ -91,9 +91,13 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             {"site_name": name, "site_url": config.site_url, "repo_url": config.repo_url},
             {k: cfg[k] for k in ("publisher", "licence", "licence_url", "rules_url")},
         )
-        # Material prints site_name unescaped in <title> and the header: an escaped Markup reads right there,
+        # Material prints site_name (and the description, the author) unescaped in <title>, the header and
+        # <meta>: an escaped Markup reads right there,
         # and the templates that do escape it (`| e`) leave a Markup as it is
         config.site_name = Markup.escape(name)
+        for key in ("site_description", "site_author"):  # plain text as well (`copyright` may hold HTML by design)
+            if isinstance(config[key], str):
+                config[key] = Markup.escape(config[key])
         options = Options(
             claims=cfg.claims,
             bib=cfg.bib,
