@@ -222,6 +222,7 @@ class ClaimVM:
     keywords: str = ""  # hidden search words (synonyms the text triggers, `words.SEARCH_SYNONYMS`)
     correction_href: str = ""  # a prefilled new-issue URL to suggest a correction
     extras: tuple[Markup, ...] = ()  # lines the site map adds under the claim (`SiteMap.claim_extras`)
+    model: Claim | None = None  # the claim itself: a new field shows with one template line (autoescaped)
 
 
 BADGE_WORDS = {
@@ -423,6 +424,7 @@ class Context:
             ),
             correction_href=attr(correction_url(self.project.issues_url, c.id, c.statement)),
             extras=tuple(f(self, c) for f in self.site_map.claim_extras),
+            model=c,
         )
 
 
