@@ -103,3 +103,15 @@ def test_csv_columns_and_descriptor_fields_are_one_table() -> None:
     fields = json.loads(files["datapackage.json"])["resources"][0]["schema"]["fields"]
     assert header == [c.name for c in table.COLUMNS] == [f["name"] for f in fields]
     assert all(f["description"] for f in fields)
+
+
+def test_answers_json_is_the_answers_sections_of_claims_json() -> None:
+    """One walk: answers.json holds claims.json's questions, comparisons and reviews as they are, and each
+    trial's risk of bias under its key."""
+    result = check_files(str(ROOT / "data" / "claims.yaml"), str(ROOT / "references.bib"))
+    files = exports.all_exports(result.kb, b"")
+    claims, answers = json.loads(files["claims.json"]), json.loads(files["answers.json"])
+    for name in ("questions", "comparisons", "reviews"):
+        assert answers[name] == claims[name]
+    assert answers["risk_of_bias"] == [{"trial": t["key"], **t["rob"]} for t in claims["trials"] if "rob" in t]
+    assert answers["risk_of_bias"]

@@ -19,7 +19,6 @@ from typing import Any
 from derma_evidence import citations
 from derma_evidence.contract import schema
 from derma_evidence.export import table
-from derma_evidence.model.answers import Effect, Judgement, Outcome
 from derma_evidence.model.claims import Ref
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.model.project import Project
@@ -109,7 +108,7 @@ def _compact(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
 
 
-def claims_json(kb: KnowledgeBase) -> bytes:
+def claims_json(kb: KnowledgeBase, data: Mapping[str, list[Any]] | None = None) -> bytes:
     """The knowledge base as JSON, valid against claims.schema.json (references: see references.csl.json).
 
     One item per line: still readable and diffable, and written by the json module's C encoder
@@ -117,7 +116,7 @@ def claims_json(kb: KnowledgeBase) -> bytes:
     """
     sections = [
         f'  "{name}": [' + ("\n    " + ",\n    ".join(_compact(x) for x in items) + "\n  ]" if items else "]")
-        for name, items in knowledge_base_data(kb).items()
+        for name, items in (data if data is not None else knowledge_base_data(kb)).items()
     ]
     if kb.source_article:  # the article the statements come from, as the YAML gives it
         sections.insert(0, '  "source_article": ' + _compact(dict(kb.source_article)))
@@ -247,11 +246,12 @@ def all_exports(
     datapackage, the schema and answers.json (the defaults when absent).
     """
     project = project or Project()
+    data = knowledge_base_data(kb)  # one walk: claims.json and answers.json
     return {
-        "claims.json": claims_json(kb),
+        "claims.json": claims_json(kb, data),
         "claims.csv": claims_csv(kb),
         "datapackage.json": datapackage(kb, project),
-        "answers.json": answers_json(kb, project),
+        "answers.json": answers_json(kb, project, data),
         "references.csl.json": references_csl(kb, csl),
         "references.bib": bib_bytes,
         "claims.schema.json": schema_bytes(kb, project, download_dir),
@@ -261,121 +261,21 @@ def all_exports(
 # --- the answers layer --------------------------------------------------------------------------
 
 
-def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if v is not None and v != [] and v != {}}
+def answers_json(
+    kb: KnowledgeBase, project: Project | None = None, data: Mapping[str, list[Any]] | None = None
+) -> bytes:
+    """Questions, comparisons with their outcomes and effects, risk of bias per trial and review inclusions.
 
-
-def _judgements(domains: tuple[tuple[str, Judgement], ...]) -> dict[str, Any]:
-    return {name: _drop_none({"judgement": j.judgement, "reason": j.reason}) for name, j in domains}
-
-
-def _effect(e: Effect) -> dict[str, Any]:
-    src = e.source
-    return _drop_none(
-        {
-            "source": _drop_none({"key": src.key, "locator": src.locator, "quote": src.quote}) if src else None,
-            "label": e.label,
-            "pooled": e.pooled or None,
-            "measure": e.measure,
-            "value": e.value,
-            "ci_low": e.ci_low,
-            "ci_high": e.ci_high,
-            "unit": e.unit,
-            "i2": e.i2,
-            "studies": e.studies,
-            "participants": e.participants,
-            "p": e.p,
-            "arms": [_drop_none({"label": a.label, "value": a.value, "n": a.n}) for a in e.arms],
-        }
-    )
-
-
-def _outcome(o: Outcome) -> dict[str, Any]:
-    g = o.grade
-    return _drop_none(
-        {
-            "id": o.full_id,
-            "name": o.name,
-            "importance": o.importance,
-            "time_point": o.time_point,
-            "trials": [t.id for t in o.trials],
-            "studies": o.studies,
-            "participants": o.participants,
-            "effects": [_effect(e) for e in o.effects],
-            "certainty": o.certainty,
-            "grade": _drop_none(
-                {
-                    "start": g.start,
-                    **_judgements(g.domains),
-                    "upgrades": [
-                        _drop_none({"factor": u.factor, "levels": u.levels, "reason": u.reason}) for u in g.upgrades
-                    ],
-                }
-            )
-            if g
-            else None,
-            "finding": o.finding,
-            "claims": [c.id for c in o.claims],
-            "note": o.note,
-        }
-    )
-
-
-def answers_json(kb: KnowledgeBase, project: Project | None = None) -> bytes:
-    """Questions, comparisons with their outcomes and effects, risk of bias per trial and review inclusions."""
+    The answers sections of the same walk as claims.json (`knowledge_base_data`, in the schema's shape),
+    with each trial's risk of bias under its key; `data` is that walk when the caller already has it.
+    """
     publisher = (project or Project()).publisher
-    data = {
+    data = data if data is not None else knowledge_base_data(kb)
+    out = {
         "note": f"GRADE and risk-of-bias judgements are {publisher}'s; effects are as the sources report them.",
-        "questions": [
-            _drop_none(
-                {
-                    "id": q.id,
-                    "question": q.question,
-                    "short": q.short,
-                    "answer": q.answer,
-                    "certainty": q.certainty,
-                    "rests_on": _drop_none(
-                        {"outcomes": [r.id for r in q.outcomes], "claims": [r.id for r in q.claims]}
-                    ),
-                    "topic": q.topic,
-                }
-            )
-            for q in kb.questions
-        ],
-        "comparisons": [
-            _drop_none(
-                {
-                    "id": c.id,
-                    "title": c.title,
-                    "population": c.population,
-                    "intervention": c.intervention,
-                    "comparator": c.comparator,
-                    "topic": c.topic,
-                    "outcomes": [_outcome(o) for o in c.outcomes],
-                    "note": c.note,
-                }
-            )
-            for c in kb.comparisons
-        ],
-        "risk_of_bias": [
-            _drop_none(
-                {"trial": t.key, "outcome": t.rob.outcome, **_judgements(t.rob.domains), "overall": t.rob.overall}
-            )
-            for t in kb.trials
-            if t.rob is not None
-        ],
-        "reviews": [
-            _drop_none(
-                {
-                    "key": r.key,
-                    "included": [i.id for i in r.included],
-                    "count": r.count,
-                    "locator": r.locator,
-                    "quote": r.quote,
-                    "unverified": r.unverified,
-                }
-            )
-            for r in kb.reviews
-        ],
+        "questions": data["questions"],
+        "comparisons": data["comparisons"],
+        "risk_of_bias": [{"trial": t["key"], **t["rob"]} for t in data["trials"] if "rob" in t],
+        "reviews": data["reviews"],
     }
-    return _dumps(data)
+    return _dumps(out)
