@@ -61,11 +61,18 @@ class Options:
             value = getattr(self, name)
             if not value.strip():
                 out.append(f"{name}: must not be empty")
-        for name in ("claims", "bib", "download_dir", "topics_nav", "timeline_topic", "rules_url", "site_url"):
+        for name in ("claims", "bib", "download_dir", "topics_nav", "timeline_topic"):
             value = getattr(self, name)
             why = forbidden_in(value) if value else None
             if why:
                 out.append(f"{name}: {why}")
+        reported: list[str] = []  # the publisher defaults to the name, the rule reference to the site URL
+        for name in ("name", "site_url", "repo_url", "publisher", "licence", "licence_url", "rules_url"):
+            value = getattr(self.project, name)  # the identity (mkdocs.yml and the plugin's options)
+            why = forbidden_in(value) if value else None
+            if why and not any(value.startswith(r) for r in reported):
+                reported.append(value)
+                out.append(f"{'site_name' if name == 'name' else name}: {why}")
         if isinstance(self.nav_topics_max, bool) or not 0 <= self.nav_topics_max <= MAX_NAV_TOPICS:
             out.append(f"nav_topics_max: must be a whole number from 0 to {MAX_NAV_TOPICS}, not {self.nav_topics_max}")
         return out
