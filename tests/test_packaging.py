@@ -153,6 +153,7 @@ def test_init_scaffolds_a_knowledge_base_that_checks_clean(
     files = sorted(str(p.relative_to(kb)) for p in kb.rglob("*") if p.is_file())
     assert files == [
         ".github/workflows/check.yml",
+        ".github/workflows/living-review.yml",
         ".gitignore",
         ".pre-commit-config.yaml",
         "README.md",

@@ -27,7 +27,7 @@ from derma_evidence.model.answers import (
 )
 from derma_evidence.model.build import build as from_node
 from derma_evidence.model.claims import Claim, Reference, Statement, Topic, Trial, _quantity
-from derma_evidence.model.living import Change, Search, changes, searches
+from derma_evidence.model.living import Candidate, Change, Search, Strategy, changes, screening, searches, strategies
 from derma_evidence.model.nodes import Ref as Ref  # re-exported: the answers layer's lists use it
 from derma_evidence.model.nodes import fields as _fields
 from derma_evidence.model.nodes import maps as _maps
@@ -54,6 +54,8 @@ class KnowledgeBase:
     """The measures and units: the schema's defaults merged with the file's `vocabulary:`."""
     source_article: Mapping[str, str] = field(default_factory=dict)
     """The `source_article:` the statements come from (title, author, where, description), if given."""
+    strategies: tuple[Strategy, ...] = ()  # the saved searches `derma search run` runs
+    screening: tuple[Candidate, ...] = ()  # the screening queue
 
     def answer_keys(self) -> set[str]:
         """Citation keys the answers layer cites: effect sources, reviews, their included trials, outcome trials."""
@@ -109,6 +111,8 @@ def build(
         changes(root_map, p),
         vocab,
         _source_article(root_map),
+        strategies(root_map, p),
+        screening(root_map, p),
     )
 
 

@@ -184,6 +184,11 @@ class Site:
         return schema_org.jsonld_for(build.ctx, build.jsonld, path, title)
 
     @staticmethod
+    def feed_link(build: Build, path: str) -> str:
+        """The Atom feed's autodiscovery `<link>` for one page (by source path)."""
+        return feed.head_link(build.ctx, path)
+
+    @staticmethod
     def warnings(build: Build) -> list[Diagnostic]:
         return [d for d in build.result.diagnostics if d.severity is Severity.WARNING]
 

@@ -196,10 +196,11 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             return render.fill_markers(markdown, self.current.ctx, page.file.src_uri, shown, lenient=True)
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        """Each page's schema.org JSON-LD goes into its <head>."""
+        """Each page's schema.org JSON-LD and the Atom feed's autodiscovery link go into its <head>."""
         if self.current is None or "</head>" not in output:
             return output
         script = Site.jsonld(self.current, page.file.src_uri, page.title or "")
+        script += "\n" + Site.feed_link(self.current, page.file.src_uri)
         return output.replace("</head>", script + "\n</head>", 1)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
