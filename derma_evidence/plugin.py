@@ -25,6 +25,7 @@ import sys
 import traceback
 from typing import Any
 
+from mkdocs.commands.build import _build_page
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort
@@ -33,6 +34,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from derma_evidence import render, report
+from derma_evidence.live import LiveUpdate, Served, snapshot
 from derma_evidence.site import Build, Options, Refused, Site
 
 log = get_plugin_logger("derma")
@@ -58,6 +60,8 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         self.serving = False
         self.site: Site | None = None
         self.current: Build | None = None
+        self.live: LiveUpdate | None = None  # under serve: rewrites only what a data edit changed
+        self._served: dict[str, Any] = {}  # what this full build gives `live` (files, nav, env, markers)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -95,6 +99,13 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         )
         if self.site is None or self.site.root != root or self.site.options != options:
             self.site = Site(root, options, self.site.last_good if self.site else None)
+        if self.serving:  # what the build is about to read besides the data, to tell a data-only edit later
+            self.live = LiveUpdate(self.site)
+            data = set(self.site.paths())
+            watched = [config.docs_dir, config.config_file_path or "", *config.watch, *config.theme.dirs]
+            watched = [w for w in watched if w and os.path.exists(w)]
+            before = {p: v for p, v in snapshot(watched).items() if p not in data}
+            self._served = {"watched": watched, "before": before, "markers": {}}
         try:
             self.current = self.site.build(bool(config.use_directory_urls))
         except Refused as exc:
@@ -167,7 +178,10 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             return markdown
         shown = os.path.relpath(os.path.join(config.docs_dir, page.file.src_uri), self.site.root)
         try:
-            return render.fill_markers(markdown, self.current.ctx, page.file.src_uri, shown)
+            filled = render.fill_markers(markdown, self.current.ctx, page.file.src_uri, shown)
+            if self.serving and filled != markdown:
+                self._served.setdefault("markers", {})[page.file.src_uri] = (markdown, shown, filled)
+            return filled
         except render.MarkerError as exc:
             self._say(report.text(exc.diagnostics))
             if not self.serving:
@@ -182,8 +196,58 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         script = Site.jsonld(self.current, page.file.src_uri, page.title or "")
         return output.replace("</head>", script + "\n</head>", 1)
 
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        self._served["nav"] = nav
+        return nav
+
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        self._served["env"] = env
+        self._served["files"] = files
+        return env
+
+    def on_post_build(self, *, config: Any) -> None:
+        """Under serve: keep what the next data-only edit needs to rewrite its pages (see `live`)."""
+        s = self._served
+        if self.live is not None and {"nav", "env", "files", "watched"} <= s.keys() and self.current is not None:
+            self.live.served = Served(config, s["files"], s["nav"], s["env"], s["watched"], s["before"], s["markers"])
+
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.site is not None:
             for path in self.site.paths():
                 server.watch(path)
+        full = server.builder
+
+        def build() -> None:
+            """A data-only edit rewrites its pages; anything else (or any failure) is MkDocs' full build."""
+            if not self._live_update():
+                full()
+
+        server.builder = build
         return server
+
+    def _live_update(self) -> bool:
+        if self.live is None or self.live.served is None or self.current is None:
+            return False
+        try:
+            new = self.live.update(self.current, self._adopt, self._rewrite)
+        except Exception:  # a bug here: say so, and let the full build put the site right
+            self._say("derma: the quick update failed, rebuilding the whole site\n" + traceback.format_exc())
+            self.live.served = None
+            return False
+        if new is None:
+            return False
+        log.info(f"derma: rewrote {len(self.live.rewritten)} changed page(s) and download(s)")
+        return True
+
+    def _adopt(self, build: Build) -> None:
+        self.current = build
+
+    def _rewrite(self, page: Any, generated: render.Page) -> None:
+        """One generated page through the theme again, as the full build renders it (see `on_page_content`)."""
+        assert self.live is not None and self.live.served is not None
+        served = self.live.served
+        page.content = render.search_html(generated.html)
+        page.toc = get_toc([])
+        page.present_anchor_ids = render.anchor_ids(generated.html)
+        doc_files = served.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        _build_page(page, served.config, doc_files, served.nav, served.env)

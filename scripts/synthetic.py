@@ -135,7 +135,7 @@ def generate(
         out.append("changes:")
     for i in range(n_changes):
         out += [
-            f"  - date: 2026-{1 + i % 11:02d}-{1 + i % 28:02d}",
+            f"  - date: 2026-{1 + i % 10:02d}-{1 + i % 28:02d}",
             "    kind: corrected",
             f"    claims: [claim-{i % n_claims:06d}, claim-{(i * 3 + 1) % n_claims:06d}]",
             f"    references: [{keys[i % n_refs]}]",

@@ -40,6 +40,7 @@ ORDER = [
     "new_write",
     "retractions",
     "site",
+    "live",
     "new",
     "scaffold",
     "cli",

@@ -122,3 +122,30 @@ def test_serve_survives_a_page_colliding_with_a_generated_one(tmp_path: Path) ->
         assert s.proc.poll() is None and "Traceback" not in s.text()
     finally:
         s.stop()
+
+
+OLD = "The inflammatory phase lasts about one to three days after injury."
+NEW = "The inflammatory phase lasts about one to three days after an injury."
+
+
+def test_a_data_edit_rewrites_only_what_it_changed(tmp_path: Path) -> None:
+    """A data-only edit skips MkDocs' full rebuild (derma_evidence.live); a change of shape does not."""
+    s = Served(tmp_path)
+    try:
+        page = s.base + "topics/wound-healing/"
+        assert _wait(lambda: OLD in _get(page)), s.text()
+        full_builds = s.count("Building documentation")
+        text = s.claims.read_text("utf-8")
+        s.claims.write_text(text.replace(OLD, NEW), "utf-8")
+        assert _wait(lambda: NEW in _get(page)), s.text()
+        assert "derma: rewrote" in s.text() and s.count("Building documentation") == full_builds
+        assert NEW in _get(s.base + "claims/")  # every page showing the claim
+        index = _get(s.base + "search/search_index.json")
+        assert NEW in index and OLD not in index  # the search index too, without the old entries
+        assert "wound-healing" in _get(s.base + "downloads/claims.json").split(NEW)[0][-2000:]
+        # a new topic title changes the nav of every page: MkDocs' full build
+        s.claims.write_text(text.replace(OLD, NEW).replace("title: Wound healing", "title: Healing of wounds"), "utf-8")
+        assert _wait(lambda: "Healing of wounds" in _get(s.base)), s.text()
+        assert s.count("Building documentation") == full_builds + 1
+    finally:
+        s.stop()
