@@ -22,8 +22,8 @@ def _outcomes(kb: KnowledgeBase) -> Iterator[Outcome]:
         yield from c.outcomes
 
 
-def _unknown(refs: Iterable[Ref], known: set[str], what: str, fix: str) -> Iterator[Hit]:
-    suggest = Suggester(known)
+def _unknown(refs: Iterable[Ref], known: set[str], what: str, fix: str, suggest: Suggester) -> Iterator[Hit]:
+    """Hits for the ids not in `known`; `suggest` is made once per rule (sorting `known` per question was quadratic)."""
     for r in refs:
         if r.id not in known:
             yield Hit(r.pos, f"unknown {what} '{r.id}'", suggest(r.id) or fix)
@@ -42,8 +42,9 @@ def unknown_outcome(kb: KnowledgeBase) -> Iterator[Hit]:
     suggests the nearest).
     """
     known = set(kb.outcome_map())
+    suggest = Suggester(known)
     for q in kb.questions:
-        yield from _unknown(q.outcomes, known, "outcome", "define the outcome under its comparison first")
+        yield from _unknown(q.outcomes, known, "outcome", "define the outcome under its comparison first", suggest)
 
 
 @rule("A002", "unknown-claim")
@@ -57,10 +58,11 @@ def unknown_claim(kb: KnowledgeBase) -> Iterator[Hit]:
     Fix: use an existing claim id (the help line suggests the nearest).
     """
     known = {c.id for c in kb.claims if c.id}
+    suggest = Suggester(known)
     for q in kb.questions:
-        yield from _unknown(q.claims, known, "claim", "use the id of an existing claim")
+        yield from _unknown(q.claims, known, "claim", "use the id of an existing claim", suggest)
     for o in _outcomes(kb):
-        yield from _unknown(o.claims, known, "claim", "use the id of an existing claim")
+        yield from _unknown(o.claims, known, "claim", "use the id of an existing claim", suggest)
 
 
 @rule("A003", "unknown-trial")
@@ -76,10 +78,11 @@ def unknown_trial(kb: KnowledgeBase) -> Iterator[Hit]:
     """
     known = {t.key for t in kb.trials if t.key} | {r.key for r in kb.references}
     fix = "add the trial under `trials:` (and its reference) first"
+    suggest = Suggester(known)
     for o in _outcomes(kb):
-        yield from _unknown(o.trials, known, "trial", fix)
+        yield from _unknown(o.trials, known, "trial", fix, suggest)
     for r in kb.reviews:
-        yield from _unknown(r.included, known, "trial", fix)
+        yield from _unknown(r.included, known, "trial", fix, suggest)
 
 
 @rule("A004", "unknown-answer-citation")
@@ -146,13 +149,16 @@ def duplicate_answer_id(kb: KnowledgeBase) -> Iterator[Hit]:
     yield from duplicate_ids(groups, "give it its own id")
 
 
-def _rests_on_certainty(kb: KnowledgeBase, outcomes: Iterable[Ref], claims: Iterable[Ref]) -> tuple[str | None, str]:
-    """The lowest certainty of the outcomes (or, with no outcome, of the claims) and what it is of."""
-    om = kb.outcome_map()
+def _rests_on_certainty(
+    om: dict[str, Outcome], cm: dict[str, str], outcomes: Iterable[Ref], claims: Iterable[Ref]
+) -> tuple[str | None, str]:
+    """The lowest certainty of the outcomes (or, with no outcome, of the claims) and what it is of.
+
+    `om` (outcomes by full id) and `cm` (claim certainties by id) are built once per check, not per question.
+    """
     outs = [om[r.id].certainty or "" for r in outcomes if r.id in om]
     if outs:
         return grade.lowest(outs), "outcomes"
-    cm = {c.id: c.certainty or "" for c in kb.claims if c.id}
     return grade.lowest(cm[r.id] for r in claims if r.id in cm), "claims"
 
 
@@ -167,10 +173,12 @@ def answer_more_certain_than_evidence(kb: KnowledgeBase) -> Iterator[Hit]:
 
     Fix: lower the answer's certainty (and its hedge) to the level named in the help line.
     """
+    om = kb.outcome_map()
+    cm = {c.id: c.certainty or "" for c in kb.claims if c.id}
     for q in kb.questions:
         if q.certainty not in grade.SCORE:
             continue
-        cap, what = _rests_on_certainty(kb, q.outcomes, q.claims)
+        cap, what = _rests_on_certainty(om, cm, q.outcomes, q.claims)
         if cap is not None and grade.SCORE[q.certainty] > grade.SCORE[cap]:
             yield Hit(
                 q.at.get("certainty", q.pos),

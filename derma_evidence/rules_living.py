@@ -93,13 +93,14 @@ def unknown_included_key(kb: KnowledgeBase) -> Iterator[Hit]:
     """
     keys = {r.key for r in kb.references}
     topics = {t.id for t in kb.topics if t.id}
+    suggest_key, suggest_topic = Suggester(keys), Suggester(topics)
     for s in kb.searches:
-        yield from _unknown(s.included, keys, "citation key")
-        yield from _unknown(s.topics, topics, "topic")
+        yield from _unknown(s.included, keys, "citation key", suggest_key)
+        yield from _unknown(s.topics, topics, "topic", suggest_topic)
 
 
-def _unknown(refs: tuple[Ref, ...], known: set[str], what: str) -> Iterator[Hit]:
-    suggest = Suggester(known)
+def _unknown(refs: tuple[Ref, ...], known: set[str], what: str, suggest: Suggester) -> Iterator[Hit]:
+    """Hits for the ids not in `known`; `suggest` is made once per rule (sorting `known` per entry was quadratic)."""
     for r in refs:
         if r.id not in known:
             yield Hit(r.pos, f"unknown {what} '{r.id}'", suggest(r.id) or f"use an existing {what}")
@@ -147,12 +148,13 @@ def change_names_unknown_id(kb: KnowledgeBase) -> Iterator[Hit]:
     questions = {q.id for q in kb.questions if q.id}
     refs = {r.key for r in kb.references}
     numbers = {s.n for s in kb.statements if s.n is not None}
+    suggest = {"claim": Suggester(claims), "question": Suggester(questions), "key": Suggester(refs)}
     for ch in kb.changes:
         if ch.kind == "removed":
             continue
-        yield from _unknown(ch.claims, claims, "claim")
-        yield from _unknown(ch.questions, questions, "question")
-        yield from _unknown(ch.references, refs, "citation key")
+        yield from _unknown(ch.claims, claims, "claim", suggest["claim"])
+        yield from _unknown(ch.questions, questions, "question", suggest["question"])
+        yield from _unknown(ch.references, refs, "citation key", suggest["key"])
         for n, pos in zip(ch.statements, ch.statement_pos, strict=True):
             if n not in numbers:
                 yield Hit(pos, f"unknown statement {n}", "use the number of a statement under `statements:`")
