@@ -15,7 +15,7 @@ from pathlib import Path
 from _growth import assert_cpu_grows
 
 from derma_evidence import rules
-from derma_evidence.model import KnowledgeBase
+from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.pipeline import check_bytes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
