@@ -227,6 +227,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per variant; the median is reported")
     ap.add_argument("--growth", default=",".join(DIMENSIONS), help="dimensions to double (default: all; '' none)")
     ap.add_argument("--growth-repeat", type=int, default=1, help="runs per size of the growth table")
+    base_sizes = ",".join(str(v) for v in vars(GROWTH_BASE).values())
+    ap.add_argument("--growth-base", default=base_sizes, help=f"{','.join(DIMENSIONS)} of the base (%(default)s)")
     ap.add_argument("--no-search", action="store_true", help="skip the browser measurement")
     args = ap.parse_args()
     dims = [d for d in args.growth.split(",") if d]
@@ -240,6 +242,7 @@ def main() -> int:
         f"{'ratio':>6} {'RSS MB':>7} {'plainMB':>7} {'index MB':>8} {'largest':>7}  page"
     )
     main_size = Size(claims=args.claims, topics=args.topics, refs=args.refs)
+    growth_base = Size(*(int(x) for x in args.growth_base.split(",")))
     check_size = Size(claims=args.claims, topics=7, refs=args.check_refs)
     growth: dict[str, tuple[Figures, Figures, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
@@ -249,10 +252,10 @@ def main() -> int:
         ratio = f"{full:.2f} s vs bare parse {bare:.2f} s: {full / bare:.2f}x"
         print(f"check, GC off: {ratio}; RSS {full_rss:.0f} vs {bare_rss:.0f} MB", flush=True)
         if dims:
-            base = measure(t, GROWTH_BASE, args.growth_repeat, with_plain=False)
-            _, base_check, _, _ = check_ratio(t, GROWTH_BASE, args.growth_repeat)
+            base = measure(t, growth_base, args.growth_repeat, with_plain=False)
+            _, base_check, _, _ = check_ratio(t, growth_base, args.growth_repeat)
             for d in dims:
-                big = replace(GROWTH_BASE, **{d: 2 * getattr(GROWTH_BASE, d)})
+                big = replace(growth_base, **{d: 2 * getattr(growth_base, d)})
                 fig = measure(t, big, args.growth_repeat, with_plain=False)
                 _, check, _, _ = check_ratio(t, big, args.growth_repeat)
                 growth[d] = (base, fig, base_check, check)
@@ -273,7 +276,7 @@ def main() -> int:
         print("3. search: skipped (no /usr/bin/chromium or --no-search); run scripts/bench_search.py")
     print("4. edit to preview under `mkdocs serve`: scripts/bench_serve.py")
     if growth:
-        print(f"\ngrowth: each dimension doubled alone from {GROWTH_BASE} (linear: x2.00 at most)")
+        print(f"\ngrowth: each dimension doubled alone from {growth_base} (linear: x2.00 at most)")
         print(f"  {'dimension':<12} {'build':>7} {'check':>7} {'RSS':>7}")
         for d, (a, b, ca, cb) in growth.items():
             print(f"  {d:<12} x{b.ours / a.ours:>6.2f} x{cb / ca:>6.2f} x{b.rss / a.rss:>6.2f}")
