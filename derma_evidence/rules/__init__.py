@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from derma_evidence.contract import markers, schema
+from derma_evidence.contract import markers, schema, vocabulary
 from derma_evidence.diagnostics import Code, Diagnostic, catalogue
 from derma_evidence.load import bib as load_bib
 from derma_evidence.load import text as load_text
@@ -82,6 +82,8 @@ VERIFICATION: tuple[Rule, ...] = (
     verification.verification_bad_date,
     verification.verification_without_fields,
     verification.duplicate_verification,
+    verification.verification_before_publication,
+    verification.verification_confirms_unverified,
 )
 """Reference verification records (B020-B029)."""
 
@@ -124,14 +126,17 @@ LOADER_CHECKS: tuple[Callable[..., object], ...] = (
     load_bib.duplicate_field,
     load_bib.stray_brace,
     load_bib.expansion_limit,
+    load_bib.crossref,
 )
-"""The loaders' codes (Y, B001-B003, B011-B018): declared by the loader steps that detect them."""
+"""The loaders' codes (Y, B001-B003, B011-B018, B027): declared by the loader steps that detect them."""
 
 SCHEMA_CHECKS: tuple[Callable[..., object], ...] = (
     schema.unknown_field,
     schema.wrong_type,
     schema.missing_field,
     schema.invalid_value,
+    vocabulary.bad_pattern,
+    vocabulary.duplicate_vocabulary_id,
 )
 """The schema's codes (S)."""
 

@@ -34,7 +34,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from derma_evidence import render, report
-from derma_evidence.site.build import Build, Options, Refused, Site
+from derma_evidence.diagnostics import clean
+from derma_evidence.site.build import Build, OptionError, Options, Refused, Site
 from derma_evidence.site.live import LiveUpdate, Served, snapshot
 
 log = get_plugin_logger("derma")
@@ -67,6 +68,7 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         self.serving = command == "serve"
 
     def _say(self, message: str) -> None:
+        message = "\n".join(clean(line) for line in message.split("\n"))
         print(message, file=sys.stderr, end="" if message.endswith("\n") else "\n")
 
     def _keep_or_stop(self, message: str) -> Build:
@@ -108,6 +110,9 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             self._served = {"watched": watched, "before": before, "markers": {}}
         try:
             self.current = self.site.build(bool(config.use_directory_urls))
+        except OptionError as exc:  # a configuration error: never served around, whatever the command
+            self._say("".join(f"mkdocs.yml: error: plugin derma, option {p}\n" for p in exc.problems))
+            raise Abort("derma: the build stopped; fix the plugin options in mkdocs.yml") from None
         except Refused as exc:
             self.current = self._keep_or_stop(report.text(exc.diagnostics))
         except OSError as exc:
@@ -118,7 +123,8 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         else:
             for d in Site.warnings(self.current):
                 url = self.site.rules_url(d.code)
-                log.warning(f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}" + (f" (see {url})" if url else ""))
+                line = f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}" + (f" (see {url})" if url else "")
+                log.warning(clean(line))
         self.site.fill_nav(config.nav, self.current.kb)
         return config
 
