@@ -74,20 +74,19 @@ class LiveUpdate:
         now = {p: v for p, v in snapshot(self.served.watched).items() if p not in data}
         return now != self.served.before
 
-    def update(self, current: Build, adopt: Callable[[Build], None], rewrite: Rewrite) -> Build | None:
-        """The new build when the edit was applied to the served site; None when a full build is needed.
+    def ready(self) -> bool:
+        """Whether a full build has been served and only the data files changed since it started."""
+        return self.served is not None and not self.changed_elsewhere()
+
+    def update(self, current: Build, new: Build, adopt: Callable[[Build], None], rewrite: Rewrite) -> Build | None:
+        """`new` (the data as checked and rendered now) applied to the served site; None: a full build is needed.
 
         `adopt(new)` is called before any page is written (the plugin's page events then render `new`);
         `rewrite(page, generated)` renders one MkDocs page through the theme and writes it (MkDocs glue).
         """
         served = self.served
-        if served is None or self.changed_elsewhere():
-            return None
+        assert served is not None
         config = served.config
-        try:
-            new = self.site.build(bool(config.use_directory_urls))
-        except Exception:  # refused, unreadable or a bug: the full build prints it and keeps the last good site
-            return None
         if new is current:
             return current  # the same bytes (a save without a change)
         if Site.warnings(new) or not self.same_shape(current, new):

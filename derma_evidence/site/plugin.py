@@ -108,25 +108,30 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             watched = [w for w in watched if w and os.path.exists(w)]
             before = {p: v for p, v in snapshot(watched).items() if p not in data}
             self._served = {"watched": watched, "before": before, "markers": {}}
-        try:
-            self.current = self.site.build(bool(config.use_directory_urls))
-        except OptionError as exc:  # a configuration error: never served around, whatever the command
-            self._say("".join(f"mkdocs.yml: error: plugin derma, option {p}\n" for p in exc.problems))
-            raise Abort("derma: the build stopped; fix the plugin options in mkdocs.yml") from None
-        except Refused as exc:
-            self.current = self._keep_or_stop(report.text(exc.diagnostics))
-        except OSError as exc:
-            self.current = self._keep_or_stop(f"derma: cannot read the data: {exc}")
-        except Exception:  # a bug in the checker or the renderer: say so, never hang the server
-            error = "derma: internal error while checking or rendering\n" + traceback.format_exc()
-            self.current = self._keep_or_stop(error)
-        else:
+        self.current, fresh = self._check_and_render(config)
+        if fresh:
             for d in Site.warnings(self.current):
                 url = self.site.rules_url(d.code)
                 line = f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}" + (f" (see {url})" if url else "")
                 log.warning(clean(line))
         self.site.fill_nav(config.nav, self.current.kb)
         return config
+
+    def _check_and_render(self, config: Any) -> tuple[Build, bool]:
+        """The build of the data, and True; or, under serve, the last good build and False when the data failed."""
+        assert self.site is not None
+        try:
+            return self.site.build(bool(config.use_directory_urls)), True
+        except OptionError as exc:  # a configuration error: never served around, whatever the command
+            self._say("".join(f"mkdocs.yml: error: plugin derma, option {p}\n" for p in exc.problems))
+            raise Abort("derma: the build stopped; fix the plugin options in mkdocs.yml") from None
+        except Refused as exc:
+            return self._keep_or_stop(report.text(exc.diagnostics)), False
+        except OSError as exc:
+            return self._keep_or_stop(f"derma: cannot read the data: {exc}"), False
+        except Exception:  # a bug in the checker or the renderer: say so, never hang the server
+            error = "derma: internal error while checking or rendering\n" + traceback.format_exc()
+            return self._keep_or_stop(error), False
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.current is not None and self.site is not None
@@ -232,10 +237,17 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         return server
 
     def _live_update(self) -> bool:
-        if self.live is None or self.live.served is None or self.current is None:
+        """A data-only edit: checked and rendered; refused, unreadable or failing, the served site stays as it is
+        (the problems printed as by the full build); else its changed pages rewritten. False: run the full build."""
+        if self.live is None or self.current is None or not self.live.ready():
             return False
+        assert self.live.served is not None
+        built, fresh = self._check_and_render(self.live.served.config)
+        if not fresh:
+            self.current = built  # the last good build: it is what the site shows; nothing to rebuild
+            return True
         try:
-            new = self.live.update(self.current, self._adopt, self._rewrite)
+            new = self.live.update(self.current, built, self._adopt, self._rewrite)
         except Exception:  # a bug here: say so, and let the full build put the site right
             self._say("derma: the quick update failed, rebuilding the whole site\n" + traceback.format_exc())
             self.live.served = None
