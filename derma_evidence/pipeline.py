@@ -19,7 +19,7 @@ from derma_evidence.model.kb import KnowledgeBase, build
 from derma_evidence.rules import (
     CODES as CODES,  # the catalogue, for `derma rules` and --select (commands import no rules)
 )
-from derma_evidence.rules.living import load_previous, since
+from derma_evidence.rules.since import load_previous, since
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,8 @@ parsed (it is not text: every later diagnostic would be noise)."""
 # BOM anywhere but the start, interlinear annotation, tag characters U+E0000-E007F), the line
 # and paragraph separators U+2028/U+2029 (YAML 1.1 line breaks, but no editor's), and the
 # invisible fillers U+034F, U+115F, U+1160, U+3164, U+FFA0, and the noncharacters (U+FDD0-U+FDEF and
-# the last two code points of every plane, U+FFFE among them: XML 1.0 refuses them, so the Atom feed
-# and the sitemap could not carry them). A test holds this to unicodedata.
+# the last two code points of every plane, U+FFFE among them) and lone surrogates: XML 1.0 refuses them,
+# so the Atom feed and the sitemap could not carry them. A test holds this to unicodedata.
 NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
     f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)
 )
@@ -33,7 +33,9 @@ FORBIDDEN = re.compile(
     "[" + NONCHARACTERS + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
     "\u08e2\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0000-\U000e007f]"
+    "\U000e0000-\U000e007f"
+    "\ud800-\udfff"  # lone surrogates: not XML 1.0 text
+    "]"
 )
 
 _FORBIDDEN_ASCII = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # the same, for text known to be ASCII

@@ -17,7 +17,7 @@ from derma_evidence.load import bib as load_bib
 from derma_evidence.load import text as load_text
 from derma_evidence.load import yamlpos as load_yaml
 from derma_evidence.model.kb import KnowledgeBase
-from derma_evidence.rules import answers, bib, claims, living, verification
+from derma_evidence.rules import answers, bib, claims, living, since, verification
 from derma_evidence.rules.base import Rule
 
 CLAIMS: tuple[Rule, ...] = (
@@ -99,8 +99,15 @@ LIVING: tuple[Rule, ...] = (
     living.status_without_notice,
     living.bad_status_notice,
     living.concern_source_supports,
+    living.removed_claim_still_exists,
+    living.status_differs_between_copies,
+    living.exclusion_without_reason,
+    living.unknown_screening_search,
+    living.duplicate_screening_record,
+    living.search_not_reproducible,
+    living.screening_key_unknown,
 )
-"""The living review (L codes); L007 (`living.since`) runs only with `derma check --since FILE`."""
+"""The living review (L codes); L007 (`since.since`) runs only with `derma check --since FILE`."""
 
 RULES: tuple[Rule, ...] = (*CLAIMS, *BIB, *ANSWERS, *VERIFICATION, *LIVING)
 """Every rule `run` applies to a knowledge base."""
@@ -140,7 +147,7 @@ SCHEMA_CHECKS: tuple[Callable[..., object], ...] = (
 )
 """The schema's codes (S)."""
 
-CODES: dict[str, Code] = catalogue((*LOADER_CHECKS, *SCHEMA_CHECKS, *RULES, living.since, markers.marker_problems))
+CODES: dict[str, Code] = catalogue((*LOADER_CHECKS, *SCHEMA_CHECKS, *RULES, since.since, markers.marker_problems))
 """Every code, sorted: the catalogue (code, name, severity, phase, reference entry)."""
 
 

@@ -25,6 +25,7 @@ import sys
 import traceback
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.commands.build import _build_page
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -35,6 +36,7 @@ from mkdocs.structure.toc import get_toc
 
 from derma_evidence import render, report
 from derma_evidence.diagnostics import clean
+from derma_evidence.model.project import Project
 from derma_evidence.site.build import Build, OptionError, Options, Refused, Site
 from derma_evidence.site.live import LiveUpdate, Served, snapshot
 
@@ -53,6 +55,9 @@ class DermaConfig(Config):  # type: ignore[no-untyped-call]
     timeline_topic = c.Optional(c.Type(str))
     topics_nav = c.Type(str, default=DEFAULTS.topics_nav)
     rules_url = c.Type(str, default="")
+    publisher = c.Type(str, default="")
+    licence = c.Type(str, default="")
+    licence_url = c.Type(str, default="")
     nav_topics_max = c.Type(int, default=DEFAULTS.nav_topics_max)
 
 
@@ -86,17 +91,26 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         if THEME_DIR not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
         cfg = self.config
-        site_url = (config.site_url or "").rstrip("/")
-        rules_url = cfg.rules_url or (f"{site_url}/{render.page_url(render.PAGES['rules'])}" if site_url else "")
-        home = site_url and site_url + "/"
+        # the knowledge base's identity: mkdocs.yml's site_name, site_url, repo_url and this plugin's options
+        name = config.site_name.unescape() if isinstance(config.site_name, Markup) else config.site_name
+        project = Project.from_config(
+            {"site_name": name, "site_url": config.site_url, "repo_url": config.repo_url},
+            {k: cfg[k] for k in ("publisher", "licence", "licence_url", "rules_url")},
+        )
+        # Material prints site_name (and the description, the author) unescaped in <title>, the header and
+        # <meta>: an escaped Markup reads right there,
+        # and the templates that do escape it (`| e`) leave a Markup as it is
+        config.site_name = Markup.escape(name)
+        for key in ("site_description", "site_author"):  # plain text as well (`copyright` may hold HTML by design)
+            if isinstance(config[key], str):
+                config[key] = Markup.escape(config[key])
         options = Options(
             claims=cfg.claims,
             bib=cfg.bib,
             download_dir=cfg.download_dir,
             timeline_topic=cfg.timeline_topic,
             topics_nav=cfg.topics_nav,
-            rules_url=rules_url,
-            site_url=home,
+            project=project,
             nav_topics_max=cfg.nav_topics_max,
         )
         if self.site is None or self.site.root != root or self.site.options != options:
@@ -201,10 +215,11 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             return render.fill_markers(markdown, self.current.ctx, page.file.src_uri, shown, lenient=True)
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        """Each page's schema.org JSON-LD goes into its <head>."""
+        """Each page's schema.org JSON-LD and the Atom feed's autodiscovery link go into its <head>."""
         if self.current is None or "</head>" not in output:
             return output
         script = Site.jsonld(self.current, page.file.src_uri, page.title or "")
+        script += "\n" + Site.feed_link(self.current, page.file.src_uri)
         return output.replace("</head>", script + "\n</head>", 1)
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:

@@ -17,7 +17,7 @@ from derma_evidence.render.context import (
     ref_anchor,
 )
 from derma_evidence.render.escape import render_template
-from derma_evidence.render.words import JUDGEMENTS_NOTE, design_label, format_range
+from derma_evidence.render.words import design_label, format_range, judgements_note
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ def trial_href(ctx: Context, link: Linker, key: str) -> Markup:
 
 def rob_section(ctx: Context, link: Linker) -> str:
     chart = rob_chart(ctx, link)
-    return render_template("rob.html.j2", chart=chart, note=JUDGEMENTS_NOTE)
+    return render_template("rob.html.j2", chart=chart, note=judgements_note(ctx.project.publisher))
 
 
 def reviews_section(ctx: Context, link: Linker) -> str:
