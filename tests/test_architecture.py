@@ -17,6 +17,8 @@ ORDER = [
     "model_living",
     "model",
     "grade",
+    "rob2",
+    "numbers",
     "rules",
     "rules_answers",
     "rules_living",
