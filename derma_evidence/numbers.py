@@ -157,6 +157,11 @@ def find_p(p: PValue, text: str) -> PValue | None:
     return None
 
 
+def finite(value: float) -> bool:
+    """False for NaN and the infinities."""
+    return math.isfinite(value)
+
+
 def range_problem(name: str, value: float, measure: str | None = None) -> str | None:
     """What is wrong with a typed number's range, or None.
 
