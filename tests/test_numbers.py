@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from derma_evidence import numbers
+from derma_evidence.grade import numbers
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from derma_evidence import rob2
+from derma_evidence.grade import rob2
 
 YES, NO = ("Y", "PY"), ("N", "PN")
 
