@@ -140,3 +140,9 @@ def test_never_raises(text: str) -> None:
     numbers.p_values_in(text)
     numbers.parse_p(text)
     numbers.find(text, text)
+
+
+def test_direction_asked_is_not_claimed() -> None:
+    assert numbers.claims_direction("It is very uncertain whether adding microneedling increases hair diameter") is None
+    assert numbers.claims_direction("whether it works is unclear; it increases hair count") == "increases"
+    assert numbers.says_no_effect_possible("the other reported no increase in hair diameter")

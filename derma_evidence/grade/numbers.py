@@ -9,26 +9,26 @@ with the same sign: ".007" is not ".7", "-0.35" is not "0.35", and a hyphen betw
 The YAML shape these checks read (data/claims.yaml; proposed for the contract in phase 2)::
 
     outcomes:
-      - id: hair-count
-        trials: [dhurat2013, kumar2018, pmid32516497]
+      - id: pain-score
+        trials: [smith2020, jones2021, lee2022]
         studies: 3                      # as printed, or as listed in `trials` (held to both)
         participants: 197               # as printed; or `participants: not reported`
         effects:
-          - source: {key: ahmed2025, locator: Abstract, quote: "... (SMD 1.32, 95% CI 0.73-1.92, p < 0.01) ..."}
+          - source: {key: brown2024, locator: Abstract, quote: "... (SMD 1.32, 95% CI 0.73-1.92, p < 0.01) ..."}
             measure: SMD
             value: 1.32                 # each number found in the quote, sign and decimals
             ci_low: 0.73
             ci_high: 1.92
             i2: 88                      # 0 to 100
             p: "< 0.01"                 # comparator and number, each p in [0, 1]
-            pooled_from: {review: ahmed2025, studies: 11}   # which review pooled it, and its k
-          - source: {key: dhurat2013, ...}
+            pooled_from: {review: brown2024, studies: 11}   # which review pooled it, and its k
+          - source: {key: smith2020, ...}
             measure: arms
             arms:
-              - {label: Microneedling + minoxidil, value: 91.4, n: 50}   # numbers typed, not in labels
-              - {label: Minoxidil, value: 22.2}
+              - {label: Drug + physiotherapy, value: 91.4, n: 50}   # numbers typed, not in labels
+              - {label: Physiotherapy, value: 22.2}
 
-Ratio measures (RR, OR, HR and the like) and their bounds must be above 0; NaN and infinities are
+Ratio measures (`contract.vocab.RATIO_MEASURES`: RR, OR) and their bounds must be above 0; NaN and infinities are
 refused everywhere. "No effect" is 1 for a ratio and 0 for a difference.
 """
 
@@ -40,13 +40,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-RATIO_MEASURES = frozenset({"RR", "OR", "HR", "IRR", "RoM"})
-"""Measures on a ratio scale: estimate and bounds above 0, no effect at 1."""
+from derma_evidence.contract.vocab import RATIO_MEASURES
 
 _MINUS = "-\u2212\u2012\u2013"  # hyphen-minus, minus sign, figure dash, en dash (used as minus in some PDFs)
-_NUMBER = re.compile(
-    rf"(?P<sign>[{_MINUS}+]?)(?P<body>(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)"
-)
+_NUMBER = re.compile(rf"(?P<sign>[{_MINUS}+]?)(?P<body>(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)")
 _P_EXPR = re.compile(
     rf"\bp(?:[\s-]*value)?\s*(?P<cmp>[<>=≤≥]=?|&lt;|&gt;)\s*(?P<num>[{_MINUS}]?(?:\d+(?:\.\d+)?|\.\d+))",
     re.IGNORECASE,
@@ -194,22 +191,30 @@ def crosses_no_effect(measure: str | None, low: float, high: float) -> bool:
 
 
 _DIRECTION = re.compile(
-    r"\b(increas\w*|improv\w*|reduc\w*|decreas\w*|lower\w*|rais\w*|higher|more (?:hair|effective)|fewer|"
+    r"\b(increas\w*|improv\w*|reduc\w*|decreas\w*|lower\w*|rais\w*|higher|more effective|fewer|"
     r"better|worse|beats?|outperform\w*|regrow\w*|benefit\w*)\b",
     re.IGNORECASE,
 )
 _NULL_SAID = re.compile(
     r"\b(no (?:significant|clear|statistically|difference|effect)|not (?:statistically )?significant|"
     r"little or no|includes? no effect|cross\w* (?:no effect|the line|1|0)|consistent with no effect|"
-    r"may make little|no difference|did not reach|not significantly)\b",
+    r"may make little|no difference|did not reach|not significantly|no (?:increase|gain|improvement|change))\b",
     re.IGNORECASE,
 )
 
 
 def claims_direction(text: str) -> str | None:
-    """The first word of `text` that claims a direction of effect ("increase", "improves"), or None."""
-    m = _DIRECTION.search(text)
-    return m.group(0) if m else None
+    """The first word of `text` that claims a direction of effect ("increase", "improves"), or None.
+
+    A direction asked about, not claimed ("it is very uncertain whether X increases ...", "whether
+    X improves"), does not count: a word after "whether" in the same clause is skipped.
+    """
+    for m in _DIRECTION.finditer(text):
+        clause = re.split(r"[;.:]", text[: m.start()])[-1]
+        if re.search(r"\bwhether\b|\bif\b", clause, re.IGNORECASE):
+            continue
+        return m.group(0)
+    return None
 
 
 def says_no_effect_possible(text: str) -> bool:

@@ -30,20 +30,27 @@ with a written reason (`ALLOWED_OVERALL` says which overrides stay within the gu
 
 The YAML shape (data/claims.yaml, `trials:`; proposed for the contract in phase 2)::
 
-    rob:
-      outcome: hair count at week 12        # the result assessed (RoB 2 is result-specific)
-      effect: assignment                    # or adhering (the per-protocol variant of domain 2)
-      randomisation:
-        answers: PY NI NI                   # 1.1 1.2 1.3, in the tool's order, NA where skipped
-        judgement: some-concerns            # must equal what the algorithm derives from answers
-        reason: "..."
-        override: {judgement: high, reason: "..."}   # optional: a departure, shown as one
-      deviations: {answers: Y Y NI NA NA Y NA, judgement: some-concerns, reason: "..."}
-      missing_data: {answers: NI NA NA NA, ...}
-      measurement: {answers: N N NI NI NI, ...}
-      selection: {answers: NI N N, ...}
-      overall: some-concerns                # must equal the algorithm from the final domain judgements
-      override: {judgement: high, reason: "..."}     # optional, for the overall judgement
+    trials:
+      - key: smith2020
+        design: rct
+        rob:
+          outcome: pain score at week 12      # the result assessed (RoB 2 is result-specific)
+          effect: assignment                  # or adhering (the per-protocol variant of domain 2)
+          results: [drug-vs-placebo--pain-score]   # the outcome rows this assessment is for
+          randomisation:
+            judgement: some-concerns          # must equal what the algorithm derives from `answers`
+            reason: "..."
+            answers: PY NI NI                 # 1.1 1.2 1.3, in the tool's order, NA where skipped
+            override: {judgement: high, reason: "..."}   # optional: a departure, shown as one
+          deviations: {judgement: high, reason: "...", answers: Y Y NI NA NA NI NI}
+          missing_data: {judgement: high, reason: "...", answers: NI N NI NI}
+          measurement: {judgement: some-concerns, reason: "...", answers: N PN NI PY PN}
+          selection: {judgement: some-concerns, reason: "...", answers: NI PN NI}
+          overall: high                       # the algorithm from the final domain judgements
+          override: {judgement: high, reason: "..."}     # optional, for the overall judgement
+      - key: jones2021
+        design: controlled-trial
+        rob_tool: {tool: not-assessed, reason: "..."}    # not randomised: ROBINS-I, or not assessed
 
 Answers are a space-separated string, not a YAML list: plain `Y` and `N` are YAML 1.1 booleans.
 """
@@ -53,20 +60,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-ANSWERS = ("Y", "PY", "PN", "N", "NI", "NA")
-"""Response options of RoB 2's signalling questions."""
-ANSWER_WORDS = {
-    "Y": "yes",
-    "PY": "probably yes",
-    "PN": "probably no",
-    "N": "no",
-    "NI": "no information",
-    "NA": "not applicable",
-}
-JUDGEMENTS = ("low", "some-concerns", "high")
-DOMAINS = ("randomisation", "deviations", "missing_data", "measurement", "selection")
-EFFECTS = ("assignment", "adhering")
-"""The effect of interest: of assignment to intervention (intention to treat) or of adhering to it."""
+from derma_evidence.contract.vocab import ROB_ANSWER_WORDS, ROB_ANSWERS, ROB_DOMAINS, ROB_EFFECTS, ROB_JUDGEMENTS
+
+ANSWERS = ROB_ANSWERS
+ANSWER_WORDS = ROB_ANSWER_WORDS
+JUDGEMENTS = ROB_JUDGEMENTS
+DOMAINS = ROB_DOMAINS
+EFFECTS = ROB_EFFECTS
+
+ABSTRACT_NOTE = (
+    'Our RoB 2 assessments rest on the abstracts and trial records we could read: an answer of "no '
+    "information\" records what a report does not say, and RoB 2's algorithm turns missing information into "
+    "some concerns or high risk. A high judgement here says the report does not show the trial was protected "
+    "from bias, not that bias was shown."
+)
+"""The sentence for the trials page: what our judgements rest on."""
 
 YES = frozenset({"Y", "PY"})
 NO = frozenset({"N", "PN"})
@@ -93,13 +101,11 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
         _q("1.1", "Was the allocation sequence random?"),
         _q(
             "1.2",
-            "Was the allocation sequence concealed until "
-            "participants were enrolled and assigned to interventions?",
+            "Was the allocation sequence concealed until participants were enrolled and assigned to interventions?",
         ),
         _q(
             "1.3",
-            "Did baseline differences between intervention groups "
-            "suggest a problem with the randomization process?",
+            "Did baseline differences between intervention groups suggest a problem with the randomization process?",
         ),
     ),
     "deviations": (
@@ -107,8 +113,7 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
         _q("2.2", "Were carers and people delivering the interventions aware of participants' assigned intervention?"),
         _q(
             "2.3",
-            "Were there deviations from the intended intervention "
-            "that arose because of the trial context?",
+            "Were there deviations from the intended intervention that arose because of the trial context?",
             _COND,
         ),
         _q("2.4", "Were these deviations likely to have affected the outcome?", _COND),
@@ -134,8 +139,7 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
         _q("4.4", "Could assessment of the outcome have been influenced by knowledge of intervention received?", _COND),
         _q(
             "4.5",
-            "Is it likely that assessment of the "
-            "outcome was influenced by knowledge of intervention received?",
+            "Is it likely that assessment of the outcome was influenced by knowledge of intervention received?",
             _COND,
         ),
     ),
@@ -166,8 +170,7 @@ DEVIATIONS_ADHERING: tuple[Question, ...] = (
     _q("2.3", "Were important non-protocol interventions balanced across intervention groups?", _COND, True),
     _q(
         "2.4",
-        "Were there failures in implementing the "
-        "intervention that could have affected the outcome?",
+        "Were there failures in implementing the intervention that could have affected the outcome?",
         _COND,
         True,
     ),
