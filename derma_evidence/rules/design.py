@@ -16,6 +16,9 @@ from derma_evidence.model.claims import Trial
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.rules.base import Hit, rule
 
+COMPARATIVE_NON_RANDOMISED = frozenset({"controlled-trial", "cohort"})
+"""Designs ROBINS-I is made for: A033 asks them for a tool even when no outcome row lists them."""
+
 
 def _outcomes(kb: KnowledgeBase) -> Iterator[Outcome]:
     for c in kb.comparisons:
@@ -215,15 +218,21 @@ def rob2_on_non_randomised(kb: KnowledgeBase) -> Iterator[Hit]:
 def non_randomised_without_tool(kb: KnowledgeBase) -> Iterator[Hit]:
     """A study that is not a randomised trial names no risk-of-bias tool and does not say it was not assessed.
 
-    Why: the trials page shows a risk of bias for every study; a non-randomised study without one
-    reads as unassessed by accident.
+    Applies to every non-randomised study an outcome row lists, and to every comparative
+    non-randomised study (controlled trial, cohort) under `trials:`.
+
+    Why: the trials page shows a risk of bias for every study a summary of findings rests on; a
+    non-randomised study without one reads as unassessed by accident, or as if RoB 2 had been used.
 
     Example: `design: controlled-trial` with no `rob_tool:`.
 
     Fix: add `rob_tool: {tool: not-assessed, reason: "Only the abstract was read; ..."}` (or robins-i).
     """
+    listed = {t.id for o in _outcomes(kb) for t in o.trials}
     for t in kb.trials:
-        if t.design is not None and t.design not in RANDOMISED_DESIGNS and t.rob is None and t.rob_tool is None:
+        if t.design is None or t.design in RANDOMISED_DESIGNS or t.rob is not None or t.rob_tool is not None:
+            continue
+        if t.key in listed or t.design in COMPARATIVE_NON_RANDOMISED:
             yield Hit(
                 t.at.get("design", t.pos),
                 f"non-randomised study '{t.key}' ({t.design}) names no risk-of-bias tool",
