@@ -62,3 +62,19 @@ def test_bias_words_for_rob2_and_for_studies_without_it(result: Result) -> None:
     trials = {t.key: t for t in result.kb.trials}
     assert bias_words(trials["dhurat2013"]).startswith("RoB 2, hair count at week 12: high")
     assert bias_words(trials["faghihi2021"]).startswith("Not assessed: Not randomised")
+
+
+def test_answers_json_exports_the_new_fields(result: Result) -> None:
+    import json
+
+    from derma_evidence.export.files import answers_json
+
+    data = json.loads(answers_json(result.kb))
+    rob = {r["trial"]: r for r in data["risk_of_bias"]}
+    assert rob["dhurat2013"]["randomisation"]["answers"] == "NI NI NI"
+    assert rob["dhurat2013"]["results"] == ["mn-minoxidil-vs-minoxidil--hair-count"]
+    assert rob["faghihi2021"]["tool"] == "not-assessed"
+    rows = {o["id"]: o for c in data["comparisons"] for o in c["outcomes"]}
+    assert rows["mn-minoxidil-vs-minoxidil--hair-count"]["not_reported"] == ["participants"]
+    pooled = [e for e in rows["mn-minoxidil-vs-minoxidil--hair-count"]["effects"] if e.get("pooled")]
+    assert pooled[0]["pooled_from"] == {"review": "ahmed2025", "not_reported": ["studies"]}

@@ -42,7 +42,7 @@ class TrialVM:
 
 
 def bias_words(t: Trial) -> str:
-    """`RoB 2, hair count at week 12: high (overridden from some concerns: reason)` or `Not assessed: reason`."""
+    """`RoB 2, pain at week 12: high (overridden from some concerns: reason)` or `Not assessed: reason`."""
     if t.rob is not None:
         final = t.rob.final or ""
         text = f"RoB 2, {t.rob.outcome}: " if t.rob.outcome else "RoB 2: "
