@@ -278,11 +278,15 @@ def row_counts_not_recorded(kb: KnowledgeBase) -> Iterator[Hit]:
     Why: a summary-of-findings row shows "participants (studies)"; a blank there reads as zero or
     as an oversight. As printed, or explicitly not reported.
 
+    A "No studies found" row (`evidence: none`) is exempt: it shows no participants and 0 studies.
+
     Example: an outcome with `studies: 1` and no `participants:`.
 
     Fix: add `participants: 60` as the source prints it, or `not_reported: [participants]`.
     """
     for o in _outcomes(kb):
+        if getattr(o, "no_evidence", False):
+            continue  # a "No studies found" row (`evidence: none`) shows none and 0
         for name in ("participants", "studies"):
             if getattr(o, name) is None and name not in o.not_reported:
                 yield Hit(
