@@ -10,7 +10,7 @@ from derma_evidence.contract import vocab
 from derma_evidence.contract.patterns import compile_synonyms
 from derma_evidence.contract.schema import Vocab
 from derma_evidence.contract.vocab import CERTAINTY_TITLES, UNIT_WORDS
-from derma_evidence.model.answers import Effect, Outcome
+from derma_evidence.model.answers import Arm, Effect, Outcome
 from derma_evidence.model.claims import Quantity, Reference
 from derma_evidence.model.kb import KnowledgeBase
 
@@ -294,21 +294,25 @@ def outcome_anchor(o: Outcome) -> str:
     return o.full_id or ""
 
 
-def arm_text(label: str | None, value: float | None) -> str:
-    """One arm of an effect: "Placebo 22.2"; without a value, the label alone when it already carries the
-    source's figure ("Placebo, value: 22.2"), else "Placebo: not reported" (never a value and "not reported")."""
-    name = label or "arm"
-    if value is not None:
-        return f"{name} {effect_number(value)}"
-    return name if re.search(r"\d", name) else f"{name}: not reported"
-
-
 def effect_text(e: Effect) -> str:
     """An effect as its source reports it: "SMD 1.2 (95% CI 0.8 to 1.6); I² 40%; 3 studies; p < 0.05"."""
     parts: list[str] = []
     if e.measure == "arms":
-        arms = " vs ".join(arm_text(a.label, a.value) + (f" (n = {a.n})" if a.n else "") for a in e.arms)
-        parts.append(arms + (f" {e.unit}" if e.unit else ""))
+        valued = any(a.value is not None for a in e.arms)
+
+        def arm(a: Arm) -> str:
+            text = a.label or "arm"
+            if a.value is not None:
+                text += f": {effect_number(a.value)}"
+            elif valued:
+                text += ": not reported"
+            return text + (f" (n = {a.n})" if a.n else "")
+
+        arms = " vs ".join(arm(a) for a in e.arms)
+        if valued:
+            parts.append(arms + (f" {e.unit}" if e.unit else ""))
+        else:
+            parts.append(arms + " (arm values not reported)")
     elif e.measure:
         head = f"{e.measure} {effect_number(e.value)}"
         if e.unit:
