@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import resource
 import sys
@@ -20,9 +19,8 @@ from derma_evidence.load.bib import load_bib
 from derma_evidence.load.text import FORBIDDEN, MAX_REPORTS, decode, read_bytes
 from derma_evidence.load.yamlpos import MAX_NUMBER, load_yaml
 from derma_evidence.pipeline import check_bytes
+from tests.conftest import CASES, TODAY
 
-TODAY = dt.date(2026, 11, 25)
-CASES = Path(__file__).parent / "cases"
 VALID_YAML = (CASES / "_valid" / "claims.yaml").read_bytes()
 VALID_BIB = (CASES / "_valid" / "references.bib").read_bytes()
 

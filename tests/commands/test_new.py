@@ -14,6 +14,7 @@ from derma_evidence.commands import entries as new_entries
 from derma_evidence.commands import write as new_write
 from derma_evidence.load.yamlpos import Map, Scalar, Seq, load_yaml
 from derma_evidence.pipeline import check_files
+from tests.conftest import ROOT
 
 TODAY = "2026-11-26"
 
@@ -551,7 +552,7 @@ def test_arbitrary_text_round_trips(tmp_path: Path, statement: str, locator: str
         assert bib.read_text("utf-8") == BIB
 
 
-GUIDE = Path(__file__).resolve().parent.parent / "content" / "contributing.md"
+GUIDE = ROOT / "content" / "contributing.md"
 
 
 def test_guide_certainty_table_matches_the_rule() -> None:

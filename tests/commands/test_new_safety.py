@@ -15,9 +15,8 @@ from derma_evidence.commands import cli
 from derma_evidence.commands import write as new_write
 from derma_evidence.load.yamlpos import Map, Seq, load_yaml
 from derma_evidence.pipeline import check_files
-from tests.test_new import BIB, CLAIM_ARGS, CLAIMS, TODAY
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.commands.test_new import BIB, CLAIM_ARGS, CLAIMS, TODAY
+from tests.conftest import ROOT
 
 
 def _kb(folder: Path, claims: bytes | None = None) -> tuple[Path, Path]:
