@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from _growth import assert_cpu_grows, assert_grows
 
 from derma_evidence.load.bib import load_bib
 from derma_evidence.load.text import MAX_BYTES
 from derma_evidence.load.yamlpos import MAX_DEPTH, Map, Scalar, load_yaml, resolve_plain
+from tests._growth import assert_cpu_grows, assert_grows
 from tests.conftest import TODAY
 
 
