@@ -86,6 +86,7 @@ def generate(
             "      - id: outcome",
             "        name: Hair count (change from baseline)",
             "        time_point: 12 weeks",
+            "        not_reported: [participants, studies]",
             "        effects:",
             f"          - source: {{key: {key}, locator: Abstract, quote: {json.dumps(quote)}}}",
             f"            label: Synthetic {i}",

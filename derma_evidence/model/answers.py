@@ -26,13 +26,31 @@ from derma_evidence.model.nodes import text as _text
 
 
 @dataclass(frozen=True, slots=True)
-class Judgement:
-    """A GRADE domain or RoB 2 domain judgement with its reason."""
+class Override:
+    """A departure from the judgement RoB 2's algorithm derives, with its reason."""
 
     judgement: str | None
     reason: str | None
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A GRADE domain or RoB 2 domain judgement with its reason; a RoB 2 domain also has its signalling
+    `answers` (a space-separated string in the tool's order) and may have an `override`."""
+
+    judgement: str | None
+    reason: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+    answers: str | None = None
+    override: Override | None = None
+
+    @property
+    def final(self) -> str | None:
+        """The judgement that counts: the override's when there is one."""
+        return self.override.judgement if self.override is not None else self.judgement
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +87,17 @@ class Arm:
 
 
 @dataclass(frozen=True, slots=True)
+class PooledFrom:
+    """Which review pooled an estimate, and how many studies it pooled (or that this is not reported)."""
+
+    review: str | None
+    studies: int | None
+    not_reported: tuple[str, ...]
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Effect:
     """One effect as its source reports it. `literals` keeps each number as written in the YAML."""
 
@@ -88,6 +117,7 @@ class Effect:
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
     literals: Mapping[str, str] = field(default_factory=dict)
+    pooled_from: PooledFrom | None = None
 
     @property
     def has_ci(self) -> bool:
@@ -112,6 +142,8 @@ class Outcome:
     note: str | None
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+    not_reported: tuple[str, ...] = ()
+    """The counts (`participants`, `studies`) its sources do not report, said explicitly."""
 
     @property
     def full_id(self) -> str | None:
@@ -157,9 +189,19 @@ class Rob:
     overall: str | None
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+    effect: str | None = None
+    """`assignment` (the default) or `adhering`: which version of domain 2's questions applies."""
+    results: tuple[Ref, ...] = ()
+    """Full ids of the outcomes whose result this assessment is for."""
+    override: Override | None = None
 
     def domain(self, name: str) -> Judgement | None:
         return dict(self.domains).get(name)
+
+    @property
+    def final(self) -> str | None:
+        """The overall judgement that counts: the override's when there is one."""
+        return self.override.judgement if self.override is not None else self.overall
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,10 +236,7 @@ class Verification:
 
 
 def _judgement(v: Node | None, path: str) -> Judgement | None:
-    if not isinstance(v, Map):
-        return None
-    f, at = _fields(v, path)
-    return Judgement(_text(f.get("judgement")), _text(f.get("reason")), Pos(path, v.line, v.col), at)
+    return build(Judgement, v, path) if isinstance(v, Map) else None
 
 
 def _domains(f: Mapping[str, Node], names: tuple[str, ...], path: str) -> tuple[tuple[str, Judgement], ...]:
@@ -257,10 +296,8 @@ def _question(m: Map, path: str) -> Question:
 def _rob(v: Node | None, path: str) -> Rob | None:
     if not isinstance(v, Map):
         return None
-    f, at = _fields(v, path)
-    return Rob(
-        _text(f.get("outcome")), _domains(f, ROB_DOMAINS, path), _text(f.get("overall")), Pos(path, v.line, v.col), at
-    )
+    f = {k.value: n for k, n in v.items}
+    return build(Rob, v, path, domains=_domains(f, ROB_DOMAINS, path))
 
 
 def _review(m: Map, path: str) -> Review:

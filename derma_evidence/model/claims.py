@@ -93,6 +93,16 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class RobTool:
+    """For a study that is not a randomised trial: the risk-of-bias tool used, or `not-assessed`, and why."""
+
+    tool: str | None
+    reason: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Trial:
     key: str | None
     design: str | None
@@ -110,6 +120,8 @@ class Trial:
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
     rob: Rob | None = None
+    rob_tool: RobTool | None = None
+    """For a study that is not randomised: its risk-of-bias tool, or `not-assessed`, with the reason."""
 
 
 @dataclass(frozen=True, slots=True)
