@@ -10,19 +10,17 @@ diagnostic points at the line before it), or the line of the first `at` text aft
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from derma_evidence.diagnostics import Severity
 from derma_evidence.pipeline import check_bytes
+from tests.conftest import DATA_TODAY, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CLAIMS = (ROOT / "data" / "claims.yaml").read_text("utf-8")
 BIB = (ROOT / "references.bib").read_text("utf-8")
-TODAY = dt.date(2026, 12, 7)
+TODAY = DATA_TODAY  # the real data's reviewed dates (tests/conftest.py)
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from _growth import assert_cpu_grows, assert_grows
 
 from derma_evidence.load.bib import load_bib
 from derma_evidence.load.text import MAX_BYTES
 from derma_evidence.load.yamlpos import MAX_DEPTH, Map, Scalar, load_yaml, resolve_plain
+from tests._growth import assert_cpu_grows, assert_grows
+from tests.conftest import TODAY
 
 
 def codes(diags: list) -> list[tuple[int, int, str]]:  # type: ignore[type-arg]
@@ -133,11 +134,10 @@ def test_bib_keeps_going_after_a_broken_block() -> None:
 
 
 def test_wrong_top_level_type_is_one_clear_error() -> None:
-    import datetime as dt
 
     from derma_evidence.pipeline import check_bytes
 
-    r = check_bytes("c.yaml", b"- just\n- a list\n", "r.bib", b"", dt.date(2026, 11, 25))
+    r = check_bytes("c.yaml", b"- just\n- a list\n", "r.bib", b"", TODAY)
     assert [(d.line, d.col, d.code) for d in r.diagnostics] == [(1, 1, "S002")]
     assert "mapping" in r.diagnostics[0].message
 

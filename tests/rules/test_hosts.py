@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 import pytest
 
 from derma_evidence.pipeline import check_bytes
+from tests.conftest import CASES, TODAY
 
-CASE = Path(__file__).parent / "cases" / "B019"
-TODAY = dt.date(2026, 11, 25)
+CASE = CASES / "B019"
 BIB = (CASE / "references.bib").read_text("utf-8")
 
 

@@ -14,8 +14,8 @@ import pytest
 from derma_evidence.export import files as exports
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.pipeline import check_files
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "site_fixture"
 DATASETS = [FIXTURE, ROOT]
 

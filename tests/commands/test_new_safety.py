@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import stat
 import subprocess
@@ -15,9 +14,8 @@ from derma_evidence.commands import cli
 from derma_evidence.commands import write as new_write
 from derma_evidence.load.yamlpos import Map, Seq, load_yaml
 from derma_evidence.pipeline import check_files
-from tests.test_new import BIB, CLAIM_ARGS, CLAIMS, TODAY
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.commands.test_new import BIB, CLAIM_ARGS, CLAIMS
+from tests.conftest import ROOT, TODAY
 
 
 def _kb(folder: Path, claims: bytes | None = None) -> tuple[Path, Path]:
@@ -52,7 +50,7 @@ def test_two_runs_at_once_keep_both_entries(tmp_path: Path) -> None:
     ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
     assert sorted(_ids(c)[1:]) == ["run-0", "run-1", "run-2", "run-3"]
-    assert not check_files(str(c), str(b), dt.date.fromisoformat(TODAY)).errors
+    assert not check_files(str(c), str(b), TODAY).errors
 
 
 def test_an_edit_saved_meanwhile_is_not_overwritten(
@@ -152,7 +150,7 @@ def test_cr_only_and_crlf_files_work(tmp_path: Path, nl: bytes) -> None:
     assert new.startswith(data.split(b"# --- trials")[0].rstrip(nl + b" ")[:200])
     assert b"\n" not in new if nl == b"\r" else new.count(b"\r\n") == new.count(b"\n")
     assert _ids(c)[-1] == "cr-claim"
-    assert not check_files(str(c), str(b), dt.date.fromisoformat(TODAY)).errors
+    assert not check_files(str(c), str(b), TODAY).errors
 
 
 def test_huge_number_option_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

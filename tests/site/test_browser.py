@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from _sitebuild import ROOT, build
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -63,20 +62,15 @@ def _serve(site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("browser-site")
-    proc = build(site)
-    assert proc.returncode == 0, proc.stderr
-    yield from _serve(site)
+def base_url(fixture_site: Path) -> Iterator[str]:
+    """The fixture site (built once per session, tests/conftest.py) over HTTP."""
+    yield from _serve(fixture_site)
 
 
 @pytest.fixture(scope="module")
-def real_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site built from the real data (data/claims.yaml, references.bib): what readers search."""
-    site = tmp_path_factory.mktemp("browser-real-site")
-    proc = build(site, claims=ROOT / "data" / "claims.yaml", bib=ROOT / "references.bib")
-    assert proc.returncode == 0, proc.stderr
-    yield from _serve(site)
+def real_url(real_site: Path) -> Iterator[str]:
+    """The site built from the real data (data/claims.yaml, references.bib), once per session: what readers search."""
+    yield from _serve(real_site)
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 import pytest
 
 from derma_evidence import render
@@ -13,13 +10,12 @@ from derma_evidence.pipeline import Result, check_files
 from derma_evidence.render import words
 from derma_evidence.render.charts.rob import rob_chart
 from derma_evidence.render.pages.trials import bias_words
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import DATA_TODAY, ROOT
 
 
 @pytest.fixture(scope="module")
 def result() -> Result:
-    r = check_files(str(ROOT / "data" / "claims.yaml"), str(ROOT / "references.bib"), dt.date(2026, 12, 7))
+    r = check_files(str(ROOT / "data" / "claims.yaml"), str(ROOT / "references.bib"), DATA_TODAY)
     assert [d for d in r.diagnostics if d.severity.name == "ERROR"] == []
     return r
 

@@ -20,8 +20,8 @@ from derma_evidence.load.yamlpos import Map, load_yaml
 from derma_evidence.model.answers import Effect
 from derma_evidence.model.build import build, plan
 from derma_evidence.model.claims import Claim, Trial
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "site_fixture"
 
 EDITS = {

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from derma_evidence.commands.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-CASES = Path(__file__).parent / "cases"
+from tests.conftest import CASES, ROOT, TODAY_ISO
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -28,7 +26,7 @@ def case_args(name: str) -> list[str]:
         "--bib",
         str(CASES / name / "references.bib"),
         "--today",
-        "2026-11-25",
+        TODAY_ISO,
     ]
 
 

@@ -10,10 +10,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from _sitebuild import ROOT, build, parse
 
 from derma_evidence import render
 from derma_evidence.site.build import Options, Site
+from tests._sitebuild import ROOT, build, parse
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from synthetic import generate  # noqa: E402
@@ -22,12 +22,10 @@ GENERATED = ["topics/needle-depth", "claims", "trials", "figures", "references",
              "methodology/schema", "answers", "findings", "downloads", "topics"]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dest = tmp_path_factory.mktemp("site")
-    proc = build(dest)
-    assert proc.returncode == 0, proc.stderr
-    return dest
+@pytest.fixture
+def site(fixture_site: Path) -> Path:
+    """The fixture site, built once per session (tests/conftest.py)."""
+    return fixture_site
 
 
 def toc_links(html: str) -> list[str]:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from _sitebuild import ROOT, build
 
 import derma_evidence
 from derma_evidence import render
@@ -23,10 +22,10 @@ from derma_evidence.render import jsonld as schema_org
 from derma_evidence.render.charts import prisma
 from derma_evidence.render.pages import searches
 from derma_evidence.rules import since as rules_living
+from tests._sitebuild import ROOT
+from tests.conftest import CASES, DATA_TODAY, TODAY, TODAY_ISO
 
-CASES = ROOT / "tests" / "cases"
 HERE = ROOT / "tests" / "living"
-TODAY = dt.date(2026, 12, 1)
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 BASE = (CASES / "_valid" / "claims.yaml").read_text("utf-8")
@@ -150,21 +149,21 @@ def test_retracted_source_in_support_fails_the_check_at_its_line() -> None:
 def test_since_compares_with_a_previous_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     case = CASES / "L007"
     args = ["check", "--claims", str(case / "claims.yaml"), "--bib", str(case / "references.bib")]
-    assert cli.main([*args, "--today", "2026-11-25", "--since", str(case / "previous.json")]) == 1
+    assert cli.main([*args, "--today", TODAY_ISO, "--since", str(case / "previous.json")]) == 1
     out = capsys.readouterr().out
     assert "claims.yaml:10:14: L007" in out and "claims.yaml:11:16: L007" in out
     # the export of the same data: nothing changed, nothing to log
     result = check_files(str(case / "claims.yaml"), str(case / "references.bib"), TODAY)
     same = tmp_path / "claims.json"
     same.write_bytes(claims_json(result.kb))
-    assert cli.main([*args, "--today", "2026-11-25", "--since", str(same)]) == 0
+    assert cli.main([*args, "--today", TODAY_ISO, "--since", str(same)]) == 0
     assert cli.main([*args, "--since", str(tmp_path / "missing.json")]) == 2
 
 
 def test_since_accepts_a_change_entry_dated_after_the_previous_release() -> None:
     previous = rules_living.load_previous((CASES / "L007" / "previous.json").read_bytes())
     text = (CASES / "L007" / "claims.yaml").read_text("utf-8").replace("date: 2026-10-01", "date: 2026-11-20")
-    result = check_bytes("claims.yaml", text.encode(), "references.bib", BIB, dt.date(2026, 11, 25))
+    result = check_bytes("claims.yaml", text.encode(), "references.bib", BIB, TODAY)
     assert rules_living.since(result.kb, previous) == []
 
 
@@ -200,7 +199,7 @@ def test_citation_cff_is_valid() -> None:
 
 
 def test_real_change_log_and_searches_check_clean() -> None:
-    result = check_files(str(ROOT / "data" / "claims.yaml"), str(ROOT / "references.bib"), dt.date(2026, 12, 7))
+    result = check_files(str(ROOT / "data" / "claims.yaml"), str(ROOT / "references.bib"), DATA_TODAY)
     assert not result.diagnostics
     assert result.kb.searches and result.kb.changes
     assert all(s.excluded_count is None for s in result.kb.searches)  # exclusions were not counted: not invented
@@ -209,12 +208,10 @@ def test_real_change_log_and_searches_check_clean() -> None:
 # --- the built site -------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dest = tmp_path_factory.mktemp("living-site")
-    proc = build(dest, claims=ROOT / "data" / "claims.yaml", bib=ROOT / "references.bib")
-    assert proc.returncode == 0, proc.stderr
-    return dest
+@pytest.fixture
+def site(real_site: Path) -> Path:
+    """The site of the real data, built once per session (tests/conftest.py)."""
+    return real_site
 
 
 def jsonld(path: Path) -> list[dict[str, object]]:

@@ -23,8 +23,8 @@ from derma_evidence.load import jsondoc
 from derma_evidence.pipeline import check_bytes
 from derma_evidence.render import feed
 from derma_evidence.rules import living
+from tests.conftest import ROOT, TODAY
 
-ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
 HERE = ROOT / "tests" / "living"
 HEADER = (
@@ -73,9 +73,8 @@ def _since(claims_changes: str, previous_changes: str) -> list[str]:
     previous = previous.replace('"changes": [', '"changes": [' + previous_changes)
     text = (CASES / "L007" / "claims.yaml").read_text("utf-8") + claims_changes
     bib = (CASES / "L007" / "references.bib").read_bytes()
-    from datetime import date
 
-    result = check_bytes("claims.yaml", text.encode(), "references.bib", bib, date(2026, 11, 25))
+    result = check_bytes("claims.yaml", text.encode(), "references.bib", bib, TODAY)
     from derma_evidence.rules.since import load_previous, since
 
     return [d.code for d in since(result.kb, load_previous(previous.encode()))]

@@ -11,8 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).parent / "site_fixture"
+from tests.conftest import FIXTURE, ROOT
 
 
 def _free_port() -> int:

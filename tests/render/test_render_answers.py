@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,7 @@ from derma_evidence.pipeline import Result, check_files
 from derma_evidence.render import words
 from derma_evidence.render.charts import forest, rob
 from derma_evidence.render.pages import answers
-
-FIXTURE = Path(__file__).parent / "site_fixture"
+from tests.conftest import FIXTURE
 
 
 @pytest.fixture(scope="module")

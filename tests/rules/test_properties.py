@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
-from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -13,11 +11,10 @@ from hypothesis import strategies as st
 
 from derma_evidence import render
 from derma_evidence.pipeline import Result, check_bytes
+from tests.conftest import CASES, TODAY
 
-CASES = Path(__file__).parent / "cases"
 VALID_YAML = (CASES / "_valid" / "claims.yaml").read_bytes()
 VALID_BIB = (CASES / "_valid" / "references.bib").read_bytes()
-TODAY = dt.date(2026, 11, 25)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -9,10 +9,10 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-from _sitebuild import FIXTURE, ROOT, build
 
 from derma_evidence import render
 from derma_evidence.site.plugin import DermaConfig, DermaPlugin
+from tests._sitebuild import FIXTURE, ROOT, build
 
 UNCITED = """
 @article{uncited2020,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,7 @@ from derma_evidence.commands import entries as new_entries
 from derma_evidence.commands import write as new_write
 from derma_evidence.load.yamlpos import Map, Scalar, Seq, load_yaml
 from derma_evidence.pipeline import check_files
-
-TODAY = "2026-11-26"
+from tests.conftest import ROOT, TODAY, TODAY_ISO
 
 CLAIMS = """\
 # yaml-language-server: $schema=../derma_evidence/contract/claims.schema.json
@@ -75,7 +73,7 @@ CLAIM_ARGS = [
     "--locator",
     "Figure 2",
     "--today",
-    TODAY,
+    TODAY_ISO,
 ]
 
 
@@ -94,7 +92,7 @@ def run(kb: tuple[Path, Path], *args: str) -> int:
 
 
 def clean(kb: tuple[Path, Path]) -> bool:
-    result = check_files(str(kb[0]), str(kb[1]), dt.date.fromisoformat(TODAY))
+    result = check_files(str(kb[0]), str(kb[1]), TODAY)
     return not result.diagnostics
 
 
@@ -136,7 +134,7 @@ def test_claim_inserted_at_end_of_claims_list_byte_for_byte(kb: tuple[Path, Path
         '      - key: "dunkin2007"\n'
         "        stance: supports\n"
         '        locator: "Figure 2"\n'
-        f"    reviewed: {TODAY}\n"
+        f"    reviewed: {TODAY_ISO}\n"
     )
     cut = CLAIMS.index("\n\n# --- trials") + 1
     assert claims.read_text("utf-8") == CLAIMS[:cut] + entry + CLAIMS[cut:]
@@ -219,7 +217,7 @@ def test_reference_appended_byte_for_byte(kb: tuple[Path, Path]) -> None:
             "--design",
             "rct",
             "--today",
-            TODAY,
+            TODAY_ISO,
         )
         == 0
     )
@@ -235,7 +233,7 @@ def test_reference_appended_byte_for_byte(kb: tuple[Path, Path]) -> None:
         "}\n"
     )
     assert bib.read_text("utf-8") == BIB + entry
-    result = check_files(str(kb[0]), str(bib), dt.date.fromisoformat(TODAY))
+    result = check_files(str(kb[0]), str(bib), TODAY)
     assert [(d.line, d.col, d.code) for d in result.diagnostics] == [(12, 1, "B009")]  # not yet cited
 
 
@@ -347,7 +345,7 @@ def test_asks_for_missing_fields_on_a_terminal(kb: tuple[Path, Path]) -> None:
     )
     parser = cli.build_parser()
     args = parser.parse_args(
-        ["new", "claim", "--id", "asked", "--claims", str(kb[0]), "--bib", str(kb[1]), "--today", TODAY]
+        ["new", "claim", "--id", "asked", "--claims", str(kb[0]), "--bib", str(kb[1]), "--today", TODAY_ISO]
     )
     assert new.run(args, ask=lambda _prompt: next(answers), interactive=True) == 0
     c = last_claim(kb[0])
@@ -413,7 +411,7 @@ def test_hostile_values_round_trip_as_text(kb: tuple[Path, Path], value: str) ->
             "dunkin2007",
             f"--locator={value}",
             "--today",
-            TODAY,
+            TODAY_ISO,
         )
         == 0
     )
@@ -460,7 +458,7 @@ def test_reference_that_bibtexparser_reads_differently_is_refused(
     escaped brace that never closes. The second reader disagrees: exit 2, nothing written."""
     code = run(
         kb, "reference", "--key", "k2000", "--author", "A", "--title=Ends in \\", "--journal", "J",
-        "--year", "2000", "--design", "rct", "--today", TODAY,
+        "--year", "2000", "--design", "rct", "--today", TODAY_ISO,
     )  # fmt: skip
     assert code == 2
     err = capsys.readouterr().err
@@ -516,7 +514,7 @@ def test_arbitrary_text_round_trips(tmp_path: Path, statement: str, locator: str
             "dunkin2007",
             f"--locator={locator}",
             "--today",
-            TODAY,
+            TODAY_ISO,
         )
         == 0
     )
@@ -543,7 +541,7 @@ def test_arbitrary_text_round_trips(tmp_path: Path, statement: str, locator: str
         "--design",
         "rct",
         "--today",
-        TODAY,
+        TODAY_ISO,
     )
     if code == 0:
         assert bib.read_text("utf-8").startswith(BIB)
@@ -551,7 +549,7 @@ def test_arbitrary_text_round_trips(tmp_path: Path, statement: str, locator: str
         assert bib.read_text("utf-8") == BIB
 
 
-GUIDE = Path(__file__).resolve().parent.parent / "content" / "contributing.md"
+GUIDE = ROOT / "content" / "contributing.md"
 
 
 def test_guide_certainty_table_matches_the_rule() -> None:

@@ -12,9 +12,7 @@ import yaml
 
 from derma_evidence.contract.schema import schema, schema_for, vocabulary_of
 from derma_evidence.load.yamlpos import load_yaml
-
-ROOT = Path(__file__).resolve().parent.parent
-CASES = Path(__file__).parent / "cases"
+from tests.conftest import CASES, ROOT
 
 
 def _plain(value: object) -> object:

@@ -6,20 +6,18 @@ service documents the format); the clock never waits. Records are synthetic.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
-from _replay import Replay, Sleeps
 
 from derma_evidence import render
 from derma_evidence.commands import cli, search
 from derma_evidence.pipeline import check_files
 from derma_evidence.render.charts.prisma import flow
+from tests._replay import Replay, Sleeps
+from tests.conftest import DATA_TODAY, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "cases" / "_valid"
-TODAY = "2026-12-07"
 STRATEGIES = """
 strategies:
   - id: pubmed-main
@@ -75,13 +73,13 @@ def test_search_run_queues_new_records_and_drops_duplicates(
     kb: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     r = replay(monkeypatch, *SEARCHES)
-    assert derma("search", "run", "--today", TODAY) == 0
+    assert derma("search", "run", "--today", DATA_TODAY.isoformat()) == 0
     assert not r.queue, "every recorded response was asked for"
     out = capsys.readouterr().out
     assert "2026-12-07-pubmed-main: 3 records, 1 already known, 2 new to screen" in out
     assert "2026-12-07-europepmc-main: 3 records, 1 already known, 2 new to screen" in out
     assert "2026-12-07-ctgov-main: 2 records, 0 already known, 2 new to screen" in out
-    result = check_files("data/claims.yaml", "references.bib", dt.date(2026, 12, 7))
+    result = check_files("data/claims.yaml", "references.bib", DATA_TODAY)
     assert not result.errors, result.errors
     queue = result.kb.screening
     assert [c.id for c in queue] == [
@@ -108,12 +106,12 @@ def test_search_run_queues_new_records_and_drops_duplicates(
 
 def test_a_second_run_finds_only_duplicates_and_is_stable(kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     replay(monkeypatch, *SEARCHES)
-    assert derma("search", "run", "--today", TODAY) == 0
+    assert derma("search", "run", "--today", DATA_TODAY.isoformat()) == 0
     first = (kb / "data" / "claims.yaml").read_text("utf-8")
     replay(monkeypatch, *SEARCHES)
-    assert derma("search", "run", "--today", TODAY) == 0
+    assert derma("search", "run", "--today", DATA_TODAY.isoformat()) == 0
     second = (kb / "data" / "claims.yaml").read_text("utf-8")
-    result = check_files("data/claims.yaml", "references.bib", dt.date(2026, 12, 7))
+    result = check_files("data/claims.yaml", "references.bib", DATA_TODAY)
     assert not result.errors, result.errors
     assert len(result.kb.screening) == 6  # nothing new: all known from the first run
     again = [s for s in result.kb.searches if s.id and s.id.endswith("-2")]
@@ -131,7 +129,7 @@ def test_a_failing_service_exits_2_and_writes_nothing(
     before = (kb / "data" / "claims.yaml").read_bytes()
     replay(monkeypatch, "pubmed/esearch-three.json", "pubmed/esummary-three.json", *["pubmed/500.json"] * 4)
     monkeypatch.setattr(search, "SEARCHERS", {**search.SEARCHERS, "europepmc": search.SEARCHERS["pubmed"]})
-    assert derma("search", "run", "--today", TODAY) == 2
+    assert derma("search", "run", "--today", DATA_TODAY.isoformat()) == 2
     err = capsys.readouterr().err
     assert "derma: error: pubmed: HTTP 500: Internal Server Error" in err and "nothing was written" in err
     assert "\x1b" not in err
@@ -142,7 +140,7 @@ def test_screening_decisions_drive_the_prisma_numbers(
     kb: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     replay(monkeypatch, *SEARCHES)
-    assert derma("search", "run", "--today", TODAY) == 0
+    assert derma("search", "run", "--today", DATA_TODAY.isoformat()) == 0
     assert derma("screen", "pmid:90000003", "--exclude") == 2  # an exclusion needs a reason
     assert derma("screen", "pmid:90000003", "--exclude", "--reason", "not the intervention") == 0
     assert derma("screen", "pmid:90000001", "--include", "--key", "dunkin2007") == 0  # found by any of its ids
@@ -151,7 +149,7 @@ def test_screening_decisions_drive_the_prisma_numbers(
     assert derma("screen") == 0
     listed = capsys.readouterr().out
     assert "4 of 6 records await screening" in listed and "pmid:90000003" not in listed
-    result = check_files("data/claims.yaml", "references.bib", dt.date(2026, 12, 7))
+    result = check_files("data/claims.yaml", "references.bib", DATA_TODAY)
     assert not result.errors, result.errors
     rows = {box: n for _, box, n in flow(result.kb.searches, result.kb.screening).rows}
     assert rows["Records identified from 3 searches"] == "8"
@@ -169,13 +167,13 @@ def test_screening_decisions_drive_the_prisma_numbers(
 
 def test_the_checker_validates_a_hand_edited_queue(kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     replay(monkeypatch, *SEARCHES)
-    assert derma("search", "run", "--today", TODAY) == 0
+    assert derma("search", "run", "--today", DATA_TODAY.isoformat()) == 0
     path = kb / "data" / "claims.yaml"
     text = path.read_text("utf-8").replace(
         '    title: "Synthetic record 4"', '    title: "Synthetic record 4"\n    decision: exclude', 1
     )
     path.write_text(text, "utf-8")
-    result = check_files("data/claims.yaml", "references.bib", dt.date(2026, 12, 7))
+    result = check_files("data/claims.yaml", "references.bib", DATA_TODAY)
     assert [d.code for d in result.errors] == ["L015"]
 
 
@@ -221,7 +219,7 @@ def test_retractions_check_flags_every_copy_from_crossref(
         "crossref/clean.json",
         "crossref/404.json",  # dunkin2007's DOI: not in Crossref here
     )
-    assert derma("retractions", "check", "--today", TODAY) == 0
+    assert derma("retractions", "check", "--today", DATA_TODAY.isoformat()) == 0
     assert not r.queue
     out = capsys.readouterr().out
     text = bib.read_text("utf-8")
@@ -232,7 +230,7 @@ def test_retractions_check_flags_every_copy_from_crossref(
     corrected = text.split("@article{synthetic2,", 1)[1].split("\n}", 1)[0]
     assert "status = {corrected}" in corrected and "status_date" not in corrected  # Crossref gave 2025-06 only
     assert "gives only 2025-06 as its date" in out and "1 DOIs are not in Crossref" in out
-    result = check_files("data/claims.yaml", "references.bib", dt.date(2026, 12, 7))
+    result = check_files("data/claims.yaml", "references.bib", DATA_TODAY)
     assert [d.code for d in result.errors] == []
     assert "L014" not in {d.code for d in result.diagnostics}  # both copies flagged alike
 
@@ -242,6 +240,6 @@ def test_retractions_check_failure_writes_nothing(
 ) -> None:
     before = (kb / "references.bib").read_bytes()
     replay(monkeypatch, "crossref/malformed.json")
-    assert derma("retractions", "check", "--today", TODAY) == 2
+    assert derma("retractions", "check", "--today", DATA_TODAY.isoformat()) == 2
     assert "crossref: the response is not a work message" in capsys.readouterr().err
     assert (kb / "references.bib").read_bytes() == before

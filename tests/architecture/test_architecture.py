@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PKG = Path(__file__).resolve().parent.parent / "derma_evidence"
+from tests.conftest import ROOT
+
+PKG = ROOT / "derma_evidence"
 
 LAYERS: dict[str, float] = {
     "diagnostics": 0,

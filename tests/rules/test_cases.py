@@ -11,9 +11,7 @@ from derma_evidence import render  # noqa: F401  (registers the rule codes and t
 from derma_evidence.pipeline import check_files
 from derma_evidence.rules import CODES
 from derma_evidence.rules import since as rules_living
-
-CASES = Path(__file__).parent / "cases"
-TODAY = __import__("datetime").date(2026, 11, 25)
+from tests.conftest import CASES, TODAY
 
 
 def _run(folder: Path) -> list[str]:

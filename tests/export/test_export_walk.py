@@ -14,8 +14,8 @@ from derma_evidence.commands import init as scaffold
 from derma_evidence.export import files as exports
 from derma_evidence.export import table
 from derma_evidence.pipeline import check_bytes, check_files
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted(p for p in (ROOT / "tests" / "cases").iterdir() if (p / "claims.yaml").is_file())
 ACCEPTED = [p for p in CASES if not check_files(str(p / "claims.yaml"), str(p / "references.bib")).errors]
 """The rule cases whose data the checker accepts (warnings only): a refused file is not data to export."""

@@ -14,10 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from _replay import Replay, Sleeps, client, load
 
 from derma_evidence.fetch import crossref, ctgov, europepmc, http, pubmed, records
 from derma_evidence.fetch.http import FetchError, Request
+from tests._replay import Replay, Sleeps, client, load
 
 
 def reply(match: list[str], status: int = 200, body: Any = None, text: str = "", **headers: str) -> dict[str, Any]:
@@ -315,7 +315,7 @@ def test_identifiers_are_normalised_or_dropped(fn: Any, value: str, expected: ob
 
 
 def test_every_recording_names_its_documentation() -> None:
-    from _replay import RECORDED
+    from tests.conftest import RECORDED
 
     names = sorted(str(p.relative_to(RECORDED)) for p in RECORDED.rglob("*.json"))
     assert len(names) >= 15

@@ -144,7 +144,7 @@ def test_scanner_and_bibtexparser_agree_on_well_formed_bibtex(
     - `\`: the scanner decodes LaTeX (`H{\'e}bert` -> `Hébert`), bibtexparser keeps it as written; and
       bibtexparser takes `\}` for an escaped brace, BibTeX has no escapes (`{a\}` is a complete value;
       `derma new` refuses such a value:
-      tests/test_new.py::test_reference_that_bibtexparser_reads_differently_is_refused);
+      tests/commands/test_new.py::test_reference_that_bibtexparser_reads_differently_is_refused);
     - `%` lines and `@comment{...}`: left out of the text; bibtexparser 2.1 takes a `%` line inside an
       entry for a field name and turns an `@comment` holding an entry into a failed block
       (test_where_they_differ_percent_line_inside_an_entry, ..._comment_holding_an_entry; ours also

@@ -16,8 +16,7 @@ import pytest
 from derma_evidence import citations, render
 from derma_evidence.export import files as exports
 from derma_evidence.pipeline import Result, check_files
-
-FIXTURE = Path(__file__).parent / "site_fixture"
+from tests.conftest import FIXTURE, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -403,7 +402,7 @@ def test_search_keywords_follow_the_synonym_table() -> None:
     from derma_evidence.load.yamlpos import load_yaml
     from derma_evidence.render import words
 
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     table = vocabulary_of(load_yaml("c.yaml", (root / "data" / "claims.yaml").read_bytes()).root).search_synonyms
     assert "how often" in words.search_keywords(table, "Sessions were given every 2 weeks.")
     assert "how deep" in words.search_keywords(table, "Needles of 0.5mm reach the dermis.")

@@ -3,14 +3,11 @@ said plainly on the site, left out of CSL-JSON."""
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 from derma_evidence import citations, render
 from derma_evidence.pipeline import check_bytes
+from tests.conftest import CASES, TODAY
 
-CASE = Path(__file__).parent / "cases" / "B005" / "claims.yaml"
-TODAY = dt.date(2026, 11, 25)
+CASE = CASES / "B005" / "claims.yaml"
 
 PARTIAL = b"""@article{dunkin2007,
   journal = {Plastic and Reconstructive Surgery},

@@ -13,18 +13,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from _sitebuild import FIXTURE, ROOT, build, parse
 
 from derma_evidence.render import load_schema
 from derma_evidence.rules import CODES
+from tests._sitebuild import FIXTURE, ROOT, build, parse
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dest = tmp_path_factory.mktemp("site")
-    proc = build(dest)
-    assert proc.returncode == 0, proc.stderr
-    return dest
+@pytest.fixture
+def site(fixture_site: Path) -> Path:
+    """The fixture site, built once per session (tests/conftest.py)."""
+    return fixture_site
 
 
 def html_files(site: Path) -> list[Path]:
@@ -248,7 +246,7 @@ def test_builds_under_properdocs(tmp_path: Path) -> None:
     assert (tmp_path / "pd/downloads/claims.json").is_file()
 
 
-def test_real_data_builds_if_present(tmp_path: Path) -> None:
+def test_real_data_builds_if_present(request: pytest.FixtureRequest) -> None:
     """Not tied to the real data's content: only that, when it is there and valid, the site builds."""
     claims, bib = ROOT / "data/claims.yaml", ROOT / "references.bib"
     if not (claims.exists() and bib.exists()) or os.environ.get("DERMA_SKIP_REAL_DATA"):
@@ -257,8 +255,7 @@ def test_real_data_builds_if_present(tmp_path: Path) -> None:
 
     if check_files(str(claims), str(bib)).errors:
         pytest.skip("the real data does not pass the checker yet")
-    proc = build(tmp_path / "real", claims=claims, bib=bib)
-    assert proc.returncode == 0, proc.stderr
+    assert (request.getfixturevalue("real_site") / "index.html").is_file()  # built strict once per session
 
 
 def test_hostile_keys_titles_and_urls(tmp_path: Path) -> None:
