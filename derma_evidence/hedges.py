@@ -1,7 +1,7 @@
 """A small sentence-level analyser: how certain does a hand-written sentence sound?
 
-A word search cannot tell "it clearly increases hair count ... you may see results" (an unhedged,
-intensified claim next to a stray "may") from "it may increase hair count", nor the hedge "may"
+A word search cannot tell "it clearly increases the count ... you may see results" (an unhedged,
+intensified claim next to a stray "may") from "it may increase the count", nor the hedge "may"
 from the month "May". This module reads text as sentences and clauses and finds, in each:
 
 - **effect assertions**: an effect verb about the treatment ("increases", "regrows", "works", "results

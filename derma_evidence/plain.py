@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 LEVELS = ("very-low", "low", "moderate", "high")
 DIRECTIONS = ("increase", "decrease", "little-or-no-difference")
-"""What the best estimate shows, in the outcome's own terms (more hair, fewer side effects)."""
+"""What the best estimate shows, in the outcome's own terms (a higher score, fewer side effects)."""
 SIZES = ("trivial", "small", "moderate", "large", "not-estimable")
 """Size of effect in words; 'not-estimable' when no estimate on a common scale exists."""
 SIZE_ORDER = {"trivial": 0, "small": 1, "moderate": 2, "large": 3}
@@ -82,7 +82,7 @@ def direction_of(measure: str | None, value: float | None, lo: float | None, hi:
 
 
 def _lower_first(text: str) -> str:
-    """'Hair count' -> 'hair count'; acronyms ('PRP', 'SMD') and names kept."""
+    """'Pain score' -> 'pain score'; acronyms ('PRP', 'SMD') and names kept."""
     words = text.strip().split(" ", 1)
     head = words[0]
     if len(head) > 1 and (head[1:2].isupper() or any(ch.isdigit() for ch in head)):

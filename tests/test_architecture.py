@@ -14,6 +14,8 @@ ORDER = [
     "load.bib",
     "schema",
     "nodes",
+    "plain",
+    "hedges",
     "model_living",
     "model",
     "grade",
