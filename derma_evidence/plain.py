@@ -12,7 +12,10 @@ y") is the paper's table as other pages reproduce it; we did not see the full te
 are cited from the paper but verified only at second hand.
 
 Size of effect in words is a judgement, recorded with its reason. For a standardised mean difference the
-rule of thumb is named: Cohen's (0.2 small, 0.5 moderate, 0.8 large; below 0.2 trivial). Where no
+rule of thumb is named: Cohen's (0.2 small, 0.5 moderate, 0.8 large; below 0.2 trivial). For a ratio,
+GRADE's large effect: "at least a two-fold reduction or increase in risk" (Guyatt GH, et al. GRADE
+guidelines: 9. Rating up the quality of evidence. J Clin Epidemiol. 2011;64(12):1311-1316, PMID 21802902,
+abstract seen with the search tool); it defines no smaller size, so below two-fold the words are ours. Where no
 estimate on a common scale exists (arm values in different units) the size is "not estimable" and the
 statement says so instead of guessing.
 """
@@ -36,8 +39,13 @@ RULES: dict[str, tuple[str, tuple[tuple[float, str], ...]]] = {
     ),
 }
 """Rules of thumb that turn an estimate into a size word: (description, thresholds on |estimate|, largest first)."""
-RULE_MEASURES = {"cohen-d": ("SMD",)}
+RULE_MEASURES = {"cohen-d": ("SMD",), "grade-ratio": ("RR", "OR", "HR")}
 """The measures each rule of thumb applies to."""
+GRADE_RATIO = (
+    "GRADE's large effect for a ratio: at least a two-fold increase or reduction (RR >= 2 or <= 0.5), very large at "
+    "five-fold (Guyatt 2011, GRADE guidelines 9, PMID 21802902); it names no smaller sizes"
+)
+RULE_WORDS = {"cohen-d": RULES["cohen-d"][0], "grade-ratio": GRADE_RATIO}
 JUDGEMENT_ONLY = "judgement"
 """The 'rule' of a size judged without a numeric rule of thumb (its reason must say why)."""
 
@@ -56,12 +64,26 @@ def size_by_rule(rule: str, measure: str | None, value: float | None) -> str | N
     return "trivial"
 
 
+def allowed_sizes(rule: str, measure: str | None, value: float | None) -> tuple[str, ...] | None:
+    """The size words a rule of thumb allows for an estimate, or None when the rule does not apply to it.
+
+    Cohen's rule gives one word; GRADE's ratio rule only separates large (at least two-fold) from the rest.
+    """
+    if rule == "grade-ratio":
+        if value is None or math.isnan(value) or value <= 0 or measure not in RULE_MEASURES[rule]:
+            return None
+        return ("large",) if value >= 2 or value <= 0.5 else ("trivial", "small", "moderate")
+    size = size_by_rule(rule, measure, value)
+    return None if size is None else (size,)
+
+
 def rule_reason(rule: str, measure: str | None, value: float | None) -> str:
     """One sentence naming the rule and how the estimate falls under it (the size footnote's default)."""
-    size = size_by_rule(rule, measure, value)
-    if size is None or value is None:
+    sizes = allowed_sizes(rule, measure, value)
+    if sizes is None or value is None:
         return "not estimable on a common scale"
-    return f"{measure} {value:g} is {size.replace('-', ' ')} by {RULES[rule][0]}"
+    words = " or ".join(sizes)
+    return f"{measure} {value:g} is {words} by {RULE_WORDS[rule]}"
 
 
 def null_of(measure: str | None) -> float:
@@ -157,3 +179,66 @@ def no_studies(outcome: str, intervention: str | None = None) -> str:
     """The sentence of a row without evidence: it says what was looked for and that nothing was found."""
     of = f" of {_lower_first(intervention)}" if intervention else ""
     return f"{NO_STUDIES}: we found no study that measured the effect{of} on {_lower_first(outcome)}."
+
+
+# --- checks the rules report (pure: words and numbers in, a problem sentence or None out) -------------
+
+
+def size_problem(rule: str, size: str, measure: str | None, value: float | None) -> str | None:
+    """What is wrong with a recorded size judgement under its named rule, or None.
+
+    'judgement' (no numeric rule) is always accepted here (its reason is checked elsewhere); a numeric
+    rule must apply to the best estimate's measure and give the recorded size.
+    """
+    if rule == JUDGEMENT_ONLY or size not in SIZES:
+        return None
+    if rule not in RULE_WORDS:
+        return f"unknown rule of thumb '{rule}'"
+    if size == "not-estimable":
+        return f"size 'not-estimable' names a rule of thumb ({rule}); use `rule: {JUDGEMENT_ONLY}`"
+    sizes = allowed_sizes(rule, measure, value)
+    if sizes is None:
+        shown = f"{measure} {value:g}" if measure and value is not None else "no estimate"
+        return f"rule '{rule}' does not apply to the best estimate ({shown})"
+    if size not in sizes:
+        return f"size '{size}' but {rule_reason(rule, measure, value)}"
+    return None
+
+
+def direction_problem(
+    direction: str, measure: str | None, value: float | None, lo: float | None, hi: float | None
+) -> str | None:
+    """What is wrong with a recorded direction given the best estimate and its CI, or None.
+
+    An increase or a reduction cannot rest on a CI that crosses no effect or lies on the other side.
+    """
+    shown = direction_of(measure, value, lo, hi)
+    if shown is None or direction not in DIRECTIONS:
+        return None
+    ci = f"{measure} {value:g} (95% CI {lo:g} to {hi:g})"
+    if direction in ("increase", "decrease") and shown == "crosses-null":
+        return f"direction '{direction}' but the best estimate {ci} crosses no effect ({null_of(measure):g})"
+    if direction in ("increase", "decrease") and shown != direction:
+        return f"direction '{direction}' but the best estimate {ci} shows a{'n' if shown == 'increase' else ''} {shown}"
+    return None
+
+
+PUBLICATION_BIAS = {
+    "undetected": "not-serious",
+    "not-assessed": "not-serious",
+    "strongly-suspected": "serious",
+    "very-strongly-suspected": "very-serious",
+}
+"""GRADE's words for publication bias (GRADEpro: undetected, strongly suspected) plus 'not assessed', and the
+domain judgement each goes with."""
+PUBLICATION_BIAS_WORDS = {k: k.replace("-", " ") for k in PUBLICATION_BIAS}
+
+
+def publication_bias_problem(status: str | None, judgement: str | None) -> str | None:
+    """What is wrong with a publication-bias status beside its judgement, or None."""
+    if status is None:
+        return "publication bias has no status (undetected, not assessed, strongly suspected)"
+    want = PUBLICATION_BIAS.get(status)
+    if want is None or judgement is None or judgement == want:
+        return None
+    return f"publication bias '{PUBLICATION_BIAS_WORDS[status]}' goes with judgement '{want}', not '{judgement}'"

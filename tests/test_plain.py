@@ -118,3 +118,52 @@ def test_direction_agrees_with_the_interval(measure: str, v: float, below: float
     d = plain.direction_of(measure, v, lo, hi)
     null = plain.null_of(measure)
     assert d == ("increase" if lo > null else "decrease" if hi < null else "crosses-null")
+
+
+@pytest.mark.parametrize(
+    ("measure", "value", "sizes"),
+    [("RR", 2.03, ("large",)), ("RR", 2.0, ("large",)), ("RR", 1.99, ("trivial", "small", "moderate")),
+     ("OR", 0.5, ("large",)), ("OR", 0.51, ("trivial", "small", "moderate")), ("RR", 0.0, None), ("SMD", 3.0, None)],
+)  # fmt: skip
+def test_grade_ratio_rule_at_and_past_two_fold(measure: str, value: float, sizes: tuple[str, ...] | None) -> None:
+    assert plain.allowed_sizes("grade-ratio", measure, value) == sizes
+    assert plain.allowed_sizes("cohen-d", "SMD", 0.9) == ("large",)
+
+
+def test_size_problem() -> None:
+    assert plain.size_problem("cohen-d", "large", "SMD", 1.32) is None
+    assert plain.size_problem("cohen-d", "moderate", "SMD", 1.32) == (
+        "size 'moderate' but SMD 1.32 is large by Cohen's rule of thumb for a standardised mean difference: "
+        "0.2 small, 0.5 moderate, 0.8 large"
+    )
+    assert (
+        plain.size_problem("cohen-d", "large", "MD", 13) == "rule 'cohen-d' does not apply to the best estimate (MD 13)"
+    )
+    assert (
+        plain.size_problem("cohen-d", "large", None, None)
+        == "rule 'cohen-d' does not apply to the best estimate (no estimate)"
+    )
+    assert plain.size_problem("judgement", "large", None, None) is None
+    assert plain.size_problem("grade-ratio", "large", "RR", 2.03) is None
+    assert plain.size_problem("grade-ratio", "large", "RR", 1.5) is not None
+    assert plain.size_problem("cohen-d", "not-estimable", "SMD", 1.0) is not None
+
+
+def test_direction_problem() -> None:
+    assert plain.direction_problem("increase", "SMD", 1.32, 0.73, 1.92) is None
+    assert plain.direction_problem("increase", "SMD", 0.2, -0.35, 0.75) == (
+        "direction 'increase' but the best estimate SMD 0.2 (95% CI -0.35 to 0.75) crosses no effect (0)"
+    )
+    assert plain.direction_problem("decrease", "RR", 2.0, 1.5, 2.5) is not None
+    assert plain.direction_problem("little-or-no-difference", "SMD", 0.05, -0.1, 0.2) is None
+    assert plain.direction_problem("increase", "arms", None, None, None) is None
+
+
+@pytest.mark.parametrize(
+    ("status", "judgement", "ok"),
+    [("undetected", "not-serious", True), ("not-assessed", "not-serious", True),
+     ("strongly-suspected", "serious", True), ("strongly-suspected", "not-serious", False),
+     ("undetected", "serious", False), (None, "not-serious", False)],
+)  # fmt: skip
+def test_publication_bias_problem(status: str | None, judgement: str, ok: bool) -> None:
+    assert (plain.publication_bias_problem(status, judgement) is None) is ok
