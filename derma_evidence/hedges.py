@@ -496,3 +496,41 @@ def problems(text: str, certainty: str) -> list[Problem]:
         wanted = " or ".join(f"'{w}'" for w in HEDGES[certainty])
         out.append(Problem("hedge", f"no {wanted}", 0))
     return sorted(out, key=lambda p: (p.start, p.kind))
+
+
+# --- size words ------------------------------------------------------------------------------------------
+
+SIZE_WORDS = {
+    "large": (
+        "large", "substantial", "substantially", "dramatic", "dramatically", "marked", "markedly", "huge",
+        "considerable", "considerably", "major", "big", "striking", "strikingly", "greatly", "massive", "remarkable",
+        "remarkably", "sizeable", "sizable",
+    ),
+    "small": ("slight", "slightly", "small", "modest", "modestly"),
+}  # fmt: skip
+"""Words that state the size of an effect in our own voice."""
+_STUDY_NOUNS = {
+    "trial", "trials", "study", "studies", "sample", "samples", "series", "number", "numbers", "group", "groups",
+    "review", "reviews", "cohort", "cohorts", "body", "amount", "population", "populations", "area", "areas",
+}  # fmt: skip
+_REPORTED = {"found", "reported", "showed", "observed", "described", "noted", "ranked", "reports", "report"}
+_SIZE_OF = {w: size for size, words in SIZE_WORDS.items() for w in words}
+
+
+def size_claims(text: str) -> list[Hit]:
+    """Size words used in our own voice (not negated, not inside a report of what a source found)."""
+    out: list[Hit] = []
+    for s in analyse(text):
+        for c in s.clauses:
+            toks = _tokens(c.text)
+            for i, t in enumerate(toks):
+                size = _SIZE_OF.get(t.low)
+                if size is None or _negated(toks, i) or _embedded(toks, i):
+                    continue
+                nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+                if any(toks[j].low in _REPORTED for j in range(i)):
+                    continue  # "a trial found a large difference": a report, not our claim
+                if nxt in _STUDY_NOUNS or (i and toks[i - 1].low in ("how", "as", "so")):
+                    continue  # "small trials", "how large": the size of a study, or a question
+                out.append(Hit(t.low, size, c.start + t.start))
+    return out

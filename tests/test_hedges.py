@@ -182,3 +182,10 @@ def test_problems_shrink_as_certainty_rises(text: str) -> None:
 def test_may_before_a_number_is_never_a_hedge(n: int, tail: str) -> None:
     assert "low" not in hedges.hedges_in(f"May {n} {tail}.")
     assert "low" not in hedges.hedges_in(f"In May {n} {tail}.")
+
+
+def test_size_claims_in_our_voice_only() -> None:
+    assert [h.phrase for h in hedges.size_claims("It may give a large increase in the count.")] == ["large"]
+    assert hedges.size_claims("A trial found a large difference; whether it lasts is unknown.") == []
+    assert hedges.size_claims("There was no large difference.") == []
+    assert [h.level for h in hedges.size_claims("It may slightly increase itching.")] == ["small"]
