@@ -195,7 +195,7 @@ def test_citation_cff_is_valid() -> None:
 
 
 def test_real_change_log_and_searches_check_clean() -> None:
-    result = check_files(str(ROOT / "data" / "claims.yaml"), str(ROOT / "references.bib"), TODAY)
+    result = check_files(str(ROOT / "data" / "claims.yaml"), str(ROOT / "references.bib"), dt.date(2026, 12, 7))
     assert not result.diagnostics
     assert result.kb.searches and result.kb.changes
     assert all(s.excluded_count is None for s in result.kb.searches)  # exclusions were not counted: not invented

@@ -49,7 +49,7 @@ def test_output_is_deterministic() -> None:
     root = Path(__file__).resolve().parent.parent
     y, b = (root / "data" / "claims.yaml").read_bytes(), (root / "references.bib").read_bytes()
     broken = y.replace(b"verdict: supported", b"verdict: proven", 3)
-    today = max(TODAY, dt.date(2026, 12, 1))  # the real data holds claims reviewed on 2026-12-01 (issue 9)
+    today = max(TODAY, dt.date(2026, 12, 7))  # the real data holds claims reviewed on 2026-12-07 (issue 19)
     a = check_bytes("c.yaml", broken, "r.bib", b, today).diagnostics
     c = check_bytes("c.yaml", broken, "r.bib", b, today).diagnostics
     assert a == c and len(a) == 3
