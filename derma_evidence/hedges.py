@@ -45,6 +45,7 @@ EFFECT_VERBS = (
 """Verbs that state what a treatment does (lemmas). "result" and "lead" count only with "in"/"to"."""
 
 _NEEDS_PARTICLE = {"result": "in", "lead": "to"}
+_NOT_EFFECT_PARTICLES = {"add": ("up",), "work": ("out",), "stop": ("short",)}
 _NOUN_TOO = {
     "benefits",
     "harms",
@@ -385,6 +386,8 @@ def _assertions(toks: list[Token]) -> list[Assertion]:
         nxt = toks[i + 1].low if i + 1 < len(toks) else ""
         if particle and nxt != particle:
             continue
+        if nxt in _NOT_EFFECT_PARTICLES.get(lemma, ()):
+            continue  # "arm sizes do not add up", "it worked out": not an effect
         if finite and low in _NOUN_TOO:
             prev = toks[i - 1].low if i else ""
             if not prev or prev in _NOT_BEFORE_VERB or prev.endswith("ed") or nxt in _NOT_AFTER_VERB or not nxt:

@@ -77,7 +77,8 @@ def test_sentence_initial_may_before_a_verb_is_a_hedge() -> None:
         ("The trial reported larger increases in hair count.", None),
         ("Reviews report rare persistent harms such as scarring.", None),
         ("The combination increased hair count in one trial.", None),  # past tense: a report (documented limit)
-        ("The two treatments increase hair count.", None),  # plural subject, bare verb (documented limit)
+        ("The two treatments increase hair count.", None),
+        ("Its arm sizes do not add up to the stated total.", None),  # plural subject, bare verb (documented limit)
     ],
 )
 def test_implied_level(text: str, level: str | None) -> None:
