@@ -2,7 +2,7 @@
 
 import sys
 
-from derma_evidence.cli import main
+from derma_evidence.commands.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

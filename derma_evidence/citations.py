@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from derma_evidence.model import Reference
+from derma_evidence.model.claims import Reference
 
 STYLE = "vancouver.csl"
 _SPACES = re.compile(r"\s+")
@@ -178,7 +178,7 @@ def _bibliography_of_bibtex(bib_path: str, bib_bytes: bytes) -> Bibliography:
     import datetime as dt
 
     from derma_evidence.load.bib import load_bib
-    from derma_evidence.model import build
+    from derma_evidence.model.kb import build
 
     raw = load_bib(bib_path, bib_bytes).references
     return bibliography(build("", None, bib_path, raw, dt.date.today()).references)

@@ -1,8 +1,10 @@
-"""Diagnostics and the catalogue of permanent codes.
+"""Diagnostics, and how a permanent code is declared.
 
-Every code is declared once, by decorating the function that detects it (a loader step or a
-rule). The function's docstring is the code's reference entry: first line a summary, then the
-why, a failing example and the fix. Codes are permanent: never renumber or reuse one.
+Every code is declared once, by decorating the function that detects it (a loader step, a schema
+check or a rule). The function's docstring is the code's reference entry: first line a summary,
+then the why, a failing example and the fix. Declaring attaches the entry to the function and
+registers nothing: the catalogue of every code is written out in `rules/__init__.py` (`CODES`).
+Codes are permanent: never renumber or reuse one.
 """
 
 from __future__ import annotations
@@ -21,21 +23,10 @@ A knowledge base that publishes its own site points diagnostics at its own copy 
 reference with `derma check --docs-url URL` or the `DERMA_DOCS_URL` environment variable.
 """
 
-_docs_url: list[str] = []  # set by `use_docs_url`; empty: DERMA_DOCS_URL, else DOCS_URL
 
-
-def docs_base() -> str:
-    """Where `Diagnostic.docs_url` points: `use_docs_url`'s value, else $DERMA_DOCS_URL, else DOCS_URL."""
-    if _docs_url:
-        return _docs_url[-1]
-    return os.environ.get("DERMA_DOCS_URL") or DOCS_URL
-
-
-def use_docs_url(url: str | None) -> None:
-    """Point every diagnostic's docs URL at ``url`` (a rule reference page); None restores the default."""
-    _docs_url.clear()
-    if url:
-        _docs_url.append(url)
+def docs_base(url: str | None = None) -> str:
+    """The rule reference diagnostics link to: ``url`` (`--docs-url`) if given, else $DERMA_DOCS_URL, else DOCS_URL."""
+    return url or os.environ.get("DERMA_DOCS_URL") or DOCS_URL
 
 
 class Severity(StrEnum):
@@ -65,11 +56,11 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.col, self.code, self.message)
 
-    @property
-    def docs_url(self) -> str:
-        return docs_base() + "#" + self.code.lower()
+    def docs_url(self, base: str | None = None) -> str:
+        """This code's entry in the rule reference at ``base`` (default: `docs_base()`)."""
+        return docs_base(base) + "#" + self.code.lower()
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self, docs_url: str | None = None) -> dict[str, object]:
         return {
             "code": self.code,
             "severity": self.severity.value,
@@ -78,7 +69,7 @@ class Diagnostic:
             "file": self.file,
             "line": self.line,
             "column": self.col,
-            "url": self.docs_url,
+            "url": self.docs_url(docs_url),
         }
 
 
@@ -96,27 +87,43 @@ class Code:
         return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else ""
 
 
-CODES: dict[str, Code] = {}
-
 F = TypeVar("F", bound=Callable[..., object])
 
 
 def declare(code: str, name: str, severity: Severity = Severity.ERROR, phase: str = "check") -> Callable[[F], F]:
-    """Register ``code`` for the decorated function, whose docstring documents it."""
+    """Attach ``code``'s catalogue entry to the decorated function (as `.declared`); its docstring documents it.
+
+    Nothing is registered: `rules/__init__.py` lists every declaring function in `DECLARED`.
+    """
 
     def wrap(func: F) -> F:
-        if code in CODES:
-            raise ValueError(f"code {code} declared twice")
-        CODES[code] = Code(code, name, severity, phase, func.__doc__ or "", func.__name__)
         func.code = code  # type: ignore[attr-defined]
+        func.declared = Code(code, name, severity, phase, func.__doc__ or "", func.__name__)  # type: ignore[attr-defined]
         return func
 
     return wrap
 
 
-def make(pos: Pos, code: str, message: str, help: str | None = None) -> Diagnostic:
-    """A diagnostic of a declared code at ``pos``; the severity comes from the catalogue."""
-    return Diagnostic(pos.file, pos.line, pos.col, code, message, CODES[code].severity, help)
+def declared(func: Callable[..., object]) -> Code:
+    """The catalogue entry `declare` attached to ``func``."""
+    code: Code = getattr(func, "declared")  # noqa: B009  (set by `declare`, unknown to the type checker)
+    return code
+
+
+def catalogue(funcs: Iterable[Callable[..., object]]) -> dict[str, Code]:
+    """The codes declared by ``funcs``, by code, sorted; a code declared twice is our bug."""
+    out: dict[str, Code] = {}
+    for f in funcs:
+        c = declared(f)
+        if c.code in out:
+            raise ValueError(f"code {c.code} declared twice")
+        out[c.code] = c
+    return dict(sorted(out.items()))
+
+
+def make(pos: Pos, code: str, message: str, help: str | None = None, severity: Severity = Severity.ERROR) -> Diagnostic:
+    """A diagnostic of a declared code at ``pos``; loader, schema and site codes are errors, a rule gives its own."""
+    return Diagnostic(pos.file, pos.line, pos.col, code, message, severity, help)
 
 
 MAX_SUGGEST_LEN = 120

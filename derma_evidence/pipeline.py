@@ -8,13 +8,17 @@ import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from derma_evidence import rules, rules_answers, rules_living  # noqa: F401  (registering the A, B02x and L rules)
-from derma_evidence.diagnostics import CODES, Diagnostic, Severity, cap_per_code, sort_diagnostics
+from derma_evidence import rules
+from derma_evidence.contract.schema import validate
+from derma_evidence.diagnostics import Diagnostic, Severity, cap_per_code, sort_diagnostics
 from derma_evidence.load.bib import BibResult, load_bib
 from derma_evidence.load.text import read_bytes
 from derma_evidence.load.yamlpos import YamlResult, load_yaml
-from derma_evidence.model import KnowledgeBase, build
-from derma_evidence.schema import validate
+from derma_evidence.model.kb import KnowledgeBase, build
+from derma_evidence.rules import (
+    CODES as CODES,  # the catalogue, for `derma rules` and --select (commands import no rules)
+)
+from derma_evidence.rules.living import load_previous, since
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +109,8 @@ def select(diags: Iterable[Diagnostic], select: Iterable[str] = (), ignore: Iter
 
 def known_code_prefix(prefix: str) -> bool:
     return any(code.startswith(prefix.upper()) for code in CODES)
+
+
+def check_since(kb: KnowledgeBase, previous: bytes) -> list[Diagnostic]:
+    """L007 against a previous claims.json export (`derma check --since FILE`); ValueError when it is not one."""
+    return since(kb, load_previous(previous))

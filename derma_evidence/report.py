@@ -11,7 +11,8 @@ from typing import TextIO
 from urllib.parse import quote
 
 import derma_evidence
-from derma_evidence.diagnostics import CODES, Diagnostic, Severity, docs_base
+from derma_evidence.diagnostics import Diagnostic, Severity, docs_base
+from derma_evidence.rules import CODES
 
 # What may not reach a terminal or a CI log raw: C0/C1 controls (ESC starts terminal escape
 # codes; CR and LF would start a forged diagnostic line), DEL, format and bidi characters, line
@@ -44,7 +45,7 @@ def _rel(path: str) -> str:
     return clean(path if rel.startswith("..") else rel)
 
 
-def text(diags: Sequence[Diagnostic]) -> str:
+def text(diags: Sequence[Diagnostic], docs_url: str | None = None) -> str:
     lines = []
     for d in diags:
         sev = "" if d.severity is Severity.ERROR else " [warning]"
@@ -53,7 +54,7 @@ def text(diags: Sequence[Diagnostic]) -> str:
             help_lines = d.help.split("\n")  # our own line breaks; every other control is escaped
             lines.append(f"  = help: {clean(help_lines[0])}")
             lines.extend(f"          {clean(h)}" for h in help_lines[1:])
-        lines.append(f"  = see: {d.docs_url}")
+        lines.append(f"  = see: {d.docs_url(docs_url)}")
     errors = sum(d.severity is Severity.ERROR for d in diags)
     warnings = len(diags) - errors
     if diags:
@@ -63,9 +64,9 @@ def text(diags: Sequence[Diagnostic]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_json(diags: Sequence[Diagnostic]) -> str:
+def as_json(diags: Sequence[Diagnostic], docs_url: str | None = None) -> str:
     # paths relative to the working directory, as in the text output (tests/test_formats.py pins the shape)
-    data = [{**d.to_dict(), "file": _rel(d.file)} for d in diags]
+    data = [{**d.to_dict(docs_url), "file": _rel(d.file)} for d in diags]
     out = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if _SURROGATE.search(out):  # a non-UTF-8 file name: only \u escapes can carry it
         out = json.dumps(data, indent=2, ensure_ascii=True) + "\n"
@@ -83,7 +84,8 @@ def _escape_prop(s: str) -> str:
     return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def github(diags: Sequence[Diagnostic]) -> str:
+def github(diags: Sequence[Diagnostic], docs_url: str | None = None) -> str:
+    """GitHub workflow commands (annotations); they carry no link, so `docs_url` is unused."""
     out = []
     for d in diags:
         level = "error" if d.severity is Severity.ERROR else "warning"
@@ -110,7 +112,7 @@ def _uri(path: str) -> str:
     return quote(rel.replace(os.sep, "/"))
 
 
-def sarif(diags: Sequence[Diagnostic]) -> str:
+def sarif(diags: Sequence[Diagnostic], docs_url: str | None = None) -> str:
     """A SARIF 2.1.0 log with one run: every declared code as a rule (with its help URI), a result per diagnostic."""
     codes = sorted(CODES.values(), key=lambda c: c.code)
     index = {c.code: i for i, c in enumerate(codes)}
@@ -120,7 +122,7 @@ def sarif(diags: Sequence[Diagnostic]) -> str:
             "name": c.name,
             "shortDescription": {"text": c.summary or c.name},
             "fullDescription": {"text": " ".join(c.doc.split()) or c.name},
-            "helpUri": docs_base() + "#" + c.code.lower(),
+            "helpUri": docs_base(docs_url) + "#" + c.code.lower(),
             "defaultConfiguration": {"level": "error" if c.severity is Severity.ERROR else "warning"},
         }
         for c in codes

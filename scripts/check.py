@@ -6,7 +6,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from derma_evidence.cli import main  # noqa: E402
+from derma_evidence.commands.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main(["check", *sys.argv[1:]]))

@@ -38,7 +38,7 @@ def generate(n_claims: int, n_refs: int, seed: int = 7, n_topics: int = len(TOPI
             f"  pages = {{{100 + i}--{110 + i}}},\n  doi = {{10.1000/synthetic.{i}}},\n  pmid = {{{10000000 + i}}},\n"
             f"  design = {{{DESIGNS[i % len(DESIGNS)]}}},\n}}\n"
         )
-    out = ["# yaml-language-server: $schema=../derma_evidence/claims.schema.json", "topics:"]
+    out = ["# yaml-language-server: $schema=../derma_evidence/contract/claims.schema.json", "topics:"]
     for t in topics:
         out += [f"  - id: {t}", f"    title: {t.replace('-', ' ').capitalize()}", f"    summary: {_words(rng, 30)}"]
     out.append("claims:")

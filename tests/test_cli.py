@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from derma_evidence.cli import main
+from derma_evidence.commands.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).parent / "cases"
@@ -114,7 +114,7 @@ def test_repository_data_passes_strict(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_rules_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
-    from derma_evidence.diagnostics import CODES
+    from derma_evidence.rules import CODES
 
     code, out, _ = run(["rules"], capsys)
     assert code == 0
@@ -131,7 +131,7 @@ def test_every_help_page_renders(args: list[str], capsys: pytest.CaptureFixture[
 
 def test_every_checker_option_is_documented() -> None:
     """The README and the contributing guide together mention every option of `derma check`."""
-    from derma_evidence.cli import build_parser
+    from derma_evidence.commands.cli import build_parser
 
     docs = (ROOT / "README.md").read_text("utf-8") + (ROOT / "content" / "contributing.md").read_text("utf-8")
     sub = build_parser()._subparsers._group_actions[0].choices["check"]  # type: ignore[union-attr]

@@ -11,8 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from derma_evidence import exports
-from derma_evidence.model import KnowledgeBase
+from derma_evidence.export import files as exports
+from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.pipeline import check_files
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,8 +16,9 @@ import jsonschema
 import pytest
 
 from derma_evidence import report
-from derma_evidence.cli import main
-from derma_evidence.diagnostics import CODES, DOCS_URL, Diagnostic, Severity
+from derma_evidence.commands.cli import main
+from derma_evidence.diagnostics import DOCS_URL, Diagnostic, Severity
+from derma_evidence.rules import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).parent / "cases"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from derma_evidence import grade
-from derma_evidence.model import GRADE_DOMAINS
+from derma_evidence.contract.vocab import GRADE_DOMAINS
+from derma_evidence.grade import certainty as grade
 
 JUDGEMENT = st.sampled_from(["not-serious", "serious", "very-serious"])
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from derma_evidence import report
+from derma_evidence.contract.vocab import DOI_RE, ID_RE, PMID_RE
 from derma_evidence.diagnostics import MAX_PER_CODE, Diagnostic
 from derma_evidence.load import bib as bibmod
 from derma_evidence.load.bib import load_bib
 from derma_evidence.load.text import FORBIDDEN, MAX_REPORTS, decode, read_bytes
 from derma_evidence.load.yamlpos import MAX_NUMBER, load_yaml
 from derma_evidence.pipeline import check_bytes
-from derma_evidence.rules import DOI_RE, ID_RE, PMID_RE
 
 TODAY = dt.date(2026, 11, 25)
 CASES = Path(__file__).parent / "cases"
@@ -362,7 +362,7 @@ def test_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
 
 
 def test_cli_refuses_a_fifo_with_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from derma_evidence import cli
+    from derma_evidence.commands import cli
 
     fifo = tmp_path / "claims.yaml"
     os.mkfifo(fifo)

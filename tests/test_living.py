@@ -14,10 +14,15 @@ import yaml
 from _sitebuild import ROOT, build
 
 import derma_evidence
-from derma_evidence import cli, render, rules_living
-from derma_evidence.exports import claims_json
+from derma_evidence import render
+from derma_evidence.commands import cli
+from derma_evidence.export.files import claims_json
 from derma_evidence.pipeline import check_bytes, check_files
-from derma_evidence.render import living
+from derma_evidence.render import feed
+from derma_evidence.render import jsonld as schema_org
+from derma_evidence.render.charts import prisma
+from derma_evidence.render.pages import searches
+from derma_evidence.rules import living as rules_living
 
 CASES = ROOT / "tests" / "cases"
 HERE = ROOT / "tests" / "living"
@@ -60,7 +65,7 @@ def kb_of(extra: str = LIVING, bib: bytes = BIB):  # type: ignore[no-untyped-def
 
 
 def test_prisma_counts_come_from_the_data_and_missing_ones_say_so() -> None:
-    f = living.flow(kb_of().searches)
+    f = prisma.flow(kb_of().searches)
     rows = {box: n for _, box, n in f.rows}
     assert rows["Records identified from 2 searches"] == "14"
     assert rows["Records screened"] == "12"
@@ -76,7 +81,7 @@ def test_prisma_counts_come_from_the_data_and_missing_ones_say_so() -> None:
 
 def test_prisma_page_draws_svg_and_table() -> None:
     ctx = render.Context.of(kb_of())
-    page = living.searches_page(ctx).content
+    page = searches.searches_page(ctx).content
     assert "<svg" in page and "<table" in page and "n not recorded" in page
     assert page.count("<rect") == 5
 
@@ -84,7 +89,7 @@ def test_prisma_page_draws_svg_and_table() -> None:
 def test_atom_feed_has_the_required_elements() -> None:
     ctx = render.Context.of(kb_of())
     ctx.site_url = "https://example.org/kb/"
-    root = ET.fromstring(living.feed(ctx))
+    root = ET.fromstring(feed.feed(ctx))
     assert root.tag == ATOM + "feed"
     for name in ("id", "title", "updated", "author"):
         assert root.find(ATOM + name) is not None, name
@@ -115,7 +120,7 @@ def test_topic_without_search_says_so() -> None:
 
 
 def test_jsonld_script_cannot_be_closed_early() -> None:
-    script = living.jsonld_script([{"name": "</script><!-- x"}])
+    script = schema_org.jsonld_script([{"name": "</script><!-- x"}])
     body = script.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
     assert "</" not in body and "<!--" not in body
     assert json.loads(body)["name"] == "</script><!-- x"

@@ -9,14 +9,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derma_evidence import cli, new, new_entries, new_write
+from derma_evidence.commands import cli, new
+from derma_evidence.commands import entries as new_entries
+from derma_evidence.commands import write as new_write
 from derma_evidence.load.yamlpos import Map, Scalar, Seq, load_yaml
 from derma_evidence.pipeline import check_files
 
 TODAY = "2026-11-26"
 
 CLAIMS = """\
-# yaml-language-server: $schema=../derma_evidence/claims.schema.json
+# yaml-language-server: $schema=../derma_evidence/contract/claims.schema.json
 # A comment at the top.
 topics:
   - id: needle-depth
@@ -318,7 +320,7 @@ def test_restores_original_when_the_file_on_disk_fails(kb: tuple[Path, Path], mo
         data = real(path)
         return data + b"#" if calls["n"] == 4 else data  # claims, bib, compare-before, read-back
 
-    monkeypatch.setattr("derma_evidence.new_write.read_bytes", flaky)
+    monkeypatch.setattr("derma_evidence.commands.write.read_bytes", flaky)
     assert run(kb, "claim", "--id", "x", "--statement", "S.", *CLAIM_ARGS) == 1
     assert kb[0].read_text("utf-8") == CLAIMS
     assert sorted(p.name for p in kb[0].parent.iterdir()) == ["claims.yaml", "references.bib"]
@@ -467,7 +469,7 @@ def test_reference_that_bibtexparser_reads_differently_is_refused(
 
 
 def test_second_reading_names_the_field_that_differs() -> None:
-    from derma_evidence.new_write import second_reading
+    from derma_evidence.commands.write import second_reading
 
     second_reading("r.bib", "@article{k,\n  title = {The {RNA} study: 5\\% H{\\'e}bert},\n  year = {2001},\n}\n")
     with pytest.raises(new_entries.UsageError, match="field 'title' reads '{a} # {b}' there, 'ab' here"):
@@ -553,7 +555,7 @@ GUIDE = Path(__file__).resolve().parent.parent / "content" / "contributing.md"
 
 
 def test_guide_certainty_table_matches_the_rule() -> None:
-    from derma_evidence.rules import CERTAINTY_TABLE
+    from derma_evidence.contract.vocab import CERTAINTY_TABLE
 
     text = GUIDE.read_text("utf-8")
     for level, allowed in CERTAINTY_TABLE:
@@ -561,7 +563,7 @@ def test_guide_certainty_table_matches_the_rule() -> None:
 
 
 def test_guide_lists_every_design_and_new_option() -> None:
-    from derma_evidence.model import DESIGNS
+    from derma_evidence.contract.vocab import DESIGNS
 
     text = GUIDE.read_text("utf-8")
     for design in DESIGNS:

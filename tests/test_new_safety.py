@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from derma_evidence import cli, new_write
+from derma_evidence.commands import cli
+from derma_evidence.commands import write as new_write
 from derma_evidence.load.yamlpos import Map, Seq, load_yaml
 from derma_evidence.pipeline import check_files
 from tests.test_new import BIB, CLAIM_ARGS, CLAIMS, TODAY
@@ -42,7 +43,7 @@ def _ids(c: Path) -> list[str]:
 
 def test_two_runs_at_once_keep_both_entries(tmp_path: Path) -> None:
     c, b = _kb(tmp_path)
-    cmd = [sys.executable, "-m", "derma_evidence.cli", "new", "claim", "--statement", "S.", *CLAIM_ARGS]
+    cmd = [sys.executable, "-m", "derma_evidence.commands.cli", "new", "claim", "--statement", "S.", *CLAIM_ARGS]
     procs = [
         subprocess.Popen(
             [*cmd, "--id", f"run-{i}", "--claims", str(c), "--bib", str(b)], cwd=ROOT, stdout=subprocess.PIPE
@@ -64,7 +65,7 @@ def test_an_edit_saved_meanwhile_is_not_overwritten(
         c.write_bytes(CLAIMS.encode() + b"# saved by an editor\n")
         return real(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("derma_evidence.new_write.check_loaded", editor_saves)
+    monkeypatch.setattr("derma_evidence.commands.write.check_loaded", editor_saves)
     assert _add(c, b, "x") == 1
     assert c.read_bytes() == CLAIMS.encode() + b"# saved by an editor\n"
     assert "was changed while" in capsys.readouterr().err
@@ -112,11 +113,11 @@ def test_temp_file_of_a_killed_run_is_cleaned(tmp_path: Path) -> None:
 def test_sigkill_during_write_leaves_nothing_after_the_next_run(tmp_path: Path) -> None:
     c, b = _kb(tmp_path)
     code = (
-        "import os, signal, derma_evidence.new_write as w\n"
+        "import os, signal, derma_evidence.commands.write as w\n"
         "real = os.replace\n"
         "def die(a, b): os.kill(os.getpid(), signal.SIGKILL)\n"
         "os.replace = die\n"
-        "from derma_evidence import cli\n"
+        "from derma_evidence.commands import cli\n"
         f"cli.main(['new', 'claim', '--id', 'killed', '--statement', 'S.', *{CLAIM_ARGS!r}, "
         f"'--claims', {str(c)!r}, '--bib', {str(b)!r}])\n"
     )
@@ -135,7 +136,7 @@ def test_ctrl_c_exits_130_without_traceback(
     def interrupt(*args: object, **kw: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("derma_evidence.new_write.check_loaded", interrupt)
+    monkeypatch.setattr("derma_evidence.commands.write.check_loaded", interrupt)
     assert _add(c, b, "x") == 130
     err = capsys.readouterr().err
     assert "interrupted" in err and "Traceback" not in err

@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 import derma_evidence
-from derma_evidence import scaffold
-from derma_evidence.cli import main
+from derma_evidence.commands import init as scaffold
+from derma_evidence.commands.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
@@ -122,7 +122,7 @@ def test_check_new_and_init_import_no_site_library(tmp_path: Path) -> None:
     Jinja2 and citeproc out of sys.modules (the checker needs only PyYAML and bibtexparser)."""
     code = f"""
 import contextlib, io, sys
-from derma_evidence.cli import main
+from derma_evidence.commands.cli import main
 out = io.StringIO()
 with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
     rcs = [
@@ -279,9 +279,12 @@ class Venv:
 
 def _source_copy(dest: Path) -> Path:
     """The working tree without caches and environments: the wheel is built from what would be committed."""
-    ignore = shutil.ignore_patterns(
-        ".git", ".venv", "site", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "bench-out"
-    )
+    anywhere = shutil.ignore_patterns("*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
+    at_root = {".git", ".venv", "site", "build", "dist", "bench-out"}  # the package has its own site/ (site.build)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return set(anywhere(folder, names)) | (at_root & set(names) if Path(folder) == ROOT else set())
+
     shutil.copytree(ROOT, dest, ignore=ignore)
     return dest
 

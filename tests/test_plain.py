@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derma_evidence import plain
+from derma_evidence.grade import plain
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 X, Y, C = "Scalp microneedling plus topical 5% minoxidil", "Hair count", "Topical 5% minoxidil alone"

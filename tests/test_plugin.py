@@ -12,7 +12,7 @@ import pytest
 from _sitebuild import FIXTURE, ROOT, build
 
 from derma_evidence import render
-from derma_evidence.plugin import DermaConfig, DermaPlugin
+from derma_evidence.site.plugin import DermaConfig, DermaPlugin
 
 UNCITED = """
 @article{uncited2020,
@@ -122,7 +122,7 @@ def test_build_stops_when_rendering_raises(monkeypatch: pytest.MonkeyPatch, tmp_
 
 
 def test_site_works_outside_a_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    from derma_evidence.site import Options, Site
+    from derma_evidence.site.build import Options, Site
 
     monkeypatch.delenv("DERMA_CLAIMS", raising=False)
     monkeypatch.delenv("DERMA_BIB", raising=False)

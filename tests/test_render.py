@@ -13,7 +13,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from derma_evidence import citations, exports, render
+from derma_evidence import citations, render
+from derma_evidence.export import files as exports
 from derma_evidence.pipeline import Result, check_files
 
 FIXTURE = Path(__file__).parent / "site_fixture"
@@ -33,7 +34,7 @@ def pages(result: Result) -> dict[str, str]:
 
 def test_render_does_not_import_mkdocs() -> None:
     code = (
-        "import sys, derma_evidence.render, derma_evidence.exports, derma_evidence.citations;"
+        "import sys, derma_evidence.render, derma_evidence.export.files, derma_evidence.citations;"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material', 'properdocs')];"
         "sys.exit(1 if bad else 0)"
     )
@@ -239,7 +240,7 @@ def test_bibliography_is_converted_and_formatted_once_and_shared_with_the_export
 
 def test_mixed_case_citation_keys_get_their_formatted_entry() -> None:
     from derma_evidence.diagnostics import Pos
-    from derma_evidence.model import Reference
+    from derma_evidence.model.claims import Reference
 
     fields = {"author": "Dunkin, Chris", "title": "T", "year": "2007"}
     ref = Reference("Dunkin2007", "article", fields, Pos("r", 1, 1), {})
@@ -265,7 +266,7 @@ def test_mixed_case_citation_keys_get_their_formatted_entry() -> None:
 )
 def test_units_are_pluralised(lo: float, hi: float | None, unit: str, expected: str) -> None:
     from derma_evidence.diagnostics import Pos
-    from derma_evidence.model import Quantity
+    from derma_evidence.model.claims import Quantity
 
     assert render.format_range(Quantity(None, "duration", lo, hi, unit, Pos("f", 1, 1))) == expected
 
@@ -353,7 +354,8 @@ def test_page_anchors_cannot_be_taken_by_claim_ids(pages: dict[str, str]) -> Non
 
 def test_glossary_defines_every_value_of_its_vocabularies_once() -> None:
     """The glossary is generated: each vocabulary's `x-definitions` covers its values exactly (no hand-kept list)."""
-    from derma_evidence.render import glossary, words
+    from derma_evidence.render import words
+    from derma_evidence.render.pages import glossary
 
     schema = render.load_schema()
     for vocab, _title, _intro, path in words.GLOSSARY_VOCABULARIES:
@@ -392,9 +394,9 @@ def test_repository_url_and_correction_link() -> None:
 
 def test_search_keywords_follow_the_synonym_table() -> None:
     """The table is this knowledge base's (`vocabulary: search_synonyms` in data/claims.yaml); the engine has none."""
+    from derma_evidence.contract.schema import vocabulary_of
     from derma_evidence.load.yamlpos import load_yaml
     from derma_evidence.render import words
-    from derma_evidence.schema import vocabulary_of
 
     root = Path(__file__).resolve().parent.parent
     table = vocabulary_of(load_yaml("c.yaml", (root / "data" / "claims.yaml").read_bytes()).root).search_synonyms

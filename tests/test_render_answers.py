@@ -9,7 +9,9 @@ import pytest
 
 from derma_evidence import render
 from derma_evidence.pipeline import Result, check_files
-from derma_evidence.render import answers as render_answers
+from derma_evidence.render import words
+from derma_evidence.render.charts import forest, rob
+from derma_evidence.render.pages import answers
 
 FIXTURE = Path(__file__).parent / "site_fixture"
 
@@ -55,7 +57,7 @@ def test_summary_of_findings_table_with_lettered_footnotes(pages: dict[str, str]
 
 def test_forest_plot_geometry(result: Result) -> None:
     outcome = result.kb.outcome_map()["mn-minoxidil-vs-minoxidil--hair-count"]
-    plots, missing = render_answers.forest_plots(outcome)
+    plots, missing = forest.forest_plots(outcome)
     assert len(plots) == 1 and plots[0]["measure"] == "SMD" and not plots[0]["log"]
     (row,) = plots[0]["rows"]
     assert row.pooled and row.diamond
@@ -68,7 +70,7 @@ def test_forest_plot_geometry(result: Result) -> None:
 
 def test_ratio_forest_plot_is_on_a_log_axis(result: Result) -> None:
     outcome = result.kb.outcome_map()["mn-minoxidil-vs-minoxidil--adverse-events"]
-    (plot,), missing = render_answers.forest_plots(outcome)
+    (plot,), missing = forest.forest_plots(outcome)
     assert plot["log"] and missing == ()
     (row,) = plot["rows"]
     assert row.x_low < plot["null_x"] < row.x_high  # RR 0.5 to 2.4 straddles 1
@@ -77,7 +79,7 @@ def test_ratio_forest_plot_is_on_a_log_axis(result: Result) -> None:
 
 
 def test_rob_chart_uses_symbols_and_a_legend(ctx: render.Context) -> None:
-    chart = render_answers.rob_chart(ctx, ctx.linker("trials.md"))
+    chart = rob.rob_chart(ctx, ctx.linker("trials.md"))
     (row,) = chart["rows"]
     assert [c.symbol for c in row.cells] == ["\u2212", "+", "+", "\u2212", "+", "\u2212"]
     assert [c.words for c in row.cells][-1] == "Some concerns"
@@ -106,14 +108,14 @@ def test_questions_fragment_without_questions(result: Result) -> None:
     from dataclasses import replace
 
     kb = replace(result.kb, questions=())
-    out = render_answers.questions_fragment(render.Context.of(kb), "index.md")
+    out = answers.questions_fragment(render.Context.of(kb), "index.md")
     assert "being written" in out and 'href="topics/needle-depth/"' in out
 
 
 def test_effect_text_is_as_reported(result: Result) -> None:
     om = result.kb.outcome_map()
     arms = om["mn-minoxidil-vs-minoxidil--hair-count"].effects[1]
-    assert render_answers.effect_text(arms) == "Microneedling + minoxidil 91.4 vs Minoxidil 22.2 hairs/cm2"
+    assert words.effect_text(arms) == "Microneedling + minoxidil 91.4 vs Minoxidil 22.2 hairs/cm2"
 
 
 def test_claim_badges_name_what_they_judge(pages: dict[str, str]) -> None:
@@ -127,7 +129,7 @@ def test_claim_badges_name_what_they_judge(pages: dict[str, str]) -> None:
 def test_answers_json_export(result: Result) -> None:
     import json
 
-    from derma_evidence import exports
+    from derma_evidence.export import files as exports
 
     data = json.loads(exports.all_exports(result.kb, b"")["answers.json"])
     assert [q["id"] for q in data["questions"]] == ["does-it-work", "daily-rolling", "scarring-depth"]

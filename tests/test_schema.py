@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
+from derma_evidence.contract.schema import schema, schema_for, vocabulary_of
 from derma_evidence.load.yamlpos import load_yaml
-from derma_evidence.schema import schema, schema_for, vocabulary_of
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).parent / "cases"
@@ -42,8 +42,8 @@ def test_schema_is_valid_draft_07() -> None:
 
 def test_schema_file_matches_package_copy_and_modeline() -> None:
     first = (ROOT / "data" / "claims.yaml").read_text("utf-8").splitlines()[0]
-    assert first == "# yaml-language-server: $schema=../derma_evidence/claims.schema.json"
-    assert json.loads((ROOT / "derma_evidence" / "claims.schema.json").read_text()) == schema()
+    assert first == "# yaml-language-server: $schema=../derma_evidence/contract/claims.schema.json"
+    assert json.loads((ROOT / "derma_evidence" / "contract" / "claims.schema.json").read_text()) == schema()
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_schema_violations_fail_the_schema_too(code: str) -> None:
 )
 def test_unimplemented_keywords_fail_loudly(bad: dict[str, object]) -> None:
     """The interpreter refuses a schema it would only partly apply, instead of silently ignoring a keyword."""
-    from derma_evidence.schema import UnsupportedSchema, Validator, check_keywords
+    from derma_evidence.contract.schema import UnsupportedSchema, Validator, check_keywords
 
     with pytest.raises(UnsupportedSchema):
         check_keywords(bad)
@@ -89,28 +89,28 @@ def test_unimplemented_keywords_fail_loudly(bad: dict[str, object]) -> None:
 
 
 def test_the_shipped_schema_uses_only_implemented_keywords() -> None:
-    from derma_evidence.schema import check_keywords
+    from derma_evidence.contract.schema import check_keywords
 
     check_keywords(schema())
 
 
 def test_vocabularies_are_read_from_the_schema() -> None:
     """Each vocabulary is defined once, in claims.schema.json; model, render and the docs read it from there."""
-    from derma_evidence import model
+    from derma_evidence.contract import vocab
     from derma_evidence.render import words
 
     defs = schema()["definitions"]
-    assert model.VERDICTS == tuple(defs["verdict"]["enum"])
-    assert model.CERTAINTIES == tuple(defs["certainty"]["enum"])
-    assert model.STANCES == tuple(defs["stance"]["enum"])
-    assert model.DESIGNS == tuple(defs["design"]["enum"])
-    assert model.MEASURES == tuple(defs["measure"]["enum"])
-    assert model.UNITS_FOR_MEASURE == {m: tuple(u) for m, u in defs["measure"]["x-units"].items()}
-    assert set(model.UNITS_FOR_MEASURE) == set(model.MEASURES)
-    assert all(set(u) <= set(model.UNITS) for u in model.UNITS_FOR_MEASURE.values())
+    assert vocab.VERDICTS == tuple(defs["verdict"]["enum"])
+    assert vocab.CERTAINTIES == tuple(defs["certainty"]["enum"])
+    assert vocab.STANCES == tuple(defs["stance"]["enum"])
+    assert vocab.DESIGNS == tuple(defs["design"]["enum"])
+    assert vocab.MEASURES == tuple(defs["measure"]["enum"])
+    assert vocab.UNITS_FOR_MEASURE == {m: tuple(u) for m, u in defs["measure"]["x-units"].items()}
+    assert set(vocab.UNITS_FOR_MEASURE) == set(vocab.MEASURES)
+    assert all(set(u) <= set(vocab.UNITS) for u in vocab.UNITS_FOR_MEASURE.values())
     for name in ("verdict", "certainty", "stance", "design", "unit"):
         assert set(defs[name]["x-labels"]) == set(defs[name]["enum"]), name
-    assert {words.label(v) for v in model.VERDICTS} == set(defs["verdict"]["x-labels"].values())
+    assert {words.label(v) for v in vocab.VERDICTS} == set(defs["verdict"]["x-labels"].values())
     # the schema's properties use the vocabularies by reference, never restate them
     text = json.dumps(schema()["definitions"]["claim"])
     assert '"enum"' not in text
@@ -119,11 +119,11 @@ def test_vocabularies_are_read_from_the_schema() -> None:
 def test_the_design_table_of_the_contributing_guide_matches_the_schema() -> None:
     import re
 
-    from derma_evidence import model
+    from derma_evidence.contract import vocab
 
     text = (ROOT / "content" / "contributing.md").read_text("utf-8")
-    assert tuple(re.findall(r"^    \| `([a-z-]+)` \|", text, re.M)) == model.DESIGNS
-    assert tuple(re.findall(r"^\| `([a-z-]+)` \|", text, re.M)) == model.CERTAINTIES
+    assert tuple(re.findall(r"^    \| `([a-z-]+)` \|", text, re.M)) == vocab.DESIGNS
+    assert tuple(re.findall(r"^\| `([a-z-]+)` \|", text, re.M)) == vocab.CERTAINTIES
 
 
 def test_the_rule_decorator_supplies_the_code() -> None:
@@ -132,13 +132,15 @@ def test_the_rule_decorator_supplies_the_code() -> None:
     import inspect
 
     from derma_evidence import rules
-    from derma_evidence.diagnostics import CODES
+    from derma_evidence.rules import CODES, answers, bib, claims, living
 
-    tree = ast.parse(inspect.getsource(rules))
-    bodies = [f for f in tree.body if isinstance(f, ast.FunctionDef) and f.name != "rule"]
-    for node in (n for f in bodies for n in ast.walk(f)):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "make":
-            raise AssertionError(f"rules.py line {node.lineno}: a rule body calls make(); yield Hit(...) instead")
+    for family in (claims, bib, answers, living):
+        tree = ast.parse(inspect.getsource(family))
+        bodies = [f for f in tree.body if isinstance(f, ast.FunctionDef) and f.name != "since"]
+        for node in (n for f in bodies for n in ast.walk(f)):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "make":
+                where = f"{family.__name__} line {node.lineno}"
+                raise AssertionError(f"{where}: a rule body calls make(); yield Hit(...) instead")
     for r in rules.RULES:
         assert r.code in CODES and CODES[r.code].func_name == r.__name__  # type: ignore[attr-defined]
 

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from _sitebuild import FIXTURE, ROOT, build, parse
 
-from derma_evidence.diagnostics import CODES
 from derma_evidence.render import load_schema
+from derma_evidence.rules import CODES
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from _sitebuild import ROOT, build, parse
 
 from derma_evidence import render
-from derma_evidence.site import Options, Site
+from derma_evidence.site.build import Options, Site
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from synthetic import generate  # noqa: E402

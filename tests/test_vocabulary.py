@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 import derma_evidence
-from derma_evidence import model, scaffold
-from derma_evidence.cli import main
+from derma_evidence.commands import init as scaffold
+from derma_evidence.commands.cli import main
+from derma_evidence.contract import vocab
+from derma_evidence.contract.schema import default_vocab, schema, schema_for, vocabulary_of
 from derma_evidence.load.yamlpos import load_yaml
 from derma_evidence.pipeline import check_files
-from derma_evidence.schema import default_vocab, schema, schema_for, vocabulary_of
 
 VOCABULARY = """
 vocabulary:
@@ -59,9 +60,9 @@ def _codes(kb: Path) -> list[str]:
 
 def test_the_defaults_are_todays_vocabularies() -> None:
     v = default_vocab()
-    assert v.units_for_measure == model.UNITS_FOR_MEASURE
-    assert v.units == model.UNITS and v.measures == model.MEASURES
-    assert v.unit_labels == model.UNIT_WORDS
+    assert v.units_for_measure == vocab.UNITS_FOR_MEASURE
+    assert v.units == vocab.UNITS and v.measures == vocab.MEASURES
+    assert v.unit_labels == vocab.UNIT_WORDS
     assert v.factors == {"mm": 1.0, "um": 0.001, "h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.4375, "%": 1.0, "1": 100.0}
     assert v.non_negative == {"depth", "length", "thickness", "interval", "duration", "count"}
     assert schema_for(v) is schema()
@@ -153,7 +154,7 @@ def test_derma_new_claim_offers_and_accepts_the_files_measures(
     assert main(args) == 0, capsys.readouterr()
     assert "measure: dose" in (kb / "data" / "claims.yaml").read_text("utf-8")
     assert _codes(kb) == []
-    from derma_evidence.new import claim_fields, file_vocab
+    from derma_evidence.commands.new import claim_fields, file_vocab
 
     choices = {f.name: f.choices for f in claim_fields(file_vocab("data/claims.yaml"))}
     assert "dose" in choices["measure"] and "depth" in choices["measure"] and "mg" in choices["unit"]

@@ -97,9 +97,9 @@ def test_pre_commit_runs_the_same_checks_as_ci() -> None:
     repo, cj = hooks["check-jsonschema"]
     assert repo["repo"] == "https://github.com/python-jsonschema/check-jsonschema"
     assert re.fullmatch(r"0\.39\.\d+", repo["rev"])
-    assert cj["args"] == ["--schemafile", "derma_evidence/claims.schema.json"]
+    assert cj["args"] == ["--schemafile", "derma_evidence/contract/claims.schema.json"]
     runs = " ".join(_runs(_load(WORKFLOW)))
-    assert "check-jsonschema --schemafile derma_evidence/claims.schema.json data/claims.yaml" in runs
+    assert "check-jsonschema --schemafile derma_evidence/contract/claims.schema.json data/claims.yaml" in runs
 
 
 @pytest.mark.parametrize("path", [".vscode/settings.json", ".vscode/extensions.json"])
@@ -109,5 +109,5 @@ def test_editor_settings_exist(path: str) -> None:
 
 def test_data_file_starts_with_the_schema_modeline() -> None:
     first = (ROOT / "data" / "claims.yaml").read_text("utf-8").splitlines()[0]
-    assert first == "# yaml-language-server: $schema=../derma_evidence/claims.schema.json"
-    assert (ROOT / "data" / "../derma_evidence/claims.schema.json").resolve().is_file()
+    assert first == "# yaml-language-server: $schema=../derma_evidence/contract/claims.schema.json"
+    assert (ROOT / "data" / "../derma_evidence/contract/claims.schema.json").resolve().is_file()

@@ -17,6 +17,9 @@ an undefined macro is an error rather than a silent literal; macro expansion is 
 ``MAX_VALUE_CHARS`` and ``MAX_EXPANSION_CHARS``, rule Y009). Values holding a backslash are
 decoded from LaTeX (`H{\\'e}bert` -> `Hébert`): common accents and escapes by a table, the rest by
 pylatexenc (about 0.5 ms a value, hence the table and ``MAX_LATEX_CALLS``).
+
+Over 500 lines: one scanner whose states share the text, the position table and the limits; its
+nine load codes are declared next to the states that detect them.
 """
 
 from __future__ import annotations

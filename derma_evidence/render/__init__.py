@@ -1,4 +1,4 @@
-"""The site's rendering: view-models (plain data) and Jinja templates, giving Markdown page sources.
+"""The site's rendering: view-models (plain data) and Jinja templates, giving the generated pages.
 
 No mkdocs import: `render_site(kb)` returns page sources that any Markdown site engine (or a folder
 on disk) can take. The modules, by reason to change:
@@ -6,22 +6,18 @@ on disk) can take. The modules, by reason to change:
 - `escape`: data values to inert HTML, safe ids, URL helpers, the Jinja environment;
 - `words`: labels, ranges with units, short citations;
 - `html`: reading our generated HTML (table of contents, anchor ids, the lean copy search indexes);
-- `context`: paths and links, claim and reference view-models, the per-build `Context`;
-- `references`: the bibliography page;
-- `figures`: chart view-models (all geometry) and the figures page;
-- `methodology`: the rule and schema references generated from code;
-- `pages`: every other page builder, the marker fragments, `render_site`;
-- `answers`: the answers layer (questions, GRADE summaries of findings, forest plots, risk of bias),
-  imported last: it registers its pages and sections with `pages`;
-- `living`: the living review (search log and PRISMA diagram, What's new, the Atom feed, JSON-LD,
-  "last searched", "cite this"), registered the same way.
+- `context`: paths and links, claim and reference view-models, the per-build `Context`, the `SiteMap` type;
+- `pages/`: one module per page family (topics, trials, article, references, figures, downloads,
+  methodology, glossary, answers, findings, searches, what's new) and the marker fragments;
+- `charts/`: chart geometry (`scale`: the shared size and tick pickers; figures, forest, rob, prisma);
+- `permalinks`, `feed`, `jsonld`: published URLs and "cite this", the Atom feed, schema.org JSON-LD;
+- `sitemap`: `SITE_MAP`, the one value listing every page, section, claim line and marker; `render_site`.
 
 This module re-exports the names other modules and the tests use (`render.text`, `render.Context`, ...).
 """
 
-import derma_evidence.render.answers as answers  # registers its pages, sections and the `questions` marker
-import derma_evidence.render.glossary as glossary  # registers the glossary page
-import derma_evidence.render.living as living  # registers the search log, What's new, topic and claim lines
+from derma_evidence.contract.markers import marker_problems
+from derma_evidence.render.charts.figures import ProtocolChart, Tick, Timeline, protocol_chart, timeline, timeline_topic
 from derma_evidence.render.context import (
     DOWNLOAD_DIR,
     DOWNLOADS,
@@ -36,6 +32,7 @@ from derma_evidence.render.context import (
     Page,
     RefLink,
     RefVM,
+    SiteMap,
     SourceVM,
     make_page,
     page_url,
@@ -58,36 +55,21 @@ from derma_evidence.render.escape import (
     text,
     word,
 )
-from derma_evidence.render.figures import ProtocolChart, Tick, Timeline, protocol_chart, timeline, timeline_topic
 from derma_evidence.render.html import anchor_ids, search_html, toc_tokens
-from derma_evidence.render.pages import (
-    EXTRA_PAGES,
-    FRAGMENTS,
-    TOPIC_SECTIONS,
-    TRIALS_SECTIONS,
-    MarkerError,
-    fill_markers,
-    load_schema,
-    marker_problems,
-    render_site,
-)
+from derma_evidence.render.pages.methodology import load_schema
+from derma_evidence.render.sitemap import SITE_MAP, MarkerError, fill_markers, render_site
 from derma_evidence.render.words import design_label, format_range, label, plural, short_cite
 
 __all__ = [
-    "answers",
-    "living",
-    "glossary",
     "anchor_ids",
     "search_html",
     "toc_tokens",
-    "EXTRA_PAGES",
-    "TOPIC_SECTIONS",
-    "TRIALS_SECTIONS",
     "Tick",
     "DOWNLOADS",
     "DOWNLOAD_DIR",
-    "FRAGMENTS",
     "PAGES",
+    "SITE_MAP",
+    "SiteMap",
     "REF_ANCHOR",
     "TOPICS_NAV",
     "TOPIC_DIR",

@@ -15,7 +15,10 @@ from typing import Any
 from markupsafe import Markup
 
 from derma_evidence import citations
-from derma_evidence.model import Claim, KnowledgeBase, Reference
+from derma_evidence.contract.vocab import STATUS_LABELS
+from derma_evidence.diagnostics import Code
+from derma_evidence.model.claims import Claim, Reference, status
+from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.render.escape import (
     attr,
     clean_title,
@@ -39,7 +42,6 @@ from derma_evidence.render.words import (
     short_cite,
     unverified_words,
 )
-from derma_evidence.rules_living import STATUS_LABELS, status
 
 TOPIC_DIR = "topics"
 PAGES = {
@@ -218,7 +220,7 @@ class ClaimVM:
     certainty_href: str = ""  # the certainty's definition in the glossary
     keywords: str = ""  # hidden search words (synonyms the text triggers, `words.SEARCH_SYNONYMS`)
     correction_href: str = ""  # a prefilled new-issue URL to suggest a correction
-    extras: tuple[Markup, ...] = ()  # lines other rendering modules add under the claim (CLAIM_EXTRAS)
+    extras: tuple[Markup, ...] = ()  # lines the site map adds under the claim (`SiteMap.claim_extras`)
 
 
 BADGE_WORDS = {
@@ -230,8 +232,21 @@ BADGE_WORDS = {
 """A verdict as a badge says it: a verdict on the statement against its sources, never a recommendation."""
 
 
-CLAIM_EXTRAS: list[Callable[[Context, Claim], Markup]] = []
-"""Lines other rendering modules add at the end of each claim block (living: last change, cite this, retractions)."""
+@dataclass(frozen=True, slots=True)
+class SiteMap:
+    """What the site holds, as one value (the value itself, `SITE_MAP`, is written out in `render/sitemap.py`).
+
+    `pages`: builders of the generated pages; `topic_sections`: blocks at the top of each topic page;
+    `trials_sections`: blocks after the trials table; `claim_extras`: lines at the end of each claim block;
+    `markers`: what fills each `<!-- derma:NAME -->` line of a hand-written page (names: `vocab.MARKERS`).
+    """
+
+    pages: tuple[Callable[[Context], list[Page]], ...] = ()
+    topic_sections: tuple[Callable[[Context, Linker, str], str], ...] = ()
+    trials_sections: tuple[Callable[[Context, Linker], str], ...] = ()
+    claim_extras: tuple[Callable[[Context, Claim], Markup], ...] = ()
+    markers: Mapping[str, Callable[[Context, str], str]] = field(default_factory=dict)
+    downloads: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +299,10 @@ class Context:
     timeline_topic: str | None = None  # the figures page's timeline; None: the topic with the most duration claims
     site_url: str = ""  # the published site's root URL ("" when unknown): permalinks, the feed, JSON-LD
     download_dir: str = DOWNLOAD_DIR  # folder of the downloads, relative to the site root
+    site_map: SiteMap = field(default_factory=SiteMap)  # `render_site` and `fill_markers` render with `SITE_MAP`
+    codes: tuple[Code, ...] = ()  # the catalogue of diagnostic codes, for the rule reference (the site passes it)
     _claims: dict[int, ClaimVM] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -308,6 +326,12 @@ class Context:
     @property
     def formatted(self) -> Mapping[str, str]:
         return self.bib.formatted
+
+    def memo(self, name: str, build: Callable[[KnowledgeBase], Any]) -> Any:
+        """`build(kb)`, computed once per build (the claim and topic lines ask for it once each)."""
+        if name not in self._memo:
+            self._memo[name] = build(self.kb)
+        return self._memo[name]
 
     def short(self, key: str) -> str:
         return self.shorts.get(key) or short_cite(self.refs.get(key), key)
@@ -392,7 +416,7 @@ class Context:
                 )
             ),
             correction_href=attr(correction_url(c.id, c.statement)),
-            extras=tuple(f(self, c) for f in CLAIM_EXTRAS),
+            extras=tuple(f(self, c) for f in self.site_map.claim_extras),
         )
 
 

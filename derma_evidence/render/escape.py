@@ -17,7 +17,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from derma_evidence.rules import DOI_RE, ID_RE, PMID_RE
+from derma_evidence.contract.vocab import DOI_RE, ID_RE, PMID_RE
 
 _NEUTRAL = {ord(c): f"&#{ord(c)};" for c in "{}[]*_`\\#|~^+-!:=$@"}
 _NEUTRAL.update({ord("\n"): "&#10;", ord("\r"): "", ord("\t"): " "})

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from derma_evidence import citations, model
-from derma_evidence.model import UNIT_WORDS, KnowledgeBase, Quantity, Reference
-from derma_evidence.schema import Vocab
+from derma_evidence import citations
+from derma_evidence.contract import vocab
+from derma_evidence.contract.schema import Vocab
+from derma_evidence.contract.vocab import CERTAINTY_TITLES, UNIT_WORDS
+from derma_evidence.model.answers import Effect, Outcome
+from derma_evidence.model.claims import Quantity, Reference
+from derma_evidence.model.kb import KnowledgeBase
 
 LABELS: dict[str, str] = {
-    value: words for name in ("verdict", "certainty", "stance") for value, words in model.LABELS[name].items()
+    value: words for name in ("verdict", "certainty", "stance") for value, words in vocab.LABELS[name].items()
 }
 """Verdicts, certainties and stances in words, from the schema's `x-labels`."""
 
@@ -21,9 +25,9 @@ def label(value: str | None) -> str:
     return LABELS.get(value, value)
 
 
-DESIGN_LABELS = model.LABELS["design"]
+DESIGN_LABELS = vocab.LABELS["design"]
 UNIT_SINGULAR = {"d": "day", "wk": "week", "mo": "month"}
-"""Unit words for a single value of exactly 1 ("1 week"); otherwise `model.UNIT_WORDS` ("2 weeks", "1–2 weeks")."""
+"""Unit words for a single value of exactly 1 ("1 week"); otherwise `vocab.UNIT_WORDS` ("2 weeks", "1–2 weeks")."""
 
 
 def design_label(design: str | None) -> str:
@@ -197,6 +201,8 @@ def correction_url(claim_id: str | None, statement: str | None) -> str:
 
 
 UNNAMED = "not named in the data"
+NOT_RECORDED = "not recorded"
+"""A count or date the data leaves out (searches, the change log)."""
 
 
 def source_article(kb: KnowledgeBase) -> dict[str, str]:
@@ -210,3 +216,51 @@ def source_article(kb: KnowledgeBase) -> dict[str, str]:
         "where": a.get("where", UNNAMED),
         "description": a.get("description", "the article the statements come from"),
     }
+
+
+# --- the answers layer: certainty, effects as reported -----------------------------------------
+
+JUDGEMENTS_NOTE = (
+    "The judgements (GRADE downgrades, risk of bias) are Derma Evidence's, not the sources' authors'; "
+    "every number is as the source reports it, never computed, converted or imputed."
+)
+
+
+def certainty_words(value: str | None) -> str:
+    return CERTAINTY_TITLES.get(value or "", "Certainty not stated")
+
+
+def effect_number(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"
+
+
+def outcome_anchor(o: Outcome) -> str:
+    return o.full_id or ""
+
+
+def effect_text(e: Effect) -> str:
+    """An effect as its source reports it: "SMD 1.2 (95% CI 0.8 to 1.6); I² 40%; 3 studies; p < 0.05"."""
+    parts: list[str] = []
+    if e.measure == "arms":
+        arms = " vs ".join(
+            f"{a.label or 'arm'} {effect_number(a.value) if a.value is not None else '(value not reported)'}"
+            + (f" (n = {a.n})" if a.n else "")
+            for a in e.arms
+        )
+        parts.append(arms + (f" {e.unit}" if e.unit else ""))
+    elif e.measure:
+        head = f"{e.measure} {effect_number(e.value)}"
+        if e.unit:
+            head += f" {e.unit}"
+        if e.ci_low is not None and e.ci_high is not None:
+            head += f" (95% CI {effect_number(e.ci_low)} to {effect_number(e.ci_high)})"
+        parts.append(head)
+    if e.i2 is not None:
+        parts.append(f"I\u00b2 {effect_number(e.i2)}%")
+    if e.studies is not None:
+        parts.append(plural(e.studies, "study", "studies"))
+    if e.participants is not None:
+        parts.append(plural(e.participants, "participant"))
+    if e.p:
+        parts.append(f"p {e.p}" if e.p[:1] in "<>=\u2264\u2265" else f"p = {e.p}")
+    return "; ".join(parts)

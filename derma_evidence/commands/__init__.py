@@ -1,0 +1,1 @@
+"""The `derma` command and its subcommands."""

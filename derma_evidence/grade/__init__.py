@@ -1,0 +1,1 @@
+"""GRADE and RoB 2 arithmetic (`certainty`)."""

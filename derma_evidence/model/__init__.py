@@ -1,0 +1,1 @@
+"""Frozen dataclasses built from the loaded nodes; no I/O."""

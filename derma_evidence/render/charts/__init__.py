@@ -1,0 +1,1 @@
+"""Chart view-models: all SVG geometry; the templates only draw."""

@@ -1,0 +1,140 @@
+"""Forest plots of a summary-of-findings outcome: all geometry here, the template only draws."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from derma_evidence.contract.vocab import (
+    MEASURE_WORDS,
+    RATIO_MEASURES,
+)
+from derma_evidence.model.answers import Effect, Outcome
+from derma_evidence.render.charts.scale import FONT, ROW, WIDTH
+from derma_evidence.render.charts.scale import ticks as scale_ticks
+from derma_evidence.render.escape import attr
+from derma_evidence.render.words import effect_number, effect_text
+
+FOREST_WIDTH = WIDTH
+FOREST_FONT = FONT
+PLOT_LEFT, PLOT_RIGHT = 290.0, 560.0
+
+
+@dataclass(frozen=True, slots=True)
+class ForestRow:
+    y: float
+    label: str
+    x: float
+    x_low: float
+    x_high: float
+    pooled: bool
+    diamond: str  # polygon points, for pooled estimates
+    text: str
+    text_y: float  # baseline of the row's label and value text
+    box_x: float  # the study's square, top-left corner
+    box_y: float
+
+
+@dataclass(frozen=True, slots=True)
+class ForestTick:
+    pos: float
+    label: str
+
+
+def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[str, str], ...]]:
+    """One static forest plot per effect measure of the outcome (effects with a CI), and the effects not plottable.
+
+    Ratios (RR, OR) are drawn on a log axis with the line of no effect at 1; differences on a
+    linear axis with it at 0. Nothing is imputed: an effect without both CI bounds is listed
+    beneath the plot instead.
+    """
+    by_measure: dict[str, list[Effect]] = {}
+    missing: list[tuple[str, str]] = []
+    for e in o.effects:
+        if e.measure != "arms" and e.has_ci and e.measure and (e.measure not in RATIO_MEASURES or (e.ci_low or 0) > 0):
+            by_measure.setdefault(e.measure, []).append(e)
+        else:
+            why = "arm values and p only, no estimate with a CI" if e.measure == "arms" else "no 95% CI reported"
+            missing.append((e.label or "", f"{effect_text(e)} ({why})"))
+    plots = []
+    for measure, effects in sorted(by_measure.items()):
+        log = measure in RATIO_MEASURES
+        null = 1.0 if log else 0.0
+        lows = [e.ci_low for e in effects if e.ci_low is not None] + [null]
+        highs = [e.ci_high for e in effects if e.ci_high is not None] + [null]
+        lo, hi = min(lows), max(highs)
+
+        def f(v: float, log: bool = log) -> float:
+            return math.log10(v) if log else v
+
+        a, b = f(lo), f(hi)
+        pad = (b - a) * 0.08 or 0.5
+        a, b = a - pad, b + pad
+
+        def x(v: float, a: float = a, b: float = b) -> float:
+            return round(PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * (f(v) - a) / (b - a), 1)
+
+        rows = []
+        for i, e in enumerate(effects):
+            assert e.value is not None and e.ci_low is not None and e.ci_high is not None
+            y = round(40 + i * ROW, 1)
+            cx = x(e.value)
+            diamond = ""
+            if e.pooled:
+                diamond = f"{x(e.ci_low)},{y} {cx},{y - 8} {x(e.ci_high)},{y} {cx},{y + 8}"
+            label = e.label or ""
+            label = label if len(label) <= 34 else label[:33].rstrip() + "\u2026"
+            extra = []
+            if e.pooled:
+                if e.i2 is not None:
+                    extra.append(f"I\u00b2 {effect_number(e.i2)}%")
+                if e.studies is not None:
+                    extra.append(f"k = {e.studies}")
+            text = f"{effect_number(e.value)} [{effect_number(e.ci_low)}, {effect_number(e.ci_high)}]" + (
+                " " + ", ".join(extra) if extra else ""
+            )
+            rows.append(
+                ForestRow(
+                    y,
+                    label,
+                    cx,
+                    x(e.ci_low),
+                    x(e.ci_high),
+                    e.pooled,
+                    diamond,
+                    text,
+                    round(y + 5, 1),
+                    round(cx - 5, 1),
+                    round(y - 5, 1),
+                )
+            )
+        lo_t, hi_t = (10**a, 10**b) if log else (a, b)
+        ticks = [ForestTick(x(t), f"{t:g}") for t in scale_ticks(lo_t, hi_t, log)]
+        height = 40 + len(rows) * ROW + 40
+        axis_y = round(height - 30, 1)
+        plots.append(
+            {
+                "id": attr(f"forest_{o.full_id}_{measure.lower()}"),
+                "measure": measure,
+                "measure_words": MEASURE_WORDS.get(measure, measure),
+                "log": log,
+                "rows": rows,
+                "ticks": ticks,
+                "null_x": x(null),
+                "axis_y": axis_y,
+                "tick_y": round(axis_y + 5, 1),
+                "tick_text_y": round(axis_y + 20, 1),
+                "null_top": 28,
+                "label_x": PLOT_LEFT - 10,
+                "top": 20,
+                "height": round(height, 1),
+                "width": FOREST_WIDTH,
+                "left": PLOT_LEFT,
+                "right": PLOT_RIGHT,
+                "text_x": PLOT_RIGHT + 12,
+                "font": FOREST_FONT,
+                "title": f"{o.name or o.id}: {MEASURE_WORDS.get(measure, measure)}",
+            }
+        )
+    return tuple(plots), tuple(missing)

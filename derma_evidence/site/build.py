@@ -1,0 +1,156 @@
+"""The site build's logic as a plain class: check the data, list the topics, give every generated file.
+
+`Site` works outside any build (a script or a test can call it); `derma_evidence.site.plugin` is the
+only MkDocs glue and calls it from the build events. Under `mkdocs serve` a `Site` keeps the last
+version of the data that passed the checker and rendered (`Site.last_good`), so a bad edit never
+takes the served site down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from derma_evidence import citations, render
+from derma_evidence.diagnostics import Diagnostic, Severity
+from derma_evidence.export import files as exports
+from derma_evidence.load.text import read_bytes
+from derma_evidence.model.kb import KnowledgeBase
+from derma_evidence.pipeline import CODES, Result, check_bytes
+from derma_evidence.render import feed
+from derma_evidence.render import jsonld as schema_org
+
+CLAIMS_ENV = "DERMA_CLAIMS"
+BIB_ENV = "DERMA_BIB"
+"""Environment variables overriding the configured data paths (the tests build a fixture this way)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What a build may configure; the plugin's `config_options` map one to one onto these fields."""
+
+    claims: str = "data/claims.yaml"
+    bib: str = "references.bib"
+    download_dir: str = render.DOWNLOAD_DIR
+    timeline_topic: str | None = None
+    topics_nav: str = render.TOPICS_NAV
+    rules_url: str = ""
+    site_url: str = ""  # the published site's root URL: permalinks, the Atom feed and JSON-LD use it
+    nav_topics_max: int = 60
+    """Above this many topics the nav lists only the All topics page: every page carries the whole nav, so
+    listing every topic makes the build's cost grow with the square of the number of topics."""
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    """One version of the data that passed the checker, with everything generated from it."""
+
+    result: Result
+    ctx: render.Context
+    files: dict[str, str | bytes]  # site path (relative to docs_dir) -> page source or download bytes
+    jsonld: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # page path -> schema.org objects
+    pages: dict[str, render.Page] = field(default_factory=dict)  # generated pages by path (their HTML, TOC)
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.result.kb
+
+
+class Refused(Exception):
+    """The checker refused the data; `diagnostics` lists every problem (errors and warnings)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"the checker refused the data ({len(diagnostics)} problem(s))")
+        self.diagnostics = diagnostics
+
+
+@dataclass
+class Site:
+    """The knowledge base behind one site, checked and rendered on demand and cached by the files' bytes."""
+
+    root: str
+    options: Options = field(default_factory=Options)
+    last_good: Build | None = None
+    _key: tuple[object, ...] | None = None
+
+    def paths(self) -> tuple[str, str]:
+        """The claims and BibTeX files: the options (or their environment overrides), relative to `root`."""
+        claims = os.environ.get(CLAIMS_ENV) or self.options.claims
+        bib = os.environ.get(BIB_ENV) or self.options.bib
+        return os.path.join(self.root, claims), os.path.join(self.root, bib)
+
+    def build(self, use_directory_urls: bool = True) -> Build:
+        """Check and render the data. Raises `Refused` on checker errors and `OSError` when a file is unreadable.
+
+        Anything else raised is a bug in the checker or the renderer; the caller decides (the plugin
+        keeps serving `last_good` under `mkdocs serve`). The result is kept while the bytes stay the same.
+        """
+        claims_path, bib_path = self.paths()
+        claims_bytes, bib_bytes = read_bytes(claims_path), read_bytes(bib_path)
+        digest = hashlib.sha256(claims_bytes + b"\0" + bib_bytes).hexdigest()
+        key = (claims_path, bib_path, digest, dt.date.today(), use_directory_urls, self.options)
+        if self._key == key and self.last_good is not None:
+            return self.last_good
+        formatted = citations.format_in_background(bib_path, bib_bytes)
+        result = check_bytes(claims_path, claims_bytes, bib_path, bib_bytes)
+        if result.errors:
+            raise Refused(result.diagnostics)
+        ctx = render.Context.of(
+            result.kb,
+            use_directory_urls,
+            formatted(result.kb.references),
+            timeline_topic=self.options.timeline_topic,
+            download_dir=self.options.download_dir,
+        )
+        ctx.site_url = self.options.site_url
+        ctx.codes = tuple(CODES.values())
+        pages = {p.path: p for p in render.render_site(result.kb, ctx=ctx)}
+        # a generated page reaches MkDocs as its front matter only: nothing for Python-Markdown to parse;
+        # the plugin puts its HTML in place after the Markdown step (`Site.page_html`)
+        files: dict[str, str | bytes] = {path: p.front for path, p in pages.items()}
+        for name, data in exports.all_exports(result.kb, bib_bytes, ctx.bib.csl).items():
+            files[f"{self.options.download_dir}/{name}"] = data
+        files.update(feed.extra_files(ctx))
+        self.last_good = Build(result, ctx, files, jsonld=schema_org.jsonld_pages(ctx), pages=pages)
+        self._key = key
+        return self.last_good
+
+    @staticmethod
+    def jsonld(build: Build, path: str, title: str) -> str:
+        """The schema.org JSON-LD `<script>` of one page (by source path), generated or hand-written."""
+        return schema_org.jsonld_for(build.ctx, build.jsonld, path, title)
+
+    @staticmethod
+    def warnings(build: Build) -> list[Diagnostic]:
+        return [d for d in build.result.diagnostics if d.severity is Severity.WARNING]
+
+    def rules_url(self, code: str) -> str:
+        base = self.options.rules_url
+        return f"{base}#{code.lower()}" if base else ""
+
+    def lists_topics(self, kb: KnowledgeBase) -> bool:
+        """Whether the nav lists each topic page (up to `options.nav_topics_max` topics) or only All topics."""
+        return sum(1 for t in kb.topics if t.id and render.safe_id(t.id)) <= self.options.nav_topics_max
+
+    def nav_topics(self, kb: KnowledgeBase) -> list[dict[str, str]]:
+        """The nav entries of the topics section: the All topics page, then each topic page (up to the maximum)."""
+        topics = [
+            {render.clean_title(t.title or t.id): render.topic_path(t.id)}
+            for t in kb.topics
+            if t.id and render.safe_id(t.id)
+        ]
+        return [{"All topics": render.PAGES["topics"]}, *(topics if self.lists_topics(kb) else [])]
+
+    def fill_nav(self, nav: list[object] | None, kb: KnowledgeBase) -> None:
+        """Put the topic pages under the nav section named `options.topics_nav` (in place)."""
+        for item in nav or []:
+            if isinstance(item, dict) and self.options.topics_nav in item:
+                item[self.options.topics_nav] = self.nav_topics(kb)
+
+    @staticmethod
+    def collisions(build: Build, existing: set[str]) -> list[str]:
+        """Generated paths that a hand-written file already takes, sorted."""
+        return sorted(p for p in build.files if p in existing)
