@@ -30,6 +30,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from derma_evidence.contract.vocab import CERTAINTY_SCORE as SCORE
+from derma_evidence.contract.vocab import CERTAINTY_WORDS as LEVEL_WORDS
 from derma_evidence.grade.wording import (
     ABSENCE,
     ADJECTIVES,
@@ -49,10 +51,6 @@ from derma_evidence.grade.wording import (
     SKIP_ADVERBS,
     STUDY_NOUNS,
 )
-
-LEVELS = ("very-low", "low", "moderate", "high")
-SCORE = {"very-low": 1, "low": 2, "moderate": 3, "high": 4}
-LEVEL_WORDS = {"high": "high", "moderate": "moderate", "low": "low", "very-low": "very low"}
 
 _NEGATORS = {"not", "no", "nor", "never", "n't", "without"}
 _MONTH_FOLLOWERS = re.compile(r"\d")

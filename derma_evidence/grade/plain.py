@@ -25,11 +25,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-LEVELS = ("very-low", "low", "moderate", "high")
-DIRECTIONS = ("increase", "decrease", "little-or-no-difference")
-"""What the best estimate shows, in the outcome's own terms (a higher score, fewer side effects)."""
-SIZES = ("trivial", "small", "moderate", "large", "not-estimable")
-"""Size of effect in words; 'not-estimable' when no estimate on a common scale exists."""
+from derma_evidence.contract.vocab import CERTAINTY_LEVELS as LEVELS
+from derma_evidence.contract.vocab import DIRECTIONS as DIRECTIONS
+from derma_evidence.contract.vocab import EFFECT_SIZES as SIZES
+from derma_evidence.contract.vocab import PUBLICATION_BIAS_STATUSES, SIZE_RULES
+from derma_evidence.contract.vocab import RATIO_MEASURES as RATIO_MEASURES
+
 SIZE_ORDER = {"trivial": 0, "small": 1, "moderate": 2, "large": 3}
 
 RULES: dict[str, tuple[str, tuple[tuple[float, str], ...]]] = {
@@ -49,7 +50,6 @@ RULE_WORDS = {"cohen-d": RULES["cohen-d"][0], "grade-ratio": GRADE_RATIO}
 JUDGEMENT_ONLY = "judgement"
 """The 'rule' of a size judged without a numeric rule of thumb (its reason must say why)."""
 
-RATIO_MEASURES = ("RR", "OR", "HR")
 NO_STUDIES = "No studies found"
 """What a summary-of-findings row without evidence says, in place of an estimate and a rating."""
 
@@ -232,6 +232,8 @@ PUBLICATION_BIAS = {
 """GRADE's words for publication bias (GRADEpro: undetected, strongly suspected) plus 'not assessed', and the
 domain judgement each goes with."""
 PUBLICATION_BIAS_WORDS = {k: k.replace("-", " ") for k in PUBLICATION_BIAS}
+assert tuple(PUBLICATION_BIAS) == PUBLICATION_BIAS_STATUSES, "the schema's statuses and their judgements differ"
+assert set(RULE_WORDS) | {JUDGEMENT_ONLY} == set(SIZE_RULES), "the schema's size rules and the rules here differ"
 
 
 def publication_bias_problem(status: str | None, judgement: str | None) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from derma_evidence.contract.vocab import GRADE_DOMAINS, ROB_DOMAINS
 from derma_evidence.diagnostics import Pos
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
+from derma_evidence.model.bottomline import BottomLine, Overlap, bottom_line, overlap
 from derma_evidence.model.claims import Source, _num, _source
 from derma_evidence.model.nodes import Ref as Ref  # re-exported: the answers layer's lists use it
 from derma_evidence.model.nodes import date_text as _date_text
@@ -25,12 +26,13 @@ from derma_evidence.model.nodes import text as _text
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
-    """A GRADE domain or RoB 2 domain judgement with its reason."""
+    """A GRADE domain or RoB 2 domain judgement with its reason (publication bias: and its GRADE `status`)."""
 
     judgement: str | None
     reason: str | None
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+    status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,7 @@ class Effect:
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
     literals: Mapping[str, str] = field(default_factory=dict)
+    overlap: Overlap | None = None
 
     @property
     def has_ci(self) -> bool:
@@ -110,6 +113,13 @@ class Outcome:
     note: str | None
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+    evidence: str | None = None  # "none": a "No studies found" row, with no rating
+    bottom_line: BottomLine | None = None
+
+    @property
+    def no_evidence(self) -> bool:
+        """A row that says "No studies found" (`evidence: none`)."""
+        return self.evidence == "none"
 
     @property
     def full_id(self) -> str | None:
@@ -209,7 +219,9 @@ def _judgement(v: Node | None, path: str) -> Judgement | None:
     if not isinstance(v, Map):
         return None
     f, at = _fields(v, path)
-    return Judgement(_text(f.get("judgement")), _text(f.get("reason")), Pos(path, v.line, v.col), at)
+    return Judgement(
+        _text(f.get("judgement")), _text(f.get("reason")), Pos(path, v.line, v.col), at, _text(f.get("status"))
+    )
 
 
 def _domains(f: Mapping[str, Node], names: tuple[str, ...], path: str) -> tuple[tuple[str, Judgement], ...]:
@@ -271,6 +283,7 @@ def _effect(m: Map, path: str) -> Effect:
         Pos(path, m.line, m.col),
         at,
         _literals(f, EFFECT_NUMBERS),
+        overlap=overlap(f.get("overlap"), path),
     )
 
 
@@ -298,6 +311,8 @@ def _comparison(m: Map, path: str) -> Comparison:
                 _text(of.get("note")),
                 Pos(path, o.line, o.col),
                 oat,
+                evidence=_text(of.get("evidence")),
+                bottom_line=bottom_line(of.get("bottom_line"), path),
             )
         )
     return Comparison(
