@@ -17,7 +17,18 @@ from derma_evidence.load import bib as load_bib
 from derma_evidence.load import text as load_text
 from derma_evidence.load import yamlpos as load_yaml
 from derma_evidence.model.kb import KnowledgeBase
-from derma_evidence.rules import answers, bib, claims, living, verification
+from derma_evidence.rules import (
+    answers,
+    bib,
+    bottomline,
+    claims,
+    footnotes,
+    living,
+    noevidence,
+    overlap,
+    verification,
+    wording,
+)
 from derma_evidence.rules.base import Rule
 
 CLAIMS: tuple[Rule, ...] = (
@@ -76,6 +87,26 @@ ANSWERS: tuple[Rule, ...] = (
 )
 """The answers layer (A codes): questions, summaries of findings, GRADE, risk of bias, effects."""
 
+FINDINGS: tuple[Rule, ...] = (
+    bottomline.bottom_line_missing,
+    bottomline.size_not_by_rule,
+    bottomline.direction_against_estimate,
+    wording.certainty_intensifier,
+    wording.effect_beside_absence,
+    wording.unhedged_effect_claim,
+    wording.size_word_above_judgement,
+    noevidence.answer_above_its_claims,
+    noevidence.rating_on_no_evidence,
+    noevidence.rated_row_incomplete,
+    noevidence.absent_evidence_unsaid,
+    noevidence.absence_without_row,
+    footnotes.publication_bias_status,
+    footnotes.judgement_without_footnote,
+    overlap.overlap_unresolved,
+)
+"""What the answers layer says (A040-A059): computed bottom lines, wording held to them, absent evidence as
+rows, every judgement footnoted, overlapping reviews resolved."""
+
 VERIFICATION: tuple[Rule, ...] = (
     verification.unverified_reference,
     verification.verification_unknown_key,
@@ -100,7 +131,7 @@ LIVING: tuple[Rule, ...] = (
 )
 """The living review (L codes); L007 (`living.since`) runs only with `derma check --since FILE`."""
 
-RULES: tuple[Rule, ...] = (*CLAIMS, *BIB, *ANSWERS, *VERIFICATION, *LIVING)
+RULES: tuple[Rule, ...] = (*CLAIMS, *BIB, *ANSWERS, *FINDINGS, *VERIFICATION, *LIVING)
 """Every rule `run` applies to a knowledge base."""
 
 LOADER_CHECKS: tuple[Callable[..., object], ...] = (

@@ -270,7 +270,10 @@ def hedge_mismatch(kb: KnowledgeBase) -> Iterator[Hit]:
     high "X increases ...", moderate "X probably increases ...", low "X may increase ...", very
     low "it is very uncertain whether X ...". A sentence that overstates (or understates) its
     certainty misleads the reader who reads only the sentence. At very low certainty a plain
-    "no trial has tested ..." is also accepted.
+    "no trial has tested ..." is also accepted. The text is read sentence by sentence and clause by
+    clause (`grade.hedges`), not searched for a word: the month "May" is no hedge, "more likely"
+    speaks of frequency, and a weaker hedge beside the right one is allowed (understating is not
+    saying more). Unhedged claims, intensifiers and claims beside an absence are A043-A045.
 
     Example: `certainty: low` with `finding: The treatment probably reduces pain.`
 
@@ -481,7 +484,8 @@ def nothing_to_rest_on(kb: KnowledgeBase) -> Iterator[Hit]:
     Example: a question without `rests_on:`, or `effects: []`.
 
     Fix: name the outcomes and claims the answer rests on; give each outcome the effects its
-    sources report (arm values and p when there is no estimate).
+    sources report (arm values and p when there is no estimate), or, when no study measured it,
+    mark it `evidence: none`.
     """
     for q in kb.questions:
         if not q.outcomes and not q.claims:
@@ -491,7 +495,7 @@ def nothing_to_rest_on(kb: KnowledgeBase) -> Iterator[Hit]:
                 "add `rests_on: {outcomes: [...], claims: [...]}`",
             )
     for o in _outcomes(kb):
-        if not o.effects:
+        if not o.effects and not o.no_evidence:  # `evidence: none` rows say "No studies found" (A048)
             yield Hit(
                 o.at.get("effects", o.pos),
                 f"outcome '{o.full_id}' has no effects",
