@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from derma_evidence.contract.vocab import CERTAINTY_SCORE
 from derma_evidence.grade import plain
-from derma_evidence.grade.overlap import best_estimate
+from derma_evidence.grade.overlap import best_estimate, overlaps
 from derma_evidence.model.answers import Outcome
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.rules.base import Hit, rule
@@ -66,6 +66,8 @@ def size_not_by_rule(kb: KnowledgeBase) -> Iterator[Hit]:
         if bl is None or bl.rule is None or bl.size is None:
             continue
         best = best_estimate(o)
+        if best is None and overlaps(o):
+            continue  # several reviews, none marked best: A054
         problem = plain.size_problem(bl.rule, bl.size, best.measure if best else None, best.value if best else None)
         if problem:
             yield Hit(
