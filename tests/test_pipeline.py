@@ -73,7 +73,8 @@ def test_answers_model_keeps_positions() -> None:
     assert pooled.pooled and pooled.literals["value"] == "1.2" and pooled.at["ci_low"].line == 34
     assert arms.measure == "arms" and [a.value for a in arms.arms] == [91.4, 22.2]
     rob = kb.trials[0].rob
-    assert rob is not None and rob.overall == "some-concerns" and rob.at["overall"].line == 78
+    assert rob is not None and rob.overall == "some-concerns" and rob.at["overall"].line == 79
+    assert o.bottom_line is not None and o.bottom_line.size == "large" and o.bottom_line.at["rule"].line == 54
     assert kb.reviews[0].included[0].id == "dhurat2013"
     assert [v.key for v in kb.verification] == ["dhurat2013", "samplereview2024"]
     assert kb.verification[0].checks[0].date == "2026-11-20"

@@ -77,7 +77,7 @@ ANSWERS: tuple[Rule, ...] = (
     answers.certainty_not_grade_arithmetic,
     answers.downgrade_without_reason,
     answers.upgrade_on_randomised,
-    answers.hedge_mismatch,
+    wording.hedge_mismatch,
     answers.rob_overall_inconsistent,
     answers.rob_judgement_without_reason,
     answers.effect_outside_ci,

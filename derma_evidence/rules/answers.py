@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator
 
 from derma_evidence.contract.vocab import (
     CERTAINTY_SCORE,
-    CERTAINTY_WORDS,
     GRADE_DOMAIN_WORDS,
     GRADE_START,
     ROB_JUDGEMENTS,
@@ -260,41 +259,6 @@ def upgrade_on_randomised(kb: KnowledgeBase) -> Iterator[Hit]:
                     f"outcome '{o.full_id}' starts from randomised evidence but is upgraded ({u.factor})",
                     "upgrades apply to observational evidence only: remove it",
                 )
-
-
-@rule("A011", "hedge-mismatch")
-def hedge_mismatch(kb: KnowledgeBase) -> Iterator[Hit]:
-    """An answer, its one-line short form, or an outcome's finding is not worded for its certainty.
-
-    Why: GRADE's plain-language convention makes the certainty audible in the sentence itself:
-    high "X increases ...", moderate "X probably increases ...", low "X may increase ...", very
-    low "it is very uncertain whether X ...". A sentence that overstates (or understates) its
-    certainty misleads the reader who reads only the sentence. At very low certainty a plain
-    "no trial has tested ..." is also accepted. The text is read sentence by sentence and clause by
-    clause (`grade.hedges`), not searched for a word: the month "May" is no hedge, "more likely"
-    speaks of frequency, and a weaker hedge beside the right one is allowed (understating is not
-    saying more). Unhedged claims, intensifiers and claims beside an absence are A043-A045.
-
-    Example: `certainty: low` with `finding: The treatment probably reduces pain.`
-
-    Fix: use the phrasing in the help line, and no hedge of another level.
-    """
-    items: list[tuple[str, str | None, str | None, Pos]] = []
-    for q in kb.questions:
-        for fld in ("answer", "short"):
-            items.append((f"{fld} of question '{q.id}'", getattr(q, fld), q.certainty, q.at.get(fld, q.pos)))
-    for o in _outcomes(kb):
-        items.append((f"finding of outcome '{o.full_id}'", o.finding, o.certainty, o.at.get("finding", o.pos)))
-    for what, text, certainty, pos in items:
-        if text is None or certainty is None:
-            continue
-        problem = grade.hedge_problem(text, certainty)
-        if problem:
-            yield Hit(
-                pos,
-                f"the {what} does not read as {CERTAINTY_WORDS[certainty]} certainty: {problem}",
-                grade.expected_phrase(certainty),
-            )
 
 
 @rule("A012", "rob-overall-inconsistent")

@@ -54,7 +54,7 @@ def size_not_by_rule(kb: KnowledgeBase) -> Iterator[Hit]:
 
     Why: "large" is a claim; naming a rule (Cohen's 0.2/0.5/0.8 for an SMD, GRADE's two-fold for a
     ratio) makes it checkable against the best estimate. A rule that does not fit the estimate (Cohen
-    on a mean difference in hairs, or on arm values) gives no size at all.
+    on a mean difference in raw units, or on arm values) gives no size at all.
 
     Example: `size: large, rule: cohen-d` with a best estimate of SMD 0.64.
 

@@ -128,7 +128,7 @@ def absence_without_row(kb: KnowledgeBase) -> Iterator[Hit]:
     (serious harms, whether gains last after stopping, quality of life, intervals compared) as "No
     studies found", so that a reader of the table sees the gap the answer names.
 
-    Example: `answer: We found no trial that compared intervals.` resting on a hair-count row only.
+    Example: `answer: We found no trial that compared intervals.` resting on a rated row only.
 
     Fix: add the outcome with `evidence: none` under its comparison and list it in `rests_on`.
     """

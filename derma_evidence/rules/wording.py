@@ -1,8 +1,8 @@
-"""Rules of wording (A043-A046): the hand-written answer and finding may not say more than the computed line.
+"""Rules of wording (A011, A043-A046): the hand-written answer and finding may not say more than the computed line.
 
 The text is read by the sentence analyser (`grade.hedges`), clause by clause: which effect each clause
 claims and how certainly, which words claim certainty, where an absence of evidence is stated, which
-sizes are claimed in our own voice. A011 (in `rules/answers.py`) checks the hedge words themselves.
+sizes are claimed in our own voice. A011 checks the hedge words themselves.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from derma_evidence.contract.vocab import CERTAINTY_WORDS
 from derma_evidence.diagnostics import Pos
+from derma_evidence.grade import certainty as grade
 from derma_evidence.grade import hedges
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.rules.base import Hit, rule
@@ -36,6 +37,33 @@ def _problems(kb: KnowledgeBase, kind: str) -> Iterator[tuple[str, str, str, Pos
                 yield what, p.message, certainty, pos
 
 
+@rule("A011", "hedge-mismatch")
+def hedge_mismatch(kb: KnowledgeBase) -> Iterator[Hit]:
+    """An answer, its one-line short form, or an outcome's finding is not worded for its certainty.
+
+    Why: GRADE's plain-language convention makes the certainty audible in the sentence itself:
+    high "X increases ...", moderate "X probably increases ...", low "X may increase ...", very
+    low "it is very uncertain whether X ...". A sentence that overstates (or understates) its
+    certainty misleads the reader who reads only the sentence. At very low certainty a plain
+    "no trial has tested ..." is also accepted. The text is read sentence by sentence and clause by
+    clause (`grade.hedges`), not searched for a word: the month "May" is no hedge, "more likely"
+    speaks of frequency, and a weaker hedge beside the right one is allowed (understating is not
+    saying more). Unhedged claims, intensifiers and claims beside an absence are A043-A045.
+
+    Example: `certainty: low` with `finding: The treatment probably reduces pain.`
+
+    Fix: use the phrasing in the help line, and no hedge of another level.
+    """
+    for what, text, certainty, pos in _texts(kb):
+        problem = grade.hedge_problem(text, certainty)
+        if problem:
+            yield Hit(
+                pos,
+                f"the {what} does not read as {CERTAINTY_WORDS[certainty]} certainty: {problem}",
+                grade.expected_phrase(certainty),
+            )
+
+
 @rule("A043", "certainty-intensifier")
 def certainty_intensifier(kb: KnowledgeBase) -> Iterator[Hit]:
     """An answer or finding below high certainty uses a word that claims certainty ("clearly", "proven").
@@ -44,7 +72,7 @@ def certainty_intensifier(kb: KnowledgeBase) -> Iterator[Hit]:
     settled; only high-certainty evidence can say so. A hedge elsewhere in the text does not undo it
     ("it clearly increases the count ... you may see results" still claims certainty).
 
-    Example: `certainty: low` with `answer: It clearly increases hair count.`
+    Example: `certainty: low` with `answer: It clearly increases the score.`
 
     Fix: drop the word, and word the claim for its certainty ("may increase" at low).
     """
@@ -56,10 +84,10 @@ def certainty_intensifier(kb: KnowledgeBase) -> Iterator[Hit]:
 def effect_beside_absence(kb: KnowledgeBase) -> Iterator[Hit]:
     """A sentence claims an effect without a hedge beside a statement that nothing tested it.
 
-    Why: "it regrows hair, although no trial compared it with a sham" asserts what its own second
+    Why: "it works, although no trial compared it with a sham" asserts what its own second
     half says was never tested; the absence is the finding, not a footnote to a claim.
 
-    Example: `answer: Microneedling on its own regrows hair, although no trial compared it with a sham.`
+    Example: `answer: The procedure on its own works, although no trial compared it with a sham.`
 
     Fix: state the absence as the finding ("We found no trial that compared it with a sham; whether
     it works alone is very uncertain").
@@ -76,7 +104,7 @@ def unhedged_effect_claim(kb: KnowledgeBase) -> Iterator[Hit]:
     probably increases" moderate, "X may increase" low; "it is very uncertain whether X increases"
     claims nothing. A hedge in another clause does not cover it.
 
-    Example: `certainty: low` with `answer: It may help, but it regrows hair in most people.`
+    Example: `certainty: low` with `answer: It may help, but it cures most people.`
 
     Fix: hedge the clause for its level, or make it a report ("one trial found that ...").
     """
