@@ -244,3 +244,22 @@ def publication_bias_problem(status: str | None, judgement: str | None) -> str |
     if want is None or judgement is None or judgement == want:
         return None
     return f"publication bias '{PUBLICATION_BIAS_WORDS[status]}' goes with judgement '{want}', not '{judgement}'"
+
+
+def computed_line(
+    certainty: str | None,
+    direction: str | None,
+    size: str | None,
+    intervention: str,
+    outcome: str,
+    no_evidence: bool = False,
+) -> str:
+    """A row's computed bottom line: "No studies found ..." for a row without evidence, GRADE's statement
+    when its inputs are there (at very low certainty only the certainty is needed), else ''."""
+    if no_evidence:
+        return no_studies(outcome, intervention)
+    if certainty == "very-low":
+        return statement(certainty, "increase", "not-estimable", intervention, outcome).text
+    if certainty in LEVELS and direction in DIRECTIONS and size in SIZES:
+        return statement(certainty, direction or "", size or "", intervention, outcome).text
+    return ""

@@ -10,6 +10,7 @@ from derma_evidence.contract.vocab import (
     MEASURE_WORDS,
     RATIO_MEASURES,
 )
+from derma_evidence.grade.overlap import is_overlapping
 from derma_evidence.model.answers import Effect, Outcome
 from derma_evidence.render.charts.scale import FONT, ROW, WIDTH
 from derma_evidence.render.charts.scale import ticks as scale_ticks
@@ -34,6 +35,7 @@ class ForestRow:
     text_y: float  # baseline of the row's label and value text
     box_x: float  # the study's square, top-left corner
     box_y: float
+    overlapping: bool = False  # pools the same trials as the row's best estimate: no diamond of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,8 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
 
     Ratios (RR, OR) are drawn on a log axis with the line of no effect at 1; differences on a
     linear axis with it at 0. Nothing is imputed: an effect without both CI bounds is listed
-    beneath the plot instead.
+    beneath the plot instead. A pooled estimate that overlaps the row's best one (the same trials,
+    `overlap: {role: overlapping}`) is drawn as an open circle, not as an independent diamond.
     """
     by_measure: dict[str, list[Effect]] = {}
     missing: list[tuple[str, str]] = []
@@ -81,7 +84,8 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
             y = round(40 + i * ROW, 1)
             cx = x(e.value)
             diamond = ""
-            if e.pooled:
+            overlapping = is_overlapping(e)
+            if e.pooled and not overlapping:
                 diamond = f"{x(e.ci_low)},{y} {cx},{y - 8} {x(e.ci_high)},{y} {cx},{y + 8}"
             label = e.label or ""
             label = label if len(label) <= 34 else label[:33].rstrip() + "\u2026"
@@ -107,6 +111,7 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
                     round(y + 5, 1),
                     round(cx - 5, 1),
                     round(y - 5, 1),
+                    overlapping,
                 )
             )
         lo_t, hi_t = (10**a, 10**b) if log else (a, b)
@@ -135,6 +140,7 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
                 "text_x": PLOT_RIGHT + 12,
                 "font": FOREST_FONT,
                 "title": f"{o.name or o.id}: {MEASURE_WORDS.get(measure, measure)}",
+                "overlapping": any(r.overlapping for r in rows),
             }
         )
     return tuple(plots), tuple(missing)
