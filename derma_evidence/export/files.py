@@ -292,7 +292,7 @@ def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _judgements(domains: tuple[tuple[str, Judgement], ...]) -> dict[str, Any]:
-    return {name: _drop_none({"judgement": j.judgement, "reason": j.reason}) for name, j in domains}
+    return {name: _drop_none({"judgement": j.judgement, "status": j.status, "reason": j.reason}) for name, j in domains}
 
 
 def _effect(e: Effect) -> dict[str, Any]:
@@ -312,6 +312,7 @@ def _effect(e: Effect) -> dict[str, Any]:
             "participants": e.participants,
             "p": e.p,
             "arms": [_drop_none({"label": a.label, "value": a.value, "n": a.n}) for a in e.arms],
+            "overlap": _drop_none({"role": e.overlap.role, "reason": e.overlap.reason}) if e.overlap else None,
         }
     )
 
@@ -341,6 +342,17 @@ def _outcome(o: Outcome) -> dict[str, Any]:
             if g
             else None,
             "finding": o.finding,
+            "evidence": o.evidence,
+            "bottom_line": _drop_none(
+                {
+                    "direction": o.bottom_line.direction,
+                    "size": o.bottom_line.size,
+                    "rule": o.bottom_line.rule,
+                    "reason": o.bottom_line.reason,
+                }
+            )
+            if o.bottom_line
+            else None,
             "claims": [c.id for c in o.claims],
             "note": o.note,
         }
