@@ -167,3 +167,12 @@ def test_direction_problem() -> None:
 )  # fmt: skip
 def test_publication_bias_problem(status: str | None, judgement: str, ok: bool) -> None:
     assert (plain.publication_bias_problem(status, judgement) is None) is ok
+
+
+def test_computed_line() -> None:
+    assert plain.computed_line("low", "increase", "small", X, "Itching") == f"{X} may increase itching slightly."
+    assert plain.computed_line("very-low", None, None, X, "Hair count").startswith("The evidence is very uncertain")
+    assert plain.computed_line("low", None, None, X, "Hair count") == ""  # inputs missing: A040 reports it
+    assert plain.computed_line(None, None, None, X, "Scarring", no_evidence=True) == (
+        "No studies found: we found no study that measured the effect on scarring."
+    )

@@ -66,7 +66,7 @@ def test_a_row_without_studies_says_so_and_is_not_rated(pages: dict[str, str]) -
     row = _row(pages["findings.md"], "mn-minoxidil-vs-minoxidil--daily-use")
     assert '<p class="derma-no-studies">No studies found</p>' in row
     assert "Not rated: no studies found" in row and "derma-grade" not in row
-    assert "No studies found: we found no study that measured the effect of weekly microneedling" in row
+    assert "No studies found: we found no study that measured the effect on hair count with daily rolling" in row
     assert "0 (none)" in row
 
 

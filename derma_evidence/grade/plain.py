@@ -257,7 +257,7 @@ def computed_line(
     """A row's computed bottom line: "No studies found ..." for a row without evidence, GRADE's statement
     when its inputs are there (at very low certainty only the certainty is needed), else ''."""
     if no_evidence:
-        return no_studies(outcome, intervention)
+        return no_studies(outcome)  # the comparison heads the table; its intervention is not repeated
     if certainty == "very-low":
         return statement(certainty, "increase", "not-estimable", intervention, outcome).text
     if certainty in LEVELS and direction in DIRECTIONS and size in SIZES:
