@@ -65,16 +65,19 @@ def test_answers_model_keeps_positions() -> None:
     (q,) = kb.questions
     assert q.at["certainty"].line == 10 and q.outcomes[0].pos.line == 12
     (o,) = kb.comparisons[0].outcomes
-    assert o.full_id == "mn-minoxidil-vs-minoxidil--hair-count" and o.at["certainty"].line == 45
+    assert o.full_id == "mn-minoxidil-vs-minoxidil--hair-count" and o.at["certainty"].line == 47
     g = o.grade
     assert g is not None and g.domain("imprecision") is not None
     assert [name for name, _ in g.domains][0] == "risk_of_bias"
     pooled, arms = o.effects
-    assert pooled.pooled and pooled.literals["value"] == "1.2" and pooled.at["ci_low"].line == 34
+    assert pooled.pooled and pooled.literals["value"] == "1.2" and pooled.at["ci_low"].line == 36
     assert arms.measure == "arms" and [a.value for a in arms.arms] == [91.4, 22.2]
+    assert o.not_reported == ("participants",) and pooled.pooled_from is not None
+    assert pooled.pooled_from.review == "samplereview2024" and pooled.pooled_from.studies == 3
     rob = kb.trials[0].rob
-    assert rob is not None and rob.overall == "some-concerns" and rob.at["overall"].line == 79
-    assert o.bottom_line is not None and o.bottom_line.size == "large" and o.bottom_line.at["rule"].line == 54
+    assert rob is not None and rob.overall == "some-concerns" and rob.at["overall"].line == 81
+    assert o.bottom_line is not None and o.bottom_line.size == "large" and o.bottom_line.at["rule"].line == 56
+    assert rob.domain("randomisation") is not None and rob.domain("randomisation").answers == "NI NI NI"  # type: ignore[union-attr]
     assert kb.reviews[0].included[0].id == "dhurat2013"
     assert [v.key for v in kb.verification] == ["dhurat2013", "samplereview2024"]
     assert kb.verification[0].checks[0].date == "2026-11-20"

@@ -115,7 +115,7 @@ def test_questions_fragment_without_questions(result: Result) -> None:
 def test_effect_text_is_as_reported(result: Result) -> None:
     om = result.kb.outcome_map()
     arms = om["mn-minoxidil-vs-minoxidil--hair-count"].effects[1]
-    assert words.effect_text(arms) == "Microneedling + minoxidil 91.4 vs Minoxidil 22.2 hairs/cm2"
+    assert words.effect_text(arms) == "Microneedling + minoxidil: 91.4 vs Minoxidil: 22.2 hairs/cm2"
 
 
 def test_claim_badges_name_what_they_judge(pages: dict[str, str]) -> None:

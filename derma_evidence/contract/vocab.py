@@ -129,6 +129,30 @@ ROB_DOMAIN_WORDS = {
     "selection": "Selection of the reported result",
 }
 
+ROB_ANSWERS = ("Y", "PY", "PN", "N", "NI", "NA")
+"""Response options of RoB 2's signalling questions (NA only where the tool offers it)."""
+ROB_ANSWER_WORDS = {
+    "Y": "yes",
+    "PY": "probably yes",
+    "PN": "probably no",
+    "N": "no",
+    "NI": "no information",
+    "NA": "not applicable",
+}
+ROB_EFFECTS = ("assignment", "adhering")
+"""RoB 2's effect of interest: of assignment to intervention (intention to treat, the default) or of adhering."""
+ROB_TOOLS = tuple(str(v) for v in _DEFS["rob_tool"]["properties"]["tool"]["enum"])
+"""Risk-of-bias tools (or none) for studies that are not randomised trials (a trial's `rob_tool:`)."""
+ROB_TOOL_WORDS = dict(_DEFS["rob_tool"]["properties"]["tool"]["x-labels"])
+RANDOMISED_DESIGNS = frozenset({"rct"})
+"""Designs RoB 2 and a randomised GRADE start apply to."""
+UPGRADE_MAX = {"large-effect": 2, "dose-response": 1, "plausible-confounding": 1}
+"""GRADE's upgrade bounds: +1 for a large (+2 for a very large) effect, +1 dose-response, +1 plausible confounding."""
+UPGRADE_TOTAL_MAX = 2
+"""Observational evidence starts low: two levels up reach high."""
+COUNTS = ("participants", "studies")
+"""The counts an outcome row records, or names in `not_reported:`."""
+
 # --- effect measures -------------------------------------------------------------------------------
 
 MEASURE_WORDS = {

@@ -18,7 +18,7 @@ from typing import Any
 
 from derma_evidence import citations
 from derma_evidence.contract import schema
-from derma_evidence.model.answers import Effect, Judgement, Outcome
+from derma_evidence.model.answers import Effect, Judgement, Outcome, Override
 from derma_evidence.model.claims import Ref
 from derma_evidence.model.kb import KnowledgeBase
 
@@ -292,7 +292,22 @@ def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _judgements(domains: tuple[tuple[str, Judgement], ...]) -> dict[str, Any]:
-    return {name: _drop_none({"judgement": j.judgement, "status": j.status, "reason": j.reason}) for name, j in domains}
+    return {
+        name: _drop_none(
+            {
+                "judgement": j.judgement,
+                "status": j.status,
+                "reason": j.reason,
+                "answers": j.answers,
+                "override": _override(j.override),
+            }
+        )
+        for name, j in domains
+    }
+
+
+def _override(o: Override | None) -> dict[str, Any] | None:
+    return _drop_none({"judgement": o.judgement, "reason": o.reason}) if o is not None else None
 
 
 def _effect(e: Effect) -> dict[str, Any]:
@@ -302,6 +317,15 @@ def _effect(e: Effect) -> dict[str, Any]:
             "source": _drop_none({"key": src.key, "locator": src.locator, "quote": src.quote}) if src else None,
             "label": e.label,
             "pooled": e.pooled or None,
+            "pooled_from": _drop_none(
+                {
+                    "review": e.pooled_from.review,
+                    "studies": e.pooled_from.studies,
+                    "not_reported": list(e.pooled_from.not_reported),
+                }
+            )
+            if e.pooled_from
+            else None,
             "measure": e.measure,
             "value": e.value,
             "ci_low": e.ci_low,
@@ -328,6 +352,7 @@ def _outcome(o: Outcome) -> dict[str, Any]:
             "trials": [t.id for t in o.trials],
             "studies": o.studies,
             "participants": o.participants,
+            "not_reported": list(o.not_reported),
             "effects": [_effect(e) for e in o.effects],
             "certainty": o.certainty,
             "grade": _drop_none(
@@ -396,10 +421,24 @@ def answers_json(kb: KnowledgeBase) -> bytes:
         ],
         "risk_of_bias": [
             _drop_none(
-                {"trial": t.key, "outcome": t.rob.outcome, **_judgements(t.rob.domains), "overall": t.rob.overall}
+                {
+                    "trial": t.key,
+                    "tool": "rob2",
+                    "outcome": t.rob.outcome,
+                    "effect": t.rob.effect,
+                    "results": [r.id for r in t.rob.results],
+                    **_judgements(t.rob.domains),
+                    "overall": t.rob.overall,
+                    "override": _override(t.rob.override),
+                }
             )
             for t in kb.trials
             if t.rob is not None
+        ]
+        + [
+            {"trial": t.key, "tool": t.rob_tool.tool, "reason": t.rob_tool.reason}
+            for t in kb.trials
+            if t.rob is None and t.rob_tool is not None
         ],
         "reviews": [
             _drop_none(

@@ -25,14 +25,32 @@ from derma_evidence.model.nodes import text as _text
 
 
 @dataclass(frozen=True, slots=True)
-class Judgement:
-    """A GRADE domain or RoB 2 domain judgement with its reason (publication bias: and its GRADE `status`)."""
+class Override:
+    """A departure from the judgement RoB 2's algorithm derives, with its reason."""
 
     judgement: str | None
     reason: str | None
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
-    status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A GRADE domain or RoB 2 domain judgement with its reason; a RoB 2 domain also has its signalling
+    `answers` (a space-separated string in the tool's order) and may have an `override`."""
+
+    judgement: str | None
+    reason: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+    answers: str | None = None
+    override: Override | None = None
+    status: str | None = None  # publication bias in GRADE's words (issue 18)
+
+    @property
+    def final(self) -> str | None:
+        """The judgement that counts: the override's when there is one."""
+        return self.override.judgement if self.override is not None else self.judgement
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +87,17 @@ class Arm:
 
 
 @dataclass(frozen=True, slots=True)
+class PooledFrom:
+    """Which review pooled an estimate, and how many studies it pooled (or that this is not reported)."""
+
+    review: str | None
+    studies: int | None
+    not_reported: tuple[str, ...]
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Effect:
     """One effect as its source reports it. `literals` keeps each number as written in the YAML."""
 
@@ -88,6 +117,7 @@ class Effect:
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
     literals: Mapping[str, str] = field(default_factory=dict)
+    pooled_from: PooledFrom | None = None
     overlap: Overlap | None = None
 
     @property
@@ -113,6 +143,8 @@ class Outcome:
     note: str | None
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+    not_reported: tuple[str, ...] = ()
+    """The counts (`participants`, `studies`) its sources do not report, said explicitly."""
     evidence: str | None = None  # "none": a "No studies found" row, with no rating
     bottom_line: BottomLine | None = None
 
@@ -165,9 +197,19 @@ class Rob:
     overall: str | None
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+    effect: str | None = None
+    """`assignment` (the default) or `adhering`: which version of domain 2's questions applies."""
+    results: tuple[Ref, ...] = ()
+    """Full ids of the outcomes whose result this assessment is for."""
+    override: Override | None = None
 
     def domain(self, name: str) -> Judgement | None:
         return dict(self.domains).get(name)
+
+    @property
+    def final(self) -> str | None:
+        """The overall judgement that counts: the override's when there is one."""
+        return self.override.judgement if self.override is not None else self.overall
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,12 +257,40 @@ def _literals(f: Mapping[str, Node], names: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _override(v: Node | None, path: str) -> Override | None:
+    if not isinstance(v, Map):
+        return None
+    f, at = _fields(v, path)
+    return Override(_text(f.get("judgement")), _text(f.get("reason")), Pos(path, v.line, v.col), at)
+
+
 def _judgement(v: Node | None, path: str) -> Judgement | None:
     if not isinstance(v, Map):
         return None
     f, at = _fields(v, path)
     return Judgement(
-        _text(f.get("judgement")), _text(f.get("reason")), Pos(path, v.line, v.col), at, _text(f.get("status"))
+        _text(f.get("judgement")),
+        _text(f.get("reason")),
+        Pos(path, v.line, v.col),
+        at,
+        _text(f.get("answers")),
+        _override(f.get("override"), path),
+        status=_text(f.get("status")),
+    )
+
+
+def _names(v: Node | None) -> tuple[str, ...]:
+    if not isinstance(v, Seq):
+        return ()
+    return tuple(x.value for x in v.items if isinstance(x, Scalar) and x.kind == "str")
+
+
+def _pooled_from(v: Node | None, path: str) -> PooledFrom | None:
+    if not isinstance(v, Map):
+        return None
+    f, at = _fields(v, path)
+    return PooledFrom(
+        _text(f.get("review")), _int(f.get("studies")), _names(f.get("not_reported")), Pos(path, v.line, v.col), at
     )
 
 
@@ -283,6 +353,7 @@ def _effect(m: Map, path: str) -> Effect:
         Pos(path, m.line, m.col),
         at,
         _literals(f, EFFECT_NUMBERS),
+        _pooled_from(f.get("pooled_from"), path),
         overlap=overlap(f.get("overlap"), path),
     )
 
@@ -311,6 +382,7 @@ def _comparison(m: Map, path: str) -> Comparison:
                 _text(of.get("note")),
                 Pos(path, o.line, o.col),
                 oat,
+                _names(of.get("not_reported")),
                 evidence=_text(of.get("evidence")),
                 bottom_line=bottom_line(of.get("bottom_line"), path),
             )
@@ -356,8 +428,32 @@ def _rob(v: Node | None, path: str) -> Rob | None:
         return None
     f, at = _fields(v, path)
     return Rob(
-        _text(f.get("outcome")), _domains(f, ROB_DOMAINS, path), _text(f.get("overall")), Pos(path, v.line, v.col), at
+        _text(f.get("outcome")),
+        _domains(f, ROB_DOMAINS, path),
+        _text(f.get("overall")),
+        Pos(path, v.line, v.col),
+        at,
+        _text(f.get("effect")),
+        _refs(f.get("results"), path),
+        _override(f.get("override"), path),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RobTool:
+    """For a study that is not a randomised trial: the risk-of-bias tool used, or `not-assessed`, and why."""
+
+    tool: str | None
+    reason: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+def rob_tool(v: Node | None, path: str) -> RobTool | None:
+    if not isinstance(v, Map):
+        return None
+    f, at = _fields(v, path)
+    return RobTool(_text(f.get("tool")), _text(f.get("reason")), Pos(path, v.line, v.col), at)
 
 
 def _review(m: Map, path: str) -> Review:

@@ -19,7 +19,7 @@ from derma_evidence.model.nodes import fields as _fields
 from derma_evidence.model.nodes import text as _text
 
 if TYPE_CHECKING:  # a trial's risk of bias is of the answers layer, which builds on these types
-    from derma_evidence.model.answers import Rob
+    from derma_evidence.model.answers import Rob, RobTool
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +111,8 @@ class Trial:
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
     rob: Rob | None = None
+    rob_tool: RobTool | None = None
+    """For a study that is not randomised: its risk-of-bias tool, or `not-assessed`, with the reason."""
 
 
 @dataclass(frozen=True, slots=True)

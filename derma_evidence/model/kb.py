@@ -25,6 +25,7 @@ from derma_evidence.model.answers import (
     _review,
     _rob,
     _verification,
+    rob_tool,
 )
 from derma_evidence.model.claims import Claim, Reference, Source, Statement, Topic, Trial, _quantity
 from derma_evidence.model.living import Change, Search, changes, searches
@@ -152,6 +153,7 @@ def build(
                     Pos(p, m.line, m.col),
                     at,
                     _rob(f.get("rob"), p),
+                    rob_tool(f.get("rob_tool"), p),
                 )
             )
         for m in _maps(root.get("statements")):

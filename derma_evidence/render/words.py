@@ -9,7 +9,7 @@ from derma_evidence import citations
 from derma_evidence.contract import vocab
 from derma_evidence.contract.schema import Vocab
 from derma_evidence.contract.vocab import CERTAINTY_TITLES, UNIT_WORDS
-from derma_evidence.model.answers import Effect, Outcome
+from derma_evidence.model.answers import Arm, Effect, Outcome
 from derma_evidence.model.claims import Quantity, Reference
 from derma_evidence.model.kb import KnowledgeBase
 
@@ -242,12 +242,21 @@ def effect_text(e: Effect) -> str:
     """An effect as its source reports it: "SMD 1.2 (95% CI 0.8 to 1.6); I² 40%; 3 studies; p < 0.05"."""
     parts: list[str] = []
     if e.measure == "arms":
-        arms = " vs ".join(
-            f"{a.label or 'arm'} {effect_number(a.value) if a.value is not None else '(value not reported)'}"
-            + (f" (n = {a.n})" if a.n else "")
-            for a in e.arms
-        )
-        parts.append(arms + (f" {e.unit}" if e.unit else ""))
+        valued = any(a.value is not None for a in e.arms)
+
+        def arm(a: Arm) -> str:
+            text = a.label or "arm"
+            if a.value is not None:
+                text += f": {effect_number(a.value)}"
+            elif valued:
+                text += ": not reported"
+            return text + (f" (n = {a.n})" if a.n else "")
+
+        arms = " vs ".join(arm(a) for a in e.arms)
+        if valued:
+            parts.append(arms + (f" {e.unit}" if e.unit else ""))
+        else:
+            parts.append(arms + " (arm values not reported)")
     elif e.measure:
         head = f"{e.measure} {effect_number(e.value)}"
         if e.unit:

@@ -22,10 +22,13 @@ from derma_evidence.rules import (
     bib,
     bottomline,
     claims,
+    design,
     footnotes,
     living,
     noevidence,
+    numbers,
     overlap,
+    rob,
     verification,
     wording,
 )
@@ -82,10 +85,44 @@ ANSWERS: tuple[Rule, ...] = (
     answers.rob_judgement_without_reason,
     answers.effect_outside_ci,
     answers.effect_shape_mismatch,
-    answers.effect_number_not_in_quote,
+    numbers.effect_number_not_in_quote,
     answers.nothing_to_rest_on,
 )
 """The answers layer (A codes): questions, summaries of findings, GRADE, risk of bias, effects."""
+
+NUMBERS: tuple[Rule, ...] = (
+    numbers.number_not_finite,
+    numbers.number_out_of_range,
+    numbers.number_in_arm_label,
+    numbers.direction_on_null_interval,
+    numbers.studies_not_held_to_trials,
+    numbers.participants_not_held_to_trials,
+    numbers.row_counts_not_recorded,
+    numbers.pooled_without_review,
+    numbers.pooled_from_unknown_review,
+    numbers.review_count_below_listed,
+)
+"""Typed numbers and the counts of each row (A018-A027)."""
+
+DESIGN: tuple[Rule, ...] = (
+    design.randomised_start_non_randomised,
+    design.high_risk_trial_not_serious,
+    design.upgrade_beyond_bounds,
+    design.upgrade_despite_limitations,
+    design.rob2_on_non_randomised,
+    design.non_randomised_without_tool,
+    design.effect_cites_retracted,
+)
+"""Design, risk of bias and GRADE held to each other (A028-A034)."""
+
+ROB: tuple[Rule, ...] = (
+    rob.rob_answers_invalid,
+    rob.rob_judgement_not_from_answers,
+    rob.rob_answers_missing,
+    rob.rob_override_not_shown,
+    rob.rob_not_for_this_result,
+)
+"""RoB 2 from its signalling questions (A035-A039)."""
 
 FINDINGS: tuple[Rule, ...] = (
     bottomline.bottom_line_missing,
@@ -131,7 +168,7 @@ LIVING: tuple[Rule, ...] = (
 )
 """The living review (L codes); L007 (`living.since`) runs only with `derma check --since FILE`."""
 
-RULES: tuple[Rule, ...] = (*CLAIMS, *BIB, *ANSWERS, *FINDINGS, *VERIFICATION, *LIVING)
+RULES: tuple[Rule, ...] = (*CLAIMS, *BIB, *ANSWERS, *NUMBERS, *DESIGN, *ROB, *FINDINGS, *VERIFICATION, *LIVING)
 """Every rule `run` applies to a knowledge base."""
 
 LOADER_CHECKS: tuple[Callable[..., object], ...] = (

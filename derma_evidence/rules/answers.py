@@ -6,7 +6,6 @@ words live in `grade/certainty.py`; these functions only find the values and rep
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from derma_evidence.contract.vocab import (
@@ -17,6 +16,7 @@ from derma_evidence.contract.vocab import (
 )
 from derma_evidence.diagnostics import Pos, Suggester
 from derma_evidence.grade import certainty as grade
+from derma_evidence.grade import rob2
 from derma_evidence.model.answers import Comparison, Effect, Outcome, Question
 from derma_evidence.model.claims import Ref
 from derma_evidence.model.kb import KnowledgeBase
@@ -266,25 +266,29 @@ def rob_overall_inconsistent(kb: KnowledgeBase) -> Iterator[Hit]:
     """A trial's overall risk of bias does not follow RoB 2's algorithm from its five domains.
 
     Why: RoB 2's overall judgement is low only when every domain is low, high when any domain is
-    high, and otherwise some concerns (or high, when several domains have some concerns).
+    high, and otherwise some concerns. The guidance lets reviewers judge several domains with some
+    concerns as high overall; that is a judgement, so it is an `override:` with its reason (A038),
+    not a silent choice. Domain overrides count as the domain's judgement.
 
     Example: `overall: low` with `missing_data: {judgement: some-concerns, ...}`.
 
-    Fix: set the overall judgement the help line gives, or revisit the domain judgement.
+    Fix: set the overall judgement the help line gives, or revisit the domain judgement; to depart
+    from it, keep the derived `overall:` and add `override: {judgement: high, reason: ...}`.
     """
     for t in kb.trials:
         rob = t.rob
         if rob is None or rob.overall not in ROB_JUDGEMENTS or len(rob.domains) < 5:
             continue
-        js = [j.judgement or "" for _, j in rob.domains]
+        js = [j.final or "" for _, j in rob.domains]
         if any(j not in ROB_JUDGEMENTS for j in js):
             continue
-        allowed = grade.rob_overall(js)
-        if rob.overall not in allowed:
+        derived = rob2.overall(js)
+        if rob.overall != derived:
             yield Hit(
                 rob.at.get("overall", rob.pos),
                 f"overall risk of bias '{rob.overall}' of trial '{t.key}' does not follow from its domains",
-                "RoB 2 gives " + " or ".join(f"`overall: {a}`" for a in allowed),
+                f"RoB 2 gives `overall: {derived}`"
+                + ("; to judge it high, add `override: {judgement: high, reason: ...}`" if derived != "high" else ""),
             )
 
 
@@ -388,54 +392,6 @@ def effect_shape_mismatch(kb: KnowledgeBase) -> Iterator[Hit]:
                     e.at.get("measure", e.pos),
                     f"{where} ({e.measure}) has no `value`",
                     "add the estimate the source reports",
-                )
-
-
-_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-def _numbers_in(text: str) -> set[float]:
-    out = set()
-    for tok in _NUMBER_RE.findall(text):
-        for form in {tok.replace(",", ""), tok.replace(",", ".")}:
-            try:
-                out.add(float(form))
-            except ValueError:
-                pass
-    return out
-
-
-@rule("A016", "effect-number-not-in-quote")
-def effect_number_not_in_quote(kb: KnowledgeBase) -> Iterator[Hit]:
-    """A number of an effect does not appear in its source's quote.
-
-    Why: every number must come from a sentence of the source that we saw; a number that is not in
-    the quote was computed, converted, remembered or mistyped.
-
-    Example: `value: 1.16` with a quote that prints 1.61.
-
-    Fix: quote the sentence that prints the number, or correct the number to the quoted one. If
-    the source does not report it, leave the field out.
-    """
-    for _o, e in _effects(kb):
-        if e.source is None or not e.source.quote:
-            continue
-        present = _numbers_in(e.source.quote)
-        checks: list[tuple[str, str, Pos]] = [(k, v, e.at[k]) for k, v in e.literals.items() if k in e.at]
-        for i, a in enumerate(e.arms):
-            checks.extend((f"arms[{i}].{k}", v, a.at[k]) for k, v in a.literals.items() if k in a.at)
-        if e.p is not None:
-            checks.extend(("p", tok, e.at["p"]) for tok in _NUMBER_RE.findall(e.p) if "p" in e.at)
-        for name, literal, pos in checks:
-            try:
-                number = abs(float(literal.replace("_", "")))
-            except ValueError:
-                continue
-            if number not in present:
-                yield Hit(
-                    pos,
-                    f"{name} {literal} of effect '{e.label}' is not printed in its quote",
-                    "quote the sentence that prints it, or leave the field out if the source does not report it",
                 )
 
 

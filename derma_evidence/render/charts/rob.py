@@ -9,6 +9,8 @@ from derma_evidence.contract.vocab import (
     ROB_DOMAIN_WORDS,
     ROB_WORDS,
 )
+from derma_evidence.grade import rob2
+from derma_evidence.model.answers import Judgement
 from derma_evidence.model.claims import Trial
 from derma_evidence.render.context import PAGES, Context, Linker
 
@@ -43,6 +45,19 @@ class RobRow:
 ROB_COLUMNS = (*ROB_DOMAIN_WORDS, "overall")
 
 
+def domain_reason(name: str, d: Judgement, effect: str | None) -> str:
+    """The reason, then the signalling answers by question number, then any override with its reason."""
+    text = d.reason or ""
+    if d.answers:
+        qs = rob2.questions(name, effect or "assignment")
+        answers = rob2.parse_answers(d.answers)
+        pairs = ", ".join(f"{q.number} {a}" for q, a in zip(qs, answers, strict=False))
+        text += f"{' ' if text else ''}Signalling answers: {pairs}."
+    if d.override is not None:
+        text += f" Overridden from {ROB_WORDS.get(d.judgement or '', '').lower()}: {d.override.reason or ''}"
+    return text
+
+
 def rob_chart(ctx: Context, link: Linker) -> dict[str, Any]:
     """A robvis-style traffic-light chart: one row per trial with a RoB 2 assessment, D1-D5 and overall."""
     trials: list[Trial] = [t for t in ctx.kb.trials if t.rob is not None and t.key]
@@ -54,10 +69,12 @@ def rob_chart(ctx: Context, link: Linker) -> dict[str, Any]:
         cells = []
         for j, name in enumerate(ROB_COLUMNS):
             if name == "overall":
-                judgement, reason = t.rob.overall or "", "Overall judgement (RoB 2 algorithm)"
+                judgement, reason = t.rob.final or "", "Overall judgement (RoB 2 algorithm)"
+                if t.rob.override is not None:
+                    reason = f"Overall judgement overridden ({t.rob.override.reason or ''})"
             else:
                 d = t.rob.domain(name)
-                judgement, reason = (d.judgement or "", d.reason or "") if d else ("", "")
+                judgement, reason = (d.final or "", domain_reason(name, d, t.rob.effect)) if d else ("", "")
             cells.append(
                 RobCell(
                     round(left + col * j + col / 2 + (12 if name == "overall" else 0), 1),

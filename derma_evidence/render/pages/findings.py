@@ -24,7 +24,7 @@ from derma_evidence.contract.vocab import (
 from derma_evidence.grade import certainty as grade
 from derma_evidence.grade import plain
 from derma_evidence.grade.overlap import best_estimate, is_overlapping, overlaps
-from derma_evidence.model.answers import Comparison
+from derma_evidence.model.answers import Comparison, Outcome
 from derma_evidence.render.charts.forest import forest_plots
 from derma_evidence.render.context import PAGES, Context, Linker, Page, make_page, ref_anchor, topic_path
 from derma_evidence.render.escape import attr, safe_id
@@ -99,6 +99,11 @@ class ComparisonVM:
     note: str
 
 
+def counts_words(o: Outcome, name: str) -> str:
+    """A count the row does not give: "not reported" when its sources do not report it, else blank."""
+    return "not reported" if name in o.not_reported else ""
+
+
 def _letters(i: int) -> str:
     s = ""
     i += 1
@@ -163,7 +168,11 @@ def comparison_vm(ctx: Context, link: Linker, c: Comparison) -> ComparisonVM:
                 importance=(o.importance or "").replace("-", " "),
                 time_point=o.time_point or "",
                 effects=tuple(effects),
-                studies="0" if o.no_evidence else str(o.studies) if o.studies is not None else "",
+                studies="0"
+                if o.no_evidence
+                else str(o.studies)
+                if o.studies is not None
+                else counts_words(o, "studies"),
                 participants="none"
                 if o.no_evidence
                 else str(o.participants)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from derma_evidence.contract.vocab import ROB_TOOL_WORDS, ROB_WORDS
+from derma_evidence.grade import rob2
 from derma_evidence.model.claims import Trial
 from derma_evidence.render.charts.rob import rob_chart
 from derma_evidence.render.context import (
@@ -35,6 +37,24 @@ class TrialVM:
     co_treatment: str
     comparator: str
     outcome: str
+    bias: str = ""
+    """Risk of bias in words: the RoB 2 overall judgement and its result, or the tool (or none) and why."""
+
+
+def bias_words(t: Trial) -> str:
+    """`RoB 2, pain at week 12: high (overridden from some concerns: reason)` or `Not assessed: reason`."""
+    if t.rob is not None:
+        final = t.rob.final or ""
+        text = f"RoB 2, {t.rob.outcome}: " if t.rob.outcome else "RoB 2: "
+        text += ROB_WORDS.get(final, final).lower()
+        if t.rob.override is not None:
+            text += f" (an override of the algorithm's {ROB_WORDS.get(t.rob.overall or '', '').lower()}: "
+            text += f"{t.rob.override.reason or ''})"
+        return text
+    if t.rob_tool is not None:
+        tool = ROB_TOOL_WORDS.get(t.rob_tool.tool or "", t.rob_tool.tool or "")
+        return f"{tool[:1].upper()}{tool[1:]}: {t.rob_tool.reason or ''}"
+    return ""
 
 
 def trial_vm(ctx: Context, link: Linker, t: Trial) -> TrialVM:
@@ -56,6 +76,7 @@ def trial_vm(ctx: Context, link: Linker, t: Trial) -> TrialVM:
         co_treatment=t.co_treatment or "",
         comparator=t.comparator or "",
         outcome=t.outcome or "",
+        bias=bias_words(t),
     )
 
 
@@ -88,7 +109,7 @@ def trial_href(ctx: Context, link: Linker, key: str) -> Markup:
 
 def rob_section(ctx: Context, link: Linker) -> str:
     chart = rob_chart(ctx, link)
-    return render_template("rob.html.j2", chart=chart, note=JUDGEMENTS_NOTE)
+    return render_template("rob.html.j2", chart=chart, note=f"{JUDGEMENTS_NOTE} {rob2.ABSTRACT_NOTE}")
 
 
 def reviews_section(ctx: Context, link: Linker) -> str:
