@@ -96,8 +96,7 @@ def _states_absence(text: str | None) -> bool:
 
 @rule("A050", "absent-evidence-unsaid")
 def absent_evidence_unsaid(kb: KnowledgeBase) -> Iterator[Hit]:
-    """A question resting only on "No studies found" rows does not say, in its answer and short answer, that
-    nothing was found.
+    """A question resting only on "No studies found" rows does not say so in its answer or short answer.
 
     Why: an answer resting on absent evidence must lead with the absence ("We found no trial that
     ..."); anything else reads as a finding.
