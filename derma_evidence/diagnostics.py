@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -27,6 +28,29 @@ reference with `derma check --docs-url URL` or the `DERMA_DOCS_URL` environment 
 def docs_base(url: str | None = None) -> str:
     """The rule reference diagnostics link to: ``url`` (`--docs-url`) if given, else $DERMA_DOCS_URL, else DOCS_URL."""
     return url or os.environ.get("DERMA_DOCS_URL") or DOCS_URL
+
+
+# The one output sanitiser: what may not reach a terminal or a CI log raw: C0/C1 controls (ESC starts
+# terminal escape codes; CR and LF would start a forged diagnostic line), DEL, format and bidi characters, line
+# separators, and lone surrogates (from a file name that is not UTF-8).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
+
+
+def _esc(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    if 0xDC80 <= c <= 0xDCFF:  # a byte of a non-UTF-8 file name, as os.fsdecode gives it
+        return f"\\x{c - 0xDC00:02x}"
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def clean(s: str) -> str:
+    """``s`` with every character that could act on a terminal or forge a line shown as an escape.
+
+    The one output sanitiser: every terminal line goes through it (`report`'s formats, the site's
+    warnings, the `derma` commands' messages), whatever the text came from (a file, a file name,
+    $DERMA_DOCS_URL or `--docs-url`).
+    """
+    return _UNSAFE.sub(_esc, s) if _UNSAFE.search(s) else s
 
 
 class Severity(StrEnum):

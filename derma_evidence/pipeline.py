@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from derma_evidence import rules
+from derma_evidence.contract import vocabulary
 from derma_evidence.contract.schema import validate
 from derma_evidence.diagnostics import Diagnostic, Severity, cap_per_code, sort_diagnostics
 from derma_evidence.load.bib import BibResult, load_bib
@@ -18,7 +19,7 @@ from derma_evidence.model.kb import KnowledgeBase, build
 from derma_evidence.rules import (
     CODES as CODES,  # the catalogue, for `derma rules` and --select (commands import no rules)
 )
-from derma_evidence.rules.living import load_previous, since
+from derma_evidence.rules.since import load_previous, since
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ def check_loaded(claims_path: str, y: YamlResult, bib_path: str, b: BibResult, t
         diags = [*y.diagnostics, *b.diagnostics]
         if y.root is not None:
             diags.extend(validate(claims_path, y.root))
+            diags.extend(vocabulary.check(claims_path, y.root))
         kb = build(claims_path, y.root, bib_path, b.references, today)
         diags.extend(rules.run(kb))
         diags = acknowledge(kb, diags)

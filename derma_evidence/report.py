@@ -12,24 +12,8 @@ from urllib.parse import quote
 
 import derma_evidence
 from derma_evidence.diagnostics import Diagnostic, Severity, docs_base
+from derma_evidence.diagnostics import clean as clean  # re-exported: the commands print through it
 from derma_evidence.rules import CODES
-
-# What may not reach a terminal or a CI log raw: C0/C1 controls (ESC starts terminal escape
-# codes; CR and LF would start a forged diagnostic line), DEL, format and bidi characters, line
-# separators, and lone surrogates (from a file name that is not UTF-8).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
-
-
-def _esc(m: re.Match[str]) -> str:
-    c = ord(m.group())
-    if 0xDC80 <= c <= 0xDCFF:  # a byte of a non-UTF-8 file name, as os.fsdecode gives it
-        return f"\\x{c - 0xDC00:02x}"
-    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
-
-
-def clean(s: str) -> str:
-    """``s`` with every character that could act on a terminal or forge a line shown as an escape."""
-    return _UNSAFE.sub(_esc, s) if _UNSAFE.search(s) else s
 
 
 def os_failure(exc: OSError, fallback: str) -> str:
@@ -54,14 +38,14 @@ def text(diags: Sequence[Diagnostic], docs_url: str | None = None) -> str:
             help_lines = d.help.split("\n")  # our own line breaks; every other control is escaped
             lines.append(f"  = help: {clean(help_lines[0])}")
             lines.extend(f"          {clean(h)}" for h in help_lines[1:])
-        lines.append(f"  = see: {d.docs_url(docs_url)}")
+        lines.append(f"  = see: {d.docs_url(docs_url)}")  # the URL may come from $DERMA_DOCS_URL: cleaned below
     errors = sum(d.severity is Severity.ERROR for d in diags)
     warnings = len(diags) - errors
     if diags:
         lines.append(f"Found {errors} error(s) and {warnings} warning(s).")
     else:
         lines.append("All checks passed.")
-    return "\n".join(lines) + "\n"
+    return "\n".join(clean(line) for line in lines) + "\n"  # every line through the one sanitiser
 
 
 def as_json(diags: Sequence[Diagnostic], docs_url: str | None = None) -> str:
@@ -89,7 +73,7 @@ def github(diags: Sequence[Diagnostic], docs_url: str | None = None) -> str:
     out = []
     for d in diags:
         level = "error" if d.severity is Severity.ERROR else "warning"
-        msg = clean(d.message) + (f"\nhelp: {d.help}" if d.help else "")
+        msg = clean(d.message) + ("\nhelp: " + "\n".join(clean(h) for h in d.help.split("\n")) if d.help else "")
         out.append(
             f"::{level} file={_escape_prop(_rel(d.file))},line={d.line},col={d.col},"
             f"title={_escape_prop(d.code)}::{_escape_data(d.code + ' ' + msg)}"

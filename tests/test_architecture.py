@@ -9,6 +9,7 @@ PKG = Path(__file__).resolve().parent.parent / "derma_evidence"
 
 LAYERS: dict[str, float] = {
     "diagnostics": 0,
+    "safefs": 0,  # the one safe-write helper (no symbolic link followed, nothing outside the target)
     "load": 1,
     "contract": 2,
     "model": 3,
@@ -99,7 +100,7 @@ def test_fetch_never_imports_render_export_or_site() -> None:
             assert not bad, f"{name} imports {bad}"
 
 
-TOP_LEVEL_MODULES = {"__main__", "diagnostics", "pipeline", "report", "citations"}
+TOP_LEVEL_MODULES = {"__main__", "diagnostics", "pipeline", "report", "citations", "safefs"}
 """The only modules directly in derma_evidence/: every other one lives in its stage's package."""
 
 

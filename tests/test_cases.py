@@ -10,7 +10,7 @@ import pytest
 from derma_evidence import render  # noqa: F401  (registers the rule codes and the site's P codes)
 from derma_evidence.pipeline import check_files
 from derma_evidence.rules import CODES
-from derma_evidence.rules import living as rules_living
+from derma_evidence.rules import since as rules_living
 
 CASES = Path(__file__).parent / "cases"
 TODAY = __import__("datetime").date(2026, 11, 25)

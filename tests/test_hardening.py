@@ -111,6 +111,10 @@ def test_recovery_reads_the_next_entry() -> None:
 
 
 def test_stray_braces_between_entries_are_reported() -> None:
+    """BibTeX 0.99d reads this line differently: between entries it skips everything up to the next `@`,
+    so it reads entry `a` (title `x`) and says nothing of `}, year = {2001}}`. We differ on purpose: in a
+    hand-kept file a stray `}` most often means an entry was closed early and its next field (here
+    `year`) silently lost, so each brace is reported (B017); the entry itself is read as BibTeX reads it."""
     r = load_bib("r.bib", b"@misc{a, title = {x}}}, year = {2001}}\n")
     assert codes(r.diagnostics) == [(1, 22, "B017"), (1, 32, "B017"), (1, 37, "B017"), (1, 38, "B017")]
 
@@ -129,6 +133,9 @@ def test_latex_accents_are_decoded() -> None:
     f = load_bib("r.bib", src).references[0].fields
     assert f["author"] == "D\u00fcnkin, C. and H\u00e9bert, J. and G\u00f6tz, J. and \u00c7elik, A."
     assert f["title"] == "5% and in vivo & more"
+    # BibTeX 0.99d keeps a value as written (`5\% Minoxidil \& more, \ss{} Stra\ss e`) for TeX to
+    # typeset; we decode it to Unicode, as biber does, because the site, CSL-JSON and the exports are not
+    # typeset by TeX. The decoding follows TeX (a control word such as `\ss` ends at one space).
     g = load_bib("r.bib", b"@misc{k, title = {5\\% Minoxidil \\& more, \\ss{} Stra\\ss e}}\n").references[0].fields
     assert g["title"] == "5% Minoxidil & more, \u00df Stra\u00dfe"
 

@@ -22,7 +22,7 @@ from derma_evidence.render import feed
 from derma_evidence.render import jsonld as schema_org
 from derma_evidence.render.charts import prisma
 from derma_evidence.render.pages import searches
-from derma_evidence.rules import living as rules_living
+from derma_evidence.rules import since as rules_living
 
 CASES = ROOT / "tests" / "cases"
 HERE = ROOT / "tests" / "living"
@@ -275,3 +275,25 @@ def test_feed_and_pages_are_built(site: Path) -> None:
     searches = (site / "methodology" / "searches" / "index.html").read_text("utf-8")
     assert "<svg" in searches and "not recorded" in searches
     assert "change-2026-12-01-1" in (site / "whats-new" / "index.html").read_text("utf-8")
+
+
+def test_every_page_of_the_built_site_links_the_feed_and_every_topic_says_when_searched(site: Path) -> None:
+    pages = sorted(site.rglob("index.html"))
+    assert len(pages) > 10
+    feed_file = site / "downloads" / "feed.atom"
+    assert feed_file.is_file()
+    for page in pages:
+        html = page.read_text("utf-8")
+        found = re.findall(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', html)
+        assert len(found) == 1, page
+        assert (page.parent / found[0]).resolve() == feed_file.resolve(), page
+    for topic in sorted((site / "topics").glob("*/index.html")):
+        html = topic.read_text("utf-8")
+        assert "Last searched: <strong>" in html, topic
+        assert re.search(r'href="[^"]*methodology/searches/#topic-[a-z0-9-]+"', html), topic
+    searches = (site / "methodology" / "searches" / "index.html").read_text("utf-8")
+    assert 'id="search-2026-12-01-corpus-01"' in searches and "Run it again in PubMed: <code>" in searches
+    root = ET.parse(feed_file).getroot()
+    stamps = [e.findtext(ATOM + "updated") for e in root.findall(ATOM + "entry")]
+    assert len(stamps) == len(set(stamps))  # each entry its own time, newest first
+    assert stamps == sorted(stamps, reverse=True)

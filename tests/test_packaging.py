@@ -73,7 +73,7 @@ def test_licence_is_an_spdx_string_with_a_licence_file() -> None:
 def test_the_checker_depends_only_on_its_parsers_and_the_site_is_an_extra() -> None:
     project = PYPROJECT["project"]
     names = [re.split(r"[=<>!~ ;\[]", d)[0].lower() for d in project["dependencies"]]
-    assert names == ["pyyaml", "bibtexparser"]
+    assert names == ["pyyaml", "bibtexparser", "google-re2"]  # RE2: the users' patterns in linear time
     site = [re.split(r"[=<>!~ ;\[]", d)[0].lower() for d in project["optional-dependencies"]["site"]]
     assert sorted(site) == ["citeproc-py", "jinja2", "mkdocs", "mkdocs-material"]
 
@@ -153,6 +153,7 @@ def test_init_scaffolds_a_knowledge_base_that_checks_clean(
     files = sorted(str(p.relative_to(kb)) for p in kb.rglob("*") if p.is_file())
     assert files == [
         ".github/workflows/check.yml",
+        ".github/workflows/living-review.yml",
         ".gitignore",
         ".pre-commit-config.yaml",
         "README.md",

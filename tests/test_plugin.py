@@ -134,3 +134,25 @@ def test_site_works_outside_a_build(monkeypatch: pytest.MonkeyPatch) -> None:
     site.fill_nav(nav, built.kb)
     assert {"Needle depth": "topics/needle-depth.md"} in nav[0]["Topics"]  # type: ignore[index]
     assert os.path.isabs(site.paths()[0])
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+@pytest.mark.parametrize(
+    ("option", "value"), [("download_dir", ""), ("download_dir", "../outside"), ("nav_topics_max", -3)]
+)
+def test_bad_plugin_option_stops_with_its_name(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    option: str,
+    value: object,
+) -> None:
+    """A bad option stops the build and the serve alike, before anything is generated (issue 21)."""
+    from mkdocs.exceptions import Abort
+
+    plugin, config, _ = _plugin(monkeypatch, tmp_path, command)
+    plugin.config[option] = value
+    with pytest.raises(Abort):
+        plugin.on_config(config)
+    assert f"option {option}:" in capsys.readouterr().err

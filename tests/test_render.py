@@ -160,7 +160,9 @@ def test_exports(result: Result) -> None:
         "reviews",
         "verification",
         "searches",
+        "strategies",  # the living review's saved searches and screening queue (issue 23)
         "changes",
+        "screening",
     }
     rows = list(csv.DictReader(io.StringIO(files["claims.csv"].decode())))
     assert rows[0]["id"] == "inflammation-phase-duration" and rows[0]["unit"] == "d"

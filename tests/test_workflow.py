@@ -111,3 +111,51 @@ def test_data_file_starts_with_the_schema_modeline() -> None:
     first = (ROOT / "data" / "claims.yaml").read_text("utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../derma_evidence/contract/claims.schema.json"
     assert (ROOT / "data" / "../derma_evidence/contract/claims.schema.json").resolve().is_file()
+
+
+# --- the living review's scheduled workflow (issue 23) ---------------------------------------------------
+
+LIVING = ROOT / ".github" / "workflows" / "living-review.yml"
+LIVING_SKELETON = ROOT / "derma_evidence" / "skeleton" / "dot-github" / "workflows" / "living-review.yml"
+
+
+def _schema_check(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("which", ["repository", "skeleton"])
+def test_living_review_workflow_matches_the_schema_and_runs_weekly(which: str, tmp_path: Path) -> None:
+    path = LIVING
+    if which == "skeleton":  # as `derma init` writes it: the version filled in
+        path = tmp_path / "living-review.yml"
+        path.write_text(LIVING_SKELETON.read_text("utf-8").replace("{{ version }}", "0.1.0"), "utf-8")
+    proc = _schema_check(path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    wf = _load(path)
+    on = wf[True] if True in wf else wf["on"]  # PyYAML reads the key `on` as True
+    assert set(on) == {"schedule", "workflow_dispatch"}
+    minute, hour, day, month, weekday = on["schedule"][0]["cron"].split()
+    assert (day, month) == ("*", "*") and weekday.isdigit()  # once a week
+    runs = _runs(wf)
+    assert any(re.search(r"derma search run$", r) for r in runs)
+    assert any(re.search(r"derma retractions check$", r) for r in runs)
+    steps = [s for job in wf["jobs"].values() for s in job["steps"]]
+    pr = [s for s in steps if s.get("uses", "").startswith("peter-evans/create-pull-request@")]
+    assert len(pr) == 1 and re.fullmatch(r"peter-evans/create-pull-request@v\d+\.\d+\.\d+", pr[0]["uses"])
+    assert set(pr[0]["with"]["add-paths"].split()) == {"data/claims.yaml", "references.bib"}
+    assert wf["permissions"] == {"contents": "write", "pull-requests": "write"}
+    search = next(s for s in steps if "derma search run" in s.get("run", ""))
+    assert search["env"]["NCBI_API_KEY"] == "${{ secrets.NCBI_API_KEY }}"
+    assert all(job.get("timeout-minutes") for job in wf["jobs"].values())
+
+
+def test_the_two_living_review_workflows_run_the_same_commands() -> None:
+    def commands(path: Path) -> list[str]:
+        return [re.sub(r"^(\.venv/bin/)", "", r) for r in _runs(_load(path)) if "derma " in r]
+
+    assert commands(LIVING) == commands(LIVING_SKELETON)

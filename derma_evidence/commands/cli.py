@@ -1,4 +1,4 @@
-"""The `derma` command: `derma check` (the checker), `rules`, `new`, `init` and `import-retractions`.
+"""The `derma` command: `check`, `rules`, `new`, `init`, `search`, `screen`, `retractions`, `import-retractions`.
 
 Exit codes: 0 clean, 1 problems found, 2 the tool itself could not run.
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import derma_evidence
 from derma_evidence import report
 from derma_evidence.commands import init as scaffold
-from derma_evidence.commands import new, retractions
+from derma_evidence.commands import new, retractions, screen, search
 from derma_evidence.diagnostics import sort_diagnostics
 from derma_evidence.load.text import read_bytes
 from derma_evidence.pipeline import CODES, check_files, check_since, known_code_prefix, select
@@ -76,7 +76,8 @@ def add_output_arguments(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="derma",
-        description="Derma Evidence tools: check the knowledge base, list the rules, add entries, start a new one.",
+        description="Derma Evidence tools: check the knowledge base, list the rules, add entries, start a new one, "
+        "run the saved searches, screen what they found, check references for retractions.",
     )
     parser.add_argument("--version", action="version", version=f"derma {derma_evidence.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -90,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_parser(sub)
     scaffold.add_parser(sub)
     retractions.add_parser(sub)
+    search.add_parser(sub, new.add_data_arguments)
+    screen.add_parser(sub, new.add_data_arguments)
     return parser
 
 
@@ -138,6 +141,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return new.run(args)
     if args.command == "import-retractions":
         return retractions.run(args)
+    if args.command == "retractions":
+        args.contact = search.contact()
+        return retractions.run_check(args, search.make_client())
+    if args.command == "search":
+        return search.run(args)
+    if args.command == "screen":
+        return screen.run(args)
     if args.command == "init":
         return scaffold.run(args)
     parser.print_help()

@@ -7,7 +7,15 @@ as `.x` (hidden files in package data are easy to lose). Two placeholders are fi
 `{{ title }}` and `{{ version }}` (this package's version, for the pinned hook and action).
 
 Exit codes: 0 created, 1 refused (DIR exists and is not empty; use --force), 2 the tool could not
-run (a bad title, an unwritable path).
+run (a bad title, an unwritable path, a symbolic link on the way).
+
+The files are written by `safefs.write_tree`: first into a temporary folder (beside a new DIR, inside an
+existing one), then moved in,
+so a full disk leaves no partial scaffold, and nothing is written through a symbolic link (with
+--force, a link at a scaffold file's name is replaced, never followed; a linked folder is refused).
+The title is refused when it holds a character a data file may not hold (`load.text.forbidden_in`:
+controls, bidi and format characters, noncharacters, line breaks) or a brace, or when it is over
+`MAX_TITLE` characters.
 """
 
 from __future__ import annotations
@@ -15,16 +23,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from importlib import resources
 from importlib.resources.abc import Traversable
 
 import derma_evidence
-from derma_evidence import report
+from derma_evidence import report, safefs
+from derma_evidence.load.text import forbidden_in
 
 SKELETON = "skeleton"
-_BAD_TITLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029{}]")
+MAX_TITLE = 200
+"""Longest site title `derma init` accepts (a heading and every page's <title>)."""
 
 
 def _walk(node: Traversable, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str]]:
@@ -54,23 +63,33 @@ def default_title(target: str) -> str:
     return (name[:1].upper() + name[1:]) if name else "Evidence knowledge base"
 
 
+def title_problem(title: str) -> str | None:
+    """Why ``title`` cannot be a site title, or None."""
+    if not title:
+        return "must not be empty"
+    if len(title) > MAX_TITLE:
+        return f"is {len(title)} characters long, over {MAX_TITLE}"
+    if "{" in title or "}" in title:
+        return "must not hold a brace"
+    return forbidden_in(title)
+
+
 def init(target: str, title: str | None = None, force: bool = False) -> list[str]:
-    """Write the scaffold into ``target``; return the paths written. Raises FileExistsError if not empty."""
-    title = (title or default_title(target)).strip()
-    if not title or _BAD_TITLE.search(title):
-        raise ValueError("the title must be one line of text without braces")
-    if os.path.exists(target) and not os.path.isdir(target):
-        raise NotADirectoryError(target)
-    if os.path.isdir(target) and os.listdir(target) and not force:
-        raise FileExistsError(target)
-    written = []
-    for rel, text in skeleton(title).items():
-        path = os.path.join(target, *rel.split("/"))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        written.append(rel)
-    return written
+    """Write the scaffold into ``target``; return the paths written. Raises FileExistsError if not empty.
+
+    A title from the folder name (none given) that cannot be a title falls back to a generic one;
+    a given title that cannot is refused (ValueError naming `--title`).
+    """
+    if title is None:
+        title = default_title(target)
+        if title_problem(title):
+            title = "Evidence knowledge base"
+    else:
+        title = title.strip()
+        problem = title_problem(title)
+        if problem:
+            raise ValueError(f"--title {problem}")
+    return safefs.write_tree(target, skeleton(title), replace=force)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -92,19 +111,24 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     try:
         written = init(args.dir, args.title, args.force)
-    except FileExistsError:
-        print(f"derma init: {args.dir} is not empty; choose another folder or pass --force", file=sys.stderr)
+    except FileExistsError as exc:
+        if args.force:  # something in the way of a scaffold file, not the folder being non-empty
+            print(f"derma init: error: cannot write {report.os_failure(exc, args.dir)}", file=sys.stderr)
+            return 2
+        shown = report.clean(args.dir)
+        print(f"derma init: {shown} is not empty; choose another folder or pass --force", file=sys.stderr)
         return 1
     except NotADirectoryError:
-        print(f"derma init: error: {args.dir} exists and is not a folder", file=sys.stderr)
+        print(f"derma init: error: {report.clean(args.dir)} exists and is not a folder", file=sys.stderr)
         return 2
-    except ValueError as exc:
-        print(f"derma init: error: {exc}", file=sys.stderr)
+    except ValueError as exc:  # a bad title, or safefs.UnsafePath
+        print(f"derma init: error: {report.clean(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"derma init: error: cannot write {report.os_failure(exc, args.dir)}", file=sys.stderr)
+        print(f"derma init: nothing was written into {report.clean(args.dir)}", file=sys.stderr)
         return 2
     for rel in written:
-        print(f"created {os.path.join(args.dir, *rel.split('/'))}")
-    print(f"next: cd {args.dir} && derma check --strict")
+        print(report.clean(f"created {os.path.join(args.dir, *rel.split('/'))}"))
+    print(report.clean(f"next: cd {args.dir} && derma check --strict"))
     return 0

@@ -110,7 +110,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     for p, fields in ((claim, CLAIM_FIELDS), (ref, REFERENCE_FIELDS)):
         for f in fields:
-            kwargs: dict[str, object] = {"dest": f.name, "default": None, "metavar": f.name.upper()}
+            kwargs: dict[str, object] = {
+                "dest": f.name,
+                "default": None,
+                "metavar": f.name.upper(),
+                "action": _TextValue,
+            }
             text = f.prompt
             if f.choices:
                 text += " [" + ", ".join(f.choices) + "]"
@@ -119,6 +124,16 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
             p.add_argument(_opt(f), help=text.replace("%", "%%"), **kwargs)  # type: ignore[arg-type]
         add_data_arguments(p, "today's date (default: today)")
         p.add_argument("--dry-run", action="store_true", help="print the entry and check it; write nothing")
+
+
+class _TextValue(argparse.Action):
+    """Keep a value of exactly "--" (`--statement=--`): argparse drops "--" from option values (bpo-14364)
+    and hands the action an empty list instead."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, ns: argparse.Namespace, values: object, option: object = None
+    ) -> None:
+        setattr(ns, self.dest, "--" if values == [] else values)
 
 
 def add_data_arguments(p: argparse.ArgumentParser, today_help: str) -> None:

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from derma_evidence import safefs
 from derma_evidence.commands.entries import UsageError, claim_lines, reference_text
 from derma_evidence.contract.schema import missing_field
 from derma_evidence.diagnostics import Diagnostic, Pos, Severity
@@ -379,12 +380,8 @@ def _write(path: str, original: bytes, new: bytes) -> None:
 def _write_atomic(target: str, data: bytes, mode: int) -> None:
     folder = os.path.dirname(target)
     tmp = os.path.join(folder, f"{TMP_PREFIX}{os.getpid()}-{time.monotonic_ns()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        safefs.create(tmp, data, 0o600, sync=True)  # O_EXCL | O_NOFOLLOW: never through a planted link
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:

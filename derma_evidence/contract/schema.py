@@ -19,6 +19,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from derma_evidence.contract.patterns import pattern_problem
 from derma_evidence.diagnostics import Diagnostic, Pos, declare, did_you_mean, make
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
 
@@ -310,11 +311,17 @@ def vocabulary_of(root: Node | None) -> Vocab:
             if isinstance(f, Scalar) and f.kind in ("int", "float"):
                 factors[code] = float(f.value)
     measure_nodes = section.get("measures")
+    declared: set[str] = set()
     for m in measure_nodes.items if isinstance(measure_nodes, Seq) else []:
         name = _word(m.get("id")) if isinstance(m, Map) else None
         if isinstance(m, Map) and name:
             us = m.get("units")
-            measures[name] = tuple(w for w in (_word(x) for x in (us.items if isinstance(us, Seq) else [])) if w)
+            listed = tuple(w for w in (_word(x) for x in (us.items if isinstance(us, Seq) else [])) if w)
+            if name in declared:  # declared twice (S006 reports it there): the units of both, no error elsewhere
+                measures[name] = tuple(dict.fromkeys(measures[name] + listed))
+                continue
+            declared.add(name)
+            measures[name] = listed
             label = m.get("label")
             labels[name] = label.value if isinstance(label, Scalar) and label.kind == "str" else name
             nn = m.get("non_negative")
@@ -330,21 +337,13 @@ def vocabulary_of(root: Node | None) -> Vocab:
     synonyms = []
     for m in _seq_maps(section.get("search_synonyms")):
         pattern, words = _word(m.get("pattern")), _word(m.get("words"))
-        if pattern and words and _valid_regex(pattern):
+        if pattern and words and pattern_problem(pattern) is None:
             synonyms.append((pattern, words))
     return Vocab(measures, labels, units, factors, frozenset(non_negative), tuple(trial_fields), tuple(synonyms))
 
 
 def _seq_maps(v: Node | None) -> list[Map]:
     return [x for x in v.items if isinstance(x, Map)] if isinstance(v, Seq) else []
-
-
-def _valid_regex(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
 
 
 def vocabulary_data(vocab: Vocab) -> dict[str, Any] | None:

@@ -187,9 +187,10 @@ CSV_DESCRIPTIONS = {
 def datapackage(kb: KnowledgeBase) -> bytes:
     """A Frictionless Data Package describing claims.csv: its columns, their types and allowed values.
 
-    The allowed values come from claims.schema.json, like everything else that knows a vocabulary.
+    The allowed values come from claims.schema.json, like everything else that knows a vocabulary, with the
+    knowledge base's own measures and units (`vocabulary:`), so claims.csv passes its own descriptor.
     """
-    defs = schema.schema()["definitions"]
+    defs = schema.schema_for(kb.vocab)["definitions"]
     fields = []
     for name in CSV_COLUMNS:
         f: dict[str, Any] = {"name": name, "type": CSV_TYPES.get(name, "string"), "description": CSV_DESCRIPTIONS[name]}

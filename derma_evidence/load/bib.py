@@ -320,7 +320,14 @@ class _Scanner:
             c = self.at(j)
             if c == closer:
                 break
-            if c == ",":
+            if c == ",":  # `title={T},  , number={2}`: BibTeX stops here ("missing field name"); we read on
+                self.emit(
+                    "B001",
+                    parse_failure,
+                    self.pos(j),
+                    f"empty field in entry '{key}': two commas with no field between them",
+                    "delete the extra comma",
+                )
                 continue
             j, c = self.field(at, kind, key, j, closer, fields, fpos, flines)
         self.add(kind, key, bpos, fields, fpos, self.pos(j))
@@ -348,6 +355,15 @@ class _Scanner:
             )
         name = m.group().lower()
         p = self.pos(j)
+        if name[0].isdigit():  # BibTeX: an identifier cannot start with a digit; the field is not read
+            self.emit(
+                "B001",
+                parse_failure,
+                p,
+                f"field name '{m.group()}' in entry '{key}' starts with a digit",
+                "BibTeX field names start with a letter",
+            )
+            name = ""
         j = self.ws(m.end())
         if self.at(j) != "=":
             raise _Fail(
@@ -356,7 +372,11 @@ class _Scanner:
             )
         parts, _, j = self.value(at, self.ws(j + 1), f"field '{name}' of '{key}'")
         value = self.latex(self.resolve(parts, p))
-        if name in fields:
+        if name == "crossref":
+            self.emit("B027", crossref, p, key, value)
+        if not name:
+            pass
+        elif name in fields:
             self.emit("B014", duplicate_field, p, name, key, flines[name])
         else:
             fields[name] = value
@@ -472,11 +492,13 @@ class _Scanner:
         cached = self.latex_cache.get(value)
         if cached is not None:
             return cached
-        text = _ACCENT.sub(_accent, value)
-        text = _ESCAPE.sub(lambda m: _ESCAPES[m.group(1) or m.group(2)], text)
+        accented = _ACCENT.sub(_accent, _SLASHED_O.sub(lambda m: _SLASHED[m.group(1)], value))
+        text = _table(accented)
         if "\\" in text and self.latex_calls < MAX_LATEX_CALLS and len(value) <= 10_000:
             self.latex_calls += 1
-            text = _pylatexenc(value)
+            text = _pylatexenc(accented)
+            if "\\" in text:  # commands pylatexenc left raw (a construct it misreads): decode the rest by the table
+                text = _table(_ACCENT.sub(_accent, text)).replace("{", "").replace("}", "")
         else:
             text = text.replace("{", "").replace("}", "")
         text = unicodedata.normalize("NFC", text)
@@ -546,6 +568,16 @@ _ESCAPES = {
 _ESCAPE = re.compile(r"\\(?:([%&_#${}])|(ss|o|O|ae|AE|oe|OE|aa|AA|l|L|i)(?![A-Za-z])[ \t]?)")
 
 
+_SLASHED_O = re.compile(r"([oO])\{\$\\not\$\}")
+_SLASHED = {"o": "\u00f8", "O": "\u00d8"}
+"""`So{$\\not$}rensen`: an old way of writing ø (a math slash over the o), as BibTeX prints it."""
+
+
+def _table(text: str) -> str:
+    """The escapes of `_ESCAPES` decoded (accents are decoded before)."""
+    return _ESCAPE.sub(lambda m: _ESCAPES[m.group(1) or m.group(2)], text)
+
+
 def _accent(m: re.Match[str]) -> str:
     whole = m.group(0)
     if whole.startswith("{") != whole.endswith("}"):
@@ -590,6 +622,29 @@ def decode_latex(value: str) -> str:
     return _Scanner("", "").latex(value)
 
 
+@declare("B027", "crossref-not-supported", phase="load")
+def crossref(pos: Pos, key: str, parent: str) -> Diagnostic:
+    """An entry has a `crossref` field: inheriting fields from another entry is not supported.
+
+    Why: BibTeX and biber copy the fields an entry lacks from the entry its `crossref` names (and
+    BibTeX adds that entry to the bibliography when two or more cite it). The checker and the site
+    read each entry on its own: an inherited field (a book's title, its editors, its year) would
+    silently be missing from the reference, the citation and the exports, so the entry is refused
+    rather than shown incomplete.
+
+    Example: `@inproceedings{smith2020, crossref = {proc2020}, ...}`.
+
+    Fix: copy the fields the entry needs from the entry named (`booktitle`, `year`, `publisher`, ...)
+    into the entry itself and delete `crossref`.
+    """
+    return make(
+        pos,
+        "B027",
+        f"entry '{key}' inherits from '{parent}' by crossref, which is not supported",
+        "write the inherited fields (booktitle, year, publisher, ...) into the entry and delete crossref",
+    )
+
+
 @declare("B001", "bibtex-parse-failure", phase="load")
 def parse_failure(pos: Pos, message: str, help: str | None = None) -> Diagnostic:
     """A BibTeX block cannot be parsed: a syntax error, with the likely cause.
@@ -603,6 +658,10 @@ def parse_failure(pos: Pos, message: str, help: str | None = None) -> Diagnostic
     Example: `@article{dhurat2013, title = {unclosed` or `@article{title = {x}}` (no key).
 
     After 100 syntax errors the rest of the file is not read (the last diagnostic says so).
+
+    Two slips BibTeX 0.99d also refuses are reported here and read past (BibTeX drops the rest of
+    the entry): an empty field between two commas (`title = {T},  , number = {2}`: "missing field
+    name"), and a field name that starts with a digit (`2nd = {x}`: that field is left out).
 
     Fix: correct the syntax at the position given; the help line names the likely cause.
     """

@@ -23,12 +23,19 @@ parsed (it is not text: every later diagnostic would be noise)."""
 # (Unicode category Cf: zero-width, bidi controls and marks incl. U+200F and U+061C, soft hyphen,
 # BOM anywhere but the start, interlinear annotation, tag characters U+E0000-E007F), the line
 # and paragraph separators U+2028/U+2029 (YAML 1.1 line breaks, but no editor's), and the
-# invisible fillers U+034F, U+115F, U+1160, U+3164, U+FFA0. A test holds this to unicodedata.
+# invisible fillers U+034F, U+115F, U+1160, U+3164, U+FFA0, and the noncharacters (U+FDD0-U+FDEF and
+# the last two code points of every plane, U+FFFE among them) and lone surrogates: XML 1.0 refuses them,
+# so the Atom feed and the sitemap could not carry them. A test holds this to unicodedata.
+NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)
+)
 FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "[" + NONCHARACTERS + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
     "\u08e2\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0000-\U000e007f]"
+    "\U000e0000-\U000e007f"
+    "\ud800-\udfff"  # lone surrogates: not XML 1.0 text
+    "]"
 )
 
 _FORBIDDEN_ASCII = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # the same, for text known to be ASCII
@@ -63,6 +70,8 @@ def char_name(ch: str) -> str:
         return _NAMES[ch]
     if "\U000e0000" <= ch <= "\U000e007f":
         return "TAG CHARACTER"
+    if "\ufdd0" <= ch <= "\ufdef" or (ord(ch) & 0xFFFE) == 0xFFFE:
+        return "NONCHARACTER"
     return unicodedata.name(ch, "control character")
 
 
@@ -181,6 +190,19 @@ def decode(path: str, data: bytes) -> tuple[Text, list[Diagnostic]]:
     if forbidden and not clean:
         return Text(path, "", False, True), diags
     return Text(path, clean, not diags), diags
+
+
+def forbidden_in(value: str) -> str | None:
+    """Why ``value``, one line of text a user gives (a title, an option), is refused, or None.
+
+    The same characters as in a data file (`FORBIDDEN`, Y006), and line breaks: the one check the
+    loader, `derma init --title` and the site's options share.
+    """
+    m = FORBIDDEN.search(value) or re.search("[\t\n\r]", value)
+    if m is None:
+        return None
+    ch = m.group()
+    return f"holds U+{ord(ch):04X} ({char_name(ch)}) at character {m.start() + 1}"
 
 
 @declare("Y006", "forbidden-character", phase="load")

@@ -28,7 +28,7 @@ from derma_evidence.model.answers import (
     rob_tool,
 )
 from derma_evidence.model.claims import Claim, Reference, Source, Statement, Topic, Trial, _quantity
-from derma_evidence.model.living import Change, Search, changes, searches
+from derma_evidence.model.living import Candidate, Change, Search, Strategy, changes, screening, searches, strategies
 from derma_evidence.model.nodes import Ref as Ref  # re-exported: the answers layer's lists use it
 from derma_evidence.model.nodes import date_text as _date_text
 from derma_evidence.model.nodes import fields as _fields
@@ -57,6 +57,8 @@ class KnowledgeBase:
     """The measures and units: the schema's defaults merged with the file's `vocabulary:`."""
     source_article: Mapping[str, str] = field(default_factory=dict)
     """The `source_article:` the statements come from (title, author, where, description), if given."""
+    strategies: tuple[Strategy, ...] = ()  # the saved searches `derma search run` runs
+    screening: tuple[Candidate, ...] = ()  # the screening queue
 
     def answer_keys(self) -> set[str]:
         """Citation keys the answers layer cites: effect sources, reviews, their included trials, outcome trials."""
@@ -187,6 +189,8 @@ def build(
         changes(root_map, p),
         vocab,
         _source_article(root_map),
+        strategies(root_map, p),
+        screening(root_map, p),
     )
 
 

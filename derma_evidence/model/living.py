@@ -20,6 +20,11 @@ from derma_evidence.model.nodes import maps as _maps
 from derma_evidence.model.nodes import refs as _refs
 from derma_evidence.model.nodes import text as _text
 
+DATABASES = ("pubmed", "europepmc", "ctgov")
+"""Databases `derma search run` can query; any other is `database: other` with its `database_name`."""
+DECISIONS = ("include", "exclude")
+"""Screening decisions on a record of the queue (no decision: awaiting screening)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Exclusion:
@@ -28,12 +33,21 @@ class Exclusion:
     records: int | None
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+    ids: tuple[str, ...] = ()  # the excluded records' identifiers (doi:..., pmid:..., nct:...)
+
+
+@dataclass(frozen=True, slots=True)
+class Rerun:
+    """The query, in a database anyone can search, that re-runs a search made elsewhere."""
+
+    database: str | None
+    query: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class Search:
     date: str | None
-    source: str | None
+    source: str | None  # the database's name as shown: PubMed, Europe PMC, ClinicalTrials.gov or `database_name`
     query: str | None
     records_found: int | None
     screened: int | None
@@ -43,6 +57,12 @@ class Search:
     note: str | None
     pos: Pos
     at: Mapping[str, Pos] = field(default_factory=dict)
+    id: str | None = None
+    database: str | None = None
+    limits: str | None = None
+    rerun: Rerun | None = None
+    strategy: str | None = None
+    duplicates: int | None = None  # written by `derma search run`: records already known
 
     @property
     def day(self) -> dt.date | None:
@@ -85,6 +105,44 @@ class Change:
         return f"change-{self.date or 'undated'}-{self.nth}"
 
 
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    """A saved search: `derma search run` runs it and logs each run under `searches:`."""
+
+    id: str | None
+    database: str | None
+    query: str | None
+    limits: str | None
+    topics: tuple[Ref, ...]
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One record of the screening queue: what a search found, and the decision on it (None: awaiting)."""
+
+    id: str | None
+    search: Ref | None
+    title: str | None
+    authors: tuple[str, ...]
+    journal: str | None
+    year: int | None
+    ids: tuple[str, ...]
+    decision: str | None
+    reason: str | None
+    key: Ref | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+    @property
+    def awaiting(self) -> bool:
+        return self.decision is None
+
+
+DATABASE_NAMES = {"pubmed": "PubMed", "europepmc": "Europe PMC", "ctgov": "ClinicalTrials.gov"}
+
+
 def iso_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -97,6 +155,16 @@ def iso_date(value: str | None) -> dt.date | None:
 def _numbers(v: Node | None, path: str) -> tuple[tuple[int, ...], tuple[Pos, ...]]:
     items = [x for x in v.items if isinstance(x, Scalar) and x.kind == "int"] if isinstance(v, Seq) else []
     return tuple(int(x.value) for x in items), tuple(Pos(path, x.line, x.col) for x in items)
+
+
+def _strings(v: Node | None) -> tuple[str, ...]:
+    if not isinstance(v, Seq):
+        return ()
+    return tuple(x.value for x in v.items if isinstance(x, Scalar) and x.kind == "str")
+
+
+def _ref(v: Node | None, path: str) -> Ref | None:
+    return Ref(v.value, Pos(path, v.line, v.col)) if isinstance(v, Scalar) and v.kind == "str" else None
 
 
 def searches(root: Node | None, path: str) -> tuple[Search, ...]:
@@ -113,12 +181,19 @@ def searches(root: Node | None, path: str) -> tuple[Search, ...]:
                     _int(ef.get("records")),
                     Pos(path, e.line, e.col),
                     eat,
+                    _strings(ef.get("ids")),
                 )
             )
+        database = _text(f.get("database"))
+        rerun = None
+        if isinstance(f.get("rerun"), Map):
+            rf, _ = _fields(f["rerun"], path)  # type: ignore[arg-type]
+            rerun = Rerun(_text(rf.get("database")), _text(rf.get("query")))
+        source = _text(f.get("source")) or DATABASE_NAMES.get(database or "") or _text(f.get("database_name"))
         out.append(
             Search(
                 _date(f.get("date")),
-                _text(f.get("source")),
+                source,
                 _text(f.get("query")),
                 _int(f.get("records_found")),
                 _int(f.get("screened")),
@@ -126,6 +201,53 @@ def searches(root: Node | None, path: str) -> tuple[Search, ...]:
                 tuple(excluded),
                 _refs(f.get("topics"), path),
                 _text(f.get("note")),
+                Pos(path, m.line, m.col),
+                at,
+                _text(f.get("id")),
+                database,
+                _text(f.get("limits")),
+                rerun,
+                _text(f.get("strategy")),
+                _int(f.get("duplicates")),
+            )
+        )
+    return tuple(out)
+
+
+def strategies(root: Node | None, path: str) -> tuple[Strategy, ...]:
+    out = []
+    for m in _maps(root.get("strategies") if isinstance(root, Map) else None):
+        f, at = _fields(m, path)
+        out.append(
+            Strategy(
+                _text(f.get("id")),
+                _text(f.get("database")),
+                _text(f.get("query")),
+                _text(f.get("limits")),
+                _refs(f.get("topics"), path),
+                Pos(path, m.line, m.col),
+                at,
+            )
+        )
+    return tuple(out)
+
+
+def screening(root: Node | None, path: str) -> tuple[Candidate, ...]:
+    out = []
+    for m in _maps(root.get("screening") if isinstance(root, Map) else None):
+        f, at = _fields(m, path)
+        out.append(
+            Candidate(
+                _text(f.get("id")),
+                _ref(f.get("search"), path),
+                _text(f.get("title")),
+                _strings(f.get("authors")),
+                _text(f.get("journal")),
+                _int(f.get("year")),
+                _strings(f.get("ids")),
+                _text(f.get("decision")),
+                _text(f.get("reason")),
+                _ref(f.get("key"), path),
                 Pos(path, m.line, m.col),
                 at,
             )

@@ -7,10 +7,9 @@ Nothing here imports mkdocs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from derma_evidence.contract.markers import MARKER_RE, marker_problems
+from derma_evidence.contract.markers import marker_problems, markers
 from derma_evidence.diagnostics import Diagnostic
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.render.context import DOWNLOADS, Context, Page, SiteMap
@@ -93,11 +92,12 @@ def fill_markers(markdown: str, ctx: Context, page: str, path: str | None = None
     if problems and not lenient:
         raise MarkerError(problems)
 
-    def sub(m: re.Match[str]) -> str:
+    pieces, done = [], 0
+    for m in markers(markdown):  # marker lines outside code (a code block may show one as text)
         fn = SITE_MAP.markers.get(m.group(1))
-        return "\n" + fn(ctx, page) + "\n" if fn else ""
-
-    return MARKER_RE.sub(sub, markdown)
+        pieces += [markdown[done : m.start()], "\n" + fn(ctx, page) + "\n" if fn else ""]
+        done = m.end()
+    return "".join(pieces) + markdown[done:]
 
 
 def render_site(kb: KnowledgeBase, use_directory_urls: bool = True, ctx: Context | None = None) -> list[Page]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from derma_evidence import citations
 from derma_evidence.contract import vocab
+from derma_evidence.contract.patterns import compile_synonyms
 from derma_evidence.contract.schema import Vocab
 from derma_evidence.contract.vocab import CERTAINTY_TITLES, UNIT_WORDS
 from derma_evidence.model.answers import Arm, Effect, Outcome
@@ -158,11 +158,12 @@ def search_keywords(synonyms: tuple[tuple[str, str], ...], *texts: str | None) -
     """The hidden search words of a section: the synonym groups its text triggers, in table order.
 
     ``synonyms`` are the knowledge base's (`vocabulary: search_synonyms` in data/claims.yaml): (trigger,
-    words); a claim or answer whose text matches a trigger (regular expression, case-insensitive) carries
+    words); a claim or answer whose text matches a trigger (RE2 regular expression, case-insensitive) carries
     the words, hidden, in the search index, so "how often" or "side effects" find it. The engine ships none.
+    The patterns are compiled once per set and matched in linear time (`contract.patterns`).
     """
     blob = " ".join(t for t in texts if t)
-    return " ".join(words for trigger, words in synonyms if re.search(trigger, blob, re.I))
+    return compile_synonyms(synonyms).words_for(blob)
 
 
 CLINICAL_DESIGNS = frozenset(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from derma_evidence.contract import markers, schema
+from derma_evidence.contract import markers, schema, vocabulary
 from derma_evidence.diagnostics import Code, Diagnostic, catalogue
 from derma_evidence.load import bib as load_bib
 from derma_evidence.load import text as load_text
@@ -29,6 +29,7 @@ from derma_evidence.rules import (
     numbers,
     overlap,
     rob,
+    since,
     verification,
     wording,
 )
@@ -150,6 +151,8 @@ VERIFICATION: tuple[Rule, ...] = (
     verification.verification_bad_date,
     verification.verification_without_fields,
     verification.duplicate_verification,
+    verification.verification_before_publication,
+    verification.verification_confirms_unverified,
 )
 """Reference verification records (B020-B029)."""
 
@@ -165,8 +168,15 @@ LIVING: tuple[Rule, ...] = (
     living.status_without_notice,
     living.bad_status_notice,
     living.concern_source_supports,
+    living.removed_claim_still_exists,
+    living.status_differs_between_copies,
+    living.exclusion_without_reason,
+    living.unknown_screening_search,
+    living.duplicate_screening_record,
+    living.search_not_reproducible,
+    living.screening_key_unknown,
 )
-"""The living review (L codes); L007 (`living.since`) runs only with `derma check --since FILE`."""
+"""The living review (L codes); L007 (`since.since`) runs only with `derma check --since FILE`."""
 
 RULES: tuple[Rule, ...] = (*CLAIMS, *BIB, *ANSWERS, *NUMBERS, *DESIGN, *ROB, *FINDINGS, *VERIFICATION, *LIVING)
 """Every rule `run` applies to a knowledge base."""
@@ -192,18 +202,21 @@ LOADER_CHECKS: tuple[Callable[..., object], ...] = (
     load_bib.duplicate_field,
     load_bib.stray_brace,
     load_bib.expansion_limit,
+    load_bib.crossref,
 )
-"""The loaders' codes (Y, B001-B003, B011-B018): declared by the loader steps that detect them."""
+"""The loaders' codes (Y, B001-B003, B011-B018, B027): declared by the loader steps that detect them."""
 
 SCHEMA_CHECKS: tuple[Callable[..., object], ...] = (
     schema.unknown_field,
     schema.wrong_type,
     schema.missing_field,
     schema.invalid_value,
+    vocabulary.bad_pattern,
+    vocabulary.duplicate_vocabulary_id,
 )
 """The schema's codes (S)."""
 
-CODES: dict[str, Code] = catalogue((*LOADER_CHECKS, *SCHEMA_CHECKS, *RULES, living.since, markers.marker_problems))
+CODES: dict[str, Code] = catalogue((*LOADER_CHECKS, *SCHEMA_CHECKS, *RULES, since.since, markers.marker_problems))
 """Every code, sorted: the catalogue (code, name, severity, phase, reference entry)."""
 
 

@@ -278,6 +278,8 @@ def row_counts_not_recorded(kb: KnowledgeBase) -> Iterator[Hit]:
     Why: a summary-of-findings row shows "participants (studies)"; a blank there reads as zero or
     as an oversight. As printed, or explicitly not reported.
 
+    A "No studies found" row (`evidence: none`) is exempt: it shows no participants and 0 studies.
+
     Example: an outcome with `studies: 1` and no `participants:`.
 
     Fix: add `participants: 60` as the source prints it, or `not_reported: [participants]`.

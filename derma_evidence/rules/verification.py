@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from derma_evidence.diagnostics import Pos, Severity, Suggester
 from derma_evidence.model.kb import KnowledgeBase
@@ -156,3 +156,77 @@ def duplicate_verification(kb: KnowledgeBase) -> Iterator[Hit]:
             )
         else:
             seen[v.key] = pos
+
+
+def earliest_online(fields: Mapping[str, str]) -> dt.date | None:
+    """The earliest day a page can have shown the entry: 1 January of the year before its `year`, or None.
+
+    An article is often online ahead of print, in the year before its issue's (`year` is the issue's);
+    `month` is not used, since online-first can precede the issue month by many months.
+    """
+    year = (fields.get("year") or "").strip()
+    if not re.fullmatch(r"[0-9]{4}", year) or int(year) < 2:
+        return None
+    return dt.date(int(year) - 1, 1, 1)
+
+
+@rule("B025", "verification-before-publication")
+def verification_before_publication(kb: KnowledgeBase) -> Iterator[Hit]:
+    """A verification check is dated more than a year before the paper's year (before it can have been online).
+
+    Why: a page cannot have shown a paper's fields before the paper existed; the date (or the key, or
+    the year) is wrong, and the record claims a check that did not happen. Articles are often online
+    ahead of print, in the year before their issue's `year`, so a check is refused only when it is
+    dated before 1 January of the year before the entry's `year`.
+
+    Example: `date: 2011-05-01` in the record of an entry with `year = {2013}`.
+
+    Fix: write the day you looked at the page; if the entry's year is wrong, correct it.
+    """
+    refs = {r.key: r for r in kb.references}
+    for v in kb.verification:
+        ref = refs.get(v.key or "")
+        first = earliest_online(ref.fields) if ref else None
+        if first is None:
+            continue
+        for c in v.checks:
+            if not c.date or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", c.date):
+                continue  # B022 reports it
+            try:
+                d = dt.date.fromisoformat(c.date)
+            except ValueError:
+                continue
+            if d < first:
+                yield Hit(
+                    c.at.get("date", c.pos),
+                    f"check date {d.isoformat()} of '{v.key}' is more than a year before the paper's year "
+                    f"({first.year + 1})",
+                    "write the day you looked at the page, or correct the entry's year",
+                )
+
+
+@rule("B026", "verification-confirms-unverified")
+def verification_confirms_unverified(kb: KnowledgeBase) -> Iterator[Hit]:
+    """A verification check confirms a field that the entry marks `unverified`.
+
+    Why: `unverified = {author}` tells readers no page showed the authors; a check listing `author`
+    says a page did. One of the two is wrong, and the site would print both.
+
+    Example: `fields: [author, title]` in a check of an entry with `unverified = {author}`.
+
+    Fix: if the page showed the field, remove it from `unverified`; if not, remove it from the check.
+    """
+    refs = {r.key: r for r in kb.references}
+    for v in kb.verification:
+        ref = refs.get(v.key or "")
+        if ref is None or not ref.unverified:
+            continue
+        marked = set(ref.unverified)
+        for c in v.checks:
+            both = [f for f in c.fields if f.lower() in marked]
+            if both:
+                yield Hit(
+                    c.at.get("fields", c.pos),
+                    f"a check of '{v.key}' confirms {', '.join(both)}, which the entry marks unverified",
+                    "remove the field from the check or from the entry's `unverified`",
+                )

@@ -14,10 +14,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from derma_evidence import citations, render
-from derma_evidence.diagnostics import Diagnostic, Severity
+from derma_evidence import citations, render, safefs
+from derma_evidence.diagnostics import Diagnostic, Severity, did_you_mean
 from derma_evidence.export import files as exports
-from derma_evidence.load.text import read_bytes
+from derma_evidence.load.text import forbidden_in, read_bytes
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.pipeline import CODES, Result, check_bytes
 from derma_evidence.render import feed
@@ -42,6 +42,45 @@ class Options:
     nav_topics_max: int = 60
     """Above this many topics the nav lists only the All topics page: every page carries the whole nav, so
     listing every topic makes the build's cost grow with the square of the number of topics."""
+
+    def problems(self) -> list[str]:
+        """Every option that is not valid, as `name: why` (empty when all are); the plugin stops on any.
+
+        `download_dir` is a relative path inside the site folder (`safefs.relative_path`: not empty, not
+        absolute, no `..`), normalised; text options hold no character a data file may not hold
+        (`load.text.forbidden_in`); `nav_topics_max` is a whole number from 0 to `MAX_NAV_TOPICS`.
+        `timeline_topic` is checked against the data's topics by `Site.build`.
+        """
+        out = []
+        try:
+            if safefs.relative_path(self.download_dir, "the path") != self.download_dir:
+                out.append(f"download_dir: write it as {safefs.relative_path(self.download_dir)!r}")
+        except safefs.UnsafePath as exc:
+            out.append(f"download_dir: {exc}; write a folder inside the site, e.g. 'downloads'")
+        for name in ("claims", "bib", "topics_nav"):
+            value = getattr(self, name)
+            if not value.strip():
+                out.append(f"{name}: must not be empty")
+        for name in ("claims", "bib", "download_dir", "topics_nav", "timeline_topic", "rules_url", "site_url"):
+            value = getattr(self, name)
+            why = forbidden_in(value) if value else None
+            if why:
+                out.append(f"{name}: {why}")
+        if isinstance(self.nav_topics_max, bool) or not 0 <= self.nav_topics_max <= MAX_NAV_TOPICS:
+            out.append(f"nav_topics_max: must be a whole number from 0 to {MAX_NAV_TOPICS}, not {self.nav_topics_max}")
+        return out
+
+
+MAX_NAV_TOPICS = 10_000
+"""Largest `nav_topics_max` (the nav's cost grows with the square of the topics it lists)."""
+
+
+class OptionError(ValueError):
+    """A plugin option is not valid; `problems` lists each as `name: why`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +127,9 @@ class Site:
         Anything else raised is a bug in the checker or the renderer; the caller decides (the plugin
         keeps serving `last_good` under `mkdocs serve`). The result is kept while the bytes stay the same.
         """
+        problems = self.options.problems()
+        if problems:
+            raise OptionError(problems)
         claims_path, bib_path = self.paths()
         claims_bytes, bib_bytes = read_bytes(claims_path), read_bytes(bib_path)
         digest = hashlib.sha256(claims_bytes + b"\0" + bib_bytes).hexdigest()
@@ -98,6 +140,15 @@ class Site:
         result = check_bytes(claims_path, claims_bytes, bib_path, bib_bytes)
         if result.errors:
             raise Refused(result.diagnostics)
+        topic_ids = [t.id for t in result.kb.topics if t.id]
+        if self.options.timeline_topic is not None and self.options.timeline_topic not in topic_ids:
+            hint = did_you_mean(self.options.timeline_topic, topic_ids)
+            raise OptionError(
+                [
+                    f"timeline_topic: no topic '{self.options.timeline_topic}' in the data"
+                    + (f"; {hint}" if hint else "")
+                ]
+            )
         ctx = render.Context.of(
             result.kb,
             use_directory_urls,
@@ -122,6 +173,11 @@ class Site:
     def jsonld(build: Build, path: str, title: str) -> str:
         """The schema.org JSON-LD `<script>` of one page (by source path), generated or hand-written."""
         return schema_org.jsonld_for(build.ctx, build.jsonld, path, title)
+
+    @staticmethod
+    def feed_link(build: Build, path: str) -> str:
+        """The Atom feed's autodiscovery `<link>` for one page (by source path)."""
+        return feed.head_link(build.ctx, path)
 
     @staticmethod
     def warnings(build: Build) -> list[Diagnostic]:

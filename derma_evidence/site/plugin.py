@@ -33,7 +33,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from derma_evidence import render, report
-from derma_evidence.site.build import Build, Options, Refused, Site
+from derma_evidence.diagnostics import clean
+from derma_evidence.site.build import Build, OptionError, Options, Refused, Site
 
 log = get_plugin_logger("derma")
 DEFAULTS = Options()
@@ -63,6 +64,7 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         self.serving = command == "serve"
 
     def _say(self, message: str) -> None:
+        message = "\n".join(clean(line) for line in message.split("\n"))
         print(message, file=sys.stderr, end="" if message.endswith("\n") else "\n")
 
     def _keep_or_stop(self, message: str) -> Build:
@@ -97,6 +99,9 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             self.site = Site(root, options, self.site.last_good if self.site else None)
         try:
             self.current = self.site.build(bool(config.use_directory_urls))
+        except OptionError as exc:  # a configuration error: never served around, whatever the command
+            self._say("".join(f"mkdocs.yml: error: plugin derma, option {p}\n" for p in exc.problems))
+            raise Abort("derma: the build stopped; fix the plugin options in mkdocs.yml") from None
         except Refused as exc:
             self.current = self._keep_or_stop(report.text(exc.diagnostics))
         except OSError as exc:
@@ -107,7 +112,8 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         else:
             for d in Site.warnings(self.current):
                 url = self.site.rules_url(d.code)
-                log.warning(f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}" + (f" (see {url})" if url else ""))
+                line = f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}" + (f" (see {url})" if url else "")
+                log.warning(clean(line))
         self.site.fill_nav(config.nav, self.current.kb)
         return config
 
@@ -176,10 +182,11 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             return render.fill_markers(markdown, self.current.ctx, page.file.src_uri, shown, lenient=True)
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        """Each page's schema.org JSON-LD goes into its <head>."""
+        """Each page's schema.org JSON-LD and the Atom feed's autodiscovery link go into its <head>."""
         if self.current is None or "</head>" not in output:
             return output
         script = Site.jsonld(self.current, page.file.src_uri, page.title or "")
+        script += "\n" + Site.feed_link(self.current, page.file.src_uri)
         return output.replace("</head>", script + "\n</head>", 1)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:

@@ -44,6 +44,19 @@ class ForestTick:
     label: str
 
 
+def not_plotted(e: Effect) -> str:
+    """Why an effect is listed beneath the plot instead of drawn: never contradicting the effect's own text."""
+    if e.measure == "arms":
+        return "arm values and p only, no estimate with a CI"
+    if e.ci_low is None or e.ci_high is None:
+        return "no 95% CI reported"
+    if e.value is None:
+        return "no point estimate reported"
+    if not e.measure:
+        return "no effect measure given"
+    return "a ratio whose CI reaches 0 cannot be drawn on a log axis"
+
+
 def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[str, str], ...]]:
     """One static forest plot per effect measure of the outcome (effects with a CI), and the effects not plottable.
 
@@ -58,8 +71,7 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
         if e.measure != "arms" and e.has_ci and e.measure and (e.measure not in RATIO_MEASURES or (e.ci_low or 0) > 0):
             by_measure.setdefault(e.measure, []).append(e)
         else:
-            why = "arm values and p only, no estimate with a CI" if e.measure == "arms" else "no 95% CI reported"
-            missing.append((e.label or "", f"{effect_text(e)} ({why})"))
+            missing.append((e.label or "", f"{effect_text(e)} ({not_plotted(e)})"))
     plots = []
     for measure, effects in sorted(by_measure.items()):
         log = measure in RATIO_MEASURES

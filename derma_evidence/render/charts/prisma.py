@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from derma_evidence.model.living import Search
+from derma_evidence.model.living import Candidate, Search
 from derma_evidence.render.words import NOT_RECORDED, plural
 
 
@@ -55,16 +55,48 @@ class Flow:
 BOX_W, SIDE_W, BOX_H, GAP, LEFT, STAGE_W = 300, 280, 96, 30, 30, 24
 
 
-def flow(searches: tuple[Search, ...]) -> Flow:
-    found = _total([s.records_found for s in searches])
-    screened = _total([s.screened for s in searches])
-    excluded = _total([s.excluded_count for s in searches])
-    included = sorted({r.id for s in searches for r in s.included})
-    records_in = sum(len(s.included) for s in searches)
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """One search's counts: typed in the log for a search made by hand, computed from the screening queue
+    for one `derma search run` made (its records and their decisions), never typed twice."""
+
+    found: int | None
+    duplicates: int | None
+    screened: int | None
+    excluded: int | None
+    included: tuple[str, ...]  # citation keys, or record ids of included records without a key yet
+    awaiting: int
+
+
+def counts(s: Search, queue: tuple[Candidate, ...]) -> Counts:
+    mine = [c for c in queue if c.search is not None and c.search.id == s.id] if s.id else []
+    if s.strategy is None and not mine:
+        return Counts(s.records_found, s.duplicates, s.screened, s.excluded_count, tuple(r.id for r in s.included), 0)
+    decided = [c for c in mine if c.decision is not None]
+    included = tuple((c.key.id if c.key else c.id or "") for c in decided if c.decision == "include")
+    return Counts(
+        s.records_found,
+        s.duplicates,
+        len(decided),
+        sum(1 for c in decided if c.decision == "exclude"),
+        included,
+        len(mine) - len(decided),
+    )
+
+
+def flow(searches: tuple[Search, ...], queue: tuple[Candidate, ...] = ()) -> Flow:
+    per = [counts(s, queue) for s in searches]
+    found = _total([c.found for c in per])
+    duplicates = _total([c.duplicates for c in per])
+    screened = _total([c.screened for c in per])
+    excluded = _total([c.excluded for c in per])
+    included = sorted({k for c in per for k in c.included})
+    records_in = sum(len(c.included) for c in per)
+    awaiting = sum(c.awaiting for c in per)
     sources = sorted({s.source or "" for s in searches if s.source})
     steps = [
         ("Identification", f"Records identified from {plural(len(searches), 'search', 'searches')}", found, None),
-        ("Identification", "Duplicates removed before screening", None, "side"),
+        ("Identification", "Duplicates removed before screening", duplicates, "side"),
         ("Screening", "Records screened", screened, None),
         ("Screening", "Records excluded, with reasons", excluded, "side"),
         (
@@ -104,6 +136,9 @@ def flow(searches: tuple[Search, ...]) -> Flow:
     summary = (
         f"{plural(len(searches), 'search', 'searches')} of {', '.join(sources) or 'no source'}: "
         f"records found: {shown_count(found)}; screened: {shown_count(screened)}; excluded: {shown_count(excluded)}; "
-        f"included: {records_in} ({plural(len(included), 'distinct study', 'distinct studies')})."
+        f"included: {records_in} ({plural(len(included), 'distinct study', 'distinct studies')})"
+        + (f"; awaiting screening: {awaiting}." if awaiting else ".")
     )
+    if awaiting:
+        rows.append(("Screening", "Records awaiting screening (not yet counted above)", str(awaiting)))
     return Flow(side_x + SIDE_W + 10, y - GAP + 10, tuple(boxes), tuple(arrows), tuple(stages), tuple(rows), summary)

@@ -74,6 +74,39 @@ def change_vm(ctx: Context, link: Linker, ch: Change) -> ChangeVM:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CandidateVM:
+    id: str
+    title: str
+    where: str  # "Journal, 2024" or what is known of it
+    found_by: str  # "2026-12-07, PubMed"
+    href: Markup  # the search's row in the search log
+
+
+def awaiting(ctx: Context, link: Linker) -> list[CandidateVM]:
+    """Records the searches found that nobody has screened yet, newest search first, then by id."""
+    searches = {s.id: s for s in ctx.kb.searches if s.id}
+    out = []
+    for c in ctx.kb.screening:
+        if not c.awaiting:
+            continue
+        s = searches.get(c.search.id if c.search else "")
+        where = ", ".join(x for x in (c.journal or "", str(c.year) if c.year else "") if x)
+        anchor = "search-" + s.id if s and s.id and safe_id(s.id) else ""
+        out.append(
+            CandidateVM(
+                c.id or "",
+                c.title or "",
+                where,
+                f"{s.date or 'undated'}, {s.source or ''}" if s else (c.search.id if c.search else ""),
+                link(PAGES["searches"], anchor or None),
+            )
+        )
+    out.sort(key=lambda v: v.id)
+    out.sort(key=lambda v: v.found_by[:10], reverse=True)  # stable: newest search first, ids in order
+    return out
+
+
 def whats_new_page(ctx: Context) -> Page:
     path = PAGES["whats_new"]
     link = ctx.linker(path)
@@ -81,6 +114,7 @@ def whats_new_page(ctx: Context) -> Page:
         path,
         "What's new",
         "whats_new.html.j2",
+        awaiting=awaiting(ctx, link),
         changes=[change_vm(ctx, link, ch) for ch in newest_first(ctx.kb.changes)],
         feed_href=link(f"{ctx.download_dir}/{FEED}"),
         searches_href=link(PAGES["searches"]),
