@@ -42,6 +42,7 @@ test-fast: setup
 bench: setup
 	$(VENV)/python scripts/bench.py
 	$(VENV)/python scripts/bench_site.py
+	$(VENV)/python scripts/bench_serve.py
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache .hypothesis

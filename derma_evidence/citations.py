@@ -1,7 +1,8 @@
 """References as CSL-JSON, and a bibliography formatted by citeproc-py with the shipped Vancouver CSL style.
 
-The BibTeX fields arrive raw from the loader (braces kept, no LaTeX decoding); `clean` removes
-grouping braces and the few LaTeX escapes a medical bibliography uses. Formatting itself is
+The BibTeX fields arrive from the loader with their LaTeX decoded (`load.bib`, the one LaTeX decoder,
+also used here for a value that still holds a backslash); `clean` removes grouping braces and turns
+BibTeX's dashes and ties into text. Formatting itself is
 citeproc-py's: no hand-built citation strings here. Output is plain text (Vancouver has no
 italics); the renderer escapes it.
 """
@@ -19,6 +20,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from bibtexparser.middlewares.names import (  # the splitter BibTeX's own rules are written into
+    InvalidNameError,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+
+from derma_evidence.load.bib import decode_latex
 from derma_evidence.model.claims import Reference
 
 STYLE = "vancouver.csl"
@@ -41,65 +49,49 @@ _CSL_TYPES = {
     "booklet": "pamphlet",
 }
 
-_LATEX = (
-    (r"\&", "&"),
-    (r"\%", "%"),
-    (r"\_", "_"),
-    (r"\$", "$"),
+_TYPOGRAPHY = (
     ("---", "\u2014"),
     ("--", "-"),
     ("~", "\u00a0"),
 )
+"""BibTeX's dashes and ties as text (the loader decodes escapes and accents, not these)."""
 
 
 def clean(value: str) -> str:
-    """A raw BibTeX value as display text: grouping braces removed, simple escapes decoded, spaces collapsed."""
-    for a, b in _LATEX:
+    """A BibTeX value as display text: LaTeX decoded (the loader's decoder), grouping braces removed, spaces
+    collapsed."""
+    if "\\" in value:
+        value = decode_latex(value)
+    for a, b in _TYPOGRAPHY:
         value = value.replace(a, b)
     value = value.replace("{", "").replace("}", "")
     return re.sub(r"\s+", " ", value).strip()
 
 
-def _split_and(value: str) -> list[str]:
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    i = 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0 and value[i : i + 5].lower() == " and ":
-            parts.append(value[start:i])
-            start = i + 5
-            i += 4
-        i += 1
-    parts.append(value[start:])
-    return [p.strip() for p in parts if p.strip()]
-
-
 def names(value: str) -> list[dict[str, str]]:
-    """BibTeX names ("Last, First", "Last, Jr., First" or "First Last", joined by "and") as CSL names."""
+    """BibTeX names ("Last, First", "von Last, Jr., First" or "First von Last", joined by "and") as CSL names.
+
+    Split and parsed by bibtexparser's name splitter, which reads particles as BibTeX does: "Ludwig van
+    Beethoven" and "van Beethoven, Ludwig" both have the family name "van Beethoven". A name in one pair
+    of braces (`{World Health Organization}`) is one literal name; a name the splitter refuses is too.
+    """
     out: list[dict[str, str]] = []
-    for part in _split_and(value):
+    for part in split_multiple_persons_names(value):
+        part = part.strip()
+        if not part:
+            continue
         if part.startswith("{") and part.endswith("}") and part.count("{") == 1:
             out.append({"literal": clean(part)})
             continue
-        suffix = ""
-        if part.count(",") >= 2:
-            family, suffix, given = (p.strip() for p in part.split(",", 2))
-        elif "," in part:
-            family, _, given = part.partition(",")
-        else:
-            words = part.split()
-            family, given = words[-1], " ".join(words[:-1])
-        entry = {"family": clean(family)}
-        if clean(given):
-            entry["given"] = clean(given)
-        if clean(suffix):
-            entry["suffix"] = clean(suffix)
+        try:
+            split = parse_single_name_into_parts(part, strict=False)
+        except InvalidNameError:
+            out.append({"literal": clean(part)})
+            continue
+        entry = {"family": clean(" ".join([*split.von, *split.last]))}
+        for key, words in (("given", split.first), ("suffix", split.jr)):
+            if clean(" ".join(words)):
+                entry[key] = clean(" ".join(words))
         out.append(entry)
     return out
 

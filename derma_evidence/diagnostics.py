@@ -250,10 +250,15 @@ class Suggester:
     """
 
     def __init__(self, options: Iterable[str], n: int = 1, budget: int = 50_000) -> None:
-        self.options = sorted(set(options))
+        self.known = set(options)
+        self.options = sorted(self.known)
         self.n = n
         self.budget = budget  # string comparisons left
         self.cache: dict[str, str | None] = {}
+
+    def __contains__(self, value: object) -> bool:
+        """Whether `value` is one of the options: make one Suggester per rule and test ids against it."""
+        return value in self.known
 
     def __call__(self, value: str) -> str | None:
         if value in self.cache:

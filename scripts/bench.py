@@ -58,8 +58,19 @@ print(elapsed)
 
 
 def timed(code: str, *args: str) -> float:
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    return timed_rss(code, *args)[0]
+
+
+def timed_rss(code: str, *args: str) -> tuple[float, float]:
+    """The CPU seconds `code` prints for its timed part, and the peak RSS of its process in MB."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        out.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise SystemExit(f"the measured process failed:\n{err.read()[-3000:]}")
+        return float(out.read().strip().splitlines()[-1]), usage.ru_maxrss / 1024
 
 
 def main() -> int:

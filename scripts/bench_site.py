@@ -11,8 +11,10 @@ Prints, from measurements of the same run on the same machine:
    garbage collector off in both;
 3. the search figures of `scripts/bench_search.py` (Chromium, 1,000 claims), when Chromium is there;
 
-then how each cost grows with claims (1k -> 10k), topics (50 -> 200 -> 1000) and references
-(500 -> 5000), as ratios of times of the same run. Not a timed test; `make bench` runs it.
+each with the peak RSS of both processes; then how the build's and the check's CPU time and the
+build's peak RSS grow when one of claims, topics, references, questions, comparisons and changes is
+doubled alone (linear: x2 at most), as ratios of times of the same run. Not a timed test; `make bench`
+runs it; `scripts/bench_serve.py` measures the edit-to-preview loop under `mkdocs serve`.
 The data generator is `scripts/synthetic.py:generate` (shared with the checker's benchmark).
 """
 
@@ -26,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,11 +43,33 @@ from derma_evidence.pipeline import check_files  # noqa: E402
 from derma_evidence.site.build import Site  # noqa: E402
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
-TARGET_BUILD, TARGET_CHECK = 1.3, 1.15
+TARGET_BUILD, TARGET_CHECK = 1.0, 1.15
 
 
-def write_data(folder: Path, n_claims: int, n_refs: int, n_topics: int) -> tuple[Path, Path]:
-    yaml_text, bib_text = generate(n_claims, n_refs, n_topics=n_topics)
+@dataclass(frozen=True)
+class Size:
+    """One synthetic knowledge base: how many of each thing (the growth table doubles one at a time)."""
+
+    claims: int = 10_000
+    topics: int = 200
+    refs: int = 1000
+    questions: int = 0
+    comparisons: int = 0
+    changes: int = 0
+
+    def label(self) -> str:
+        return "-".join(f"{k[:2]}{v}" for k, v in vars(self).items() if v)
+
+
+def write_data(folder: Path, size: Size) -> tuple[Path, Path]:
+    yaml_text, bib_text = generate(
+        size.claims,
+        size.refs,
+        n_topics=size.topics,
+        n_questions=size.questions,
+        n_comparisons=size.comparisons,
+        n_changes=size.changes,
+    )
     folder.mkdir(parents=True, exist_ok=True)
     claims, bib = folder / "claims.yaml", folder / "references.bib"
     claims.write_text(yaml_text, "utf-8")
@@ -111,8 +136,11 @@ def plain_project(folder: Path, claims: Path, bib: Path) -> Path:
     return folder / "mkdocs.yml"
 
 
-def timed_build(config: Path, dest: Path, env: dict[str, str]) -> float:
-    """CPU seconds (user + system) of one `mkdocs build --strict`: steadier than wall time on a shared machine."""
+def timed_build(config: Path, dest: Path, env: dict[str, str]) -> tuple[float, float]:
+    """CPU seconds (user + system) and peak RSS in MB of one `mkdocs build --strict`.
+
+    CPU time is steadier than wall time on a shared machine; both come from `wait4` on the child.
+    """
     with tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(
             [MKDOCS, "build", "-q", "--strict", "-f", str(config), "-d", str(dest)],
@@ -126,7 +154,7 @@ def timed_build(config: Path, dest: Path, env: dict[str, str]) -> float:
         if proc.returncode != 0:
             err.seek(0)
             raise SystemExit(f"build failed ({config}):\n{err.read()[-3000:]}")
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def largest(site: Path) -> tuple[int, str]:
@@ -134,75 +162,111 @@ def largest(site: Path) -> tuple[int, str]:
     return page.stat().st_size, str(page.relative_to(site))
 
 
-def measure(tmp: Path, n: int, topics: int, refs: int, repeat: int) -> tuple[float, float, int, int, str]:
-    """Median build times (ours, plain), search index sizes (ours, plain) and the largest page of ours."""
-    folder = tmp / f"c{n}-t{topics}-r{refs}"
-    claims, bib = write_data(folder / "data", n, refs, topics)
-    plain_cfg = plain_project(folder / "plain", claims, bib)
+@dataclass(frozen=True)
+class Figures:
+    ours: float  # median CPU seconds
+    plain: float | None  # the plain-Markdown baseline, when measured
+    rss: float  # peak RSS of our build, MB (median)
+    plain_rss: float | None
+
+
+def measure(tmp: Path, size: Size, repeat: int, with_plain: bool) -> Figures:
+    """Median build times and peak RSS of ours (and of plain Markdown, interleaved run by run)."""
+    folder = tmp / size.label()
+    claims, bib = write_data(folder / "data", size)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     ours_env = dict(env, DERMA_CLAIMS=str(claims), DERMA_BIB=str(bib))
+    plain_cfg = plain_project(folder / "plain", claims, bib) if with_plain else None
     ours, plain = [], []
     for i in range(repeat):
         ours.append(timed_build(ROOT / "mkdocs.yml", folder / f"ours{i}", ours_env))
-        plain.append(timed_build(plain_cfg, folder / f"plain{i}", env))
+        if plain_cfg is not None:
+            plain.append(timed_build(plain_cfg, folder / f"plain{i}", env))
     index = (folder / "ours0" / "search" / "search_index.json").stat().st_size
-    pindex = (folder / "plain0" / "search" / "search_index.json").stat().st_size
-    size, page = largest(folder / "ours0")
-    o, p = statistics.median(ours), statistics.median(plain)
+    page_size, page = largest(folder / "ours0")
+    o, rss = statistics.median(t for t, _ in ours), statistics.median(m for _, m in ours)
+    p = statistics.median(t for t, _ in plain) if plain else None
+    prss = statistics.median(m for _, m in plain) if plain else None
+    shown = f"{p:>8.2f} {o / p:>6.2f}" if p else f"{'':>8} {'':>6}"
     print(
-        f"{n:>7} {topics:>6} {refs:>6} {o:>8.2f} {p:>8.2f} {o / p:>6.2f} {index / 1e6:>9.2f} {pindex / 1e6:>9.2f} "
-        f"{size / 1e6:>8.2f} MB  {page}",
+        f"{size.claims:>7} {size.topics:>6} {size.refs:>6} {size.questions:>5} {size.comparisons:>5} "
+        f"{size.changes:>5} {o:>8.2f} {shown} {rss:>7.0f} {prss or 0:>7.0f} {index / 1e6:>8.2f} "
+        f"{page_size / 1e6:>7.2f}  {page}",
         flush=True,
     )
     shutil.rmtree(folder, ignore_errors=True)
-    return o, p, index, pindex, page
+    return Figures(o, p, rss, prss)
 
 
-def check_ratio(tmp: Path, n: int, refs: int, repeat: int) -> tuple[float, float]:
-    """Median bare parse and full check of `n` claims and `refs` references, GC off, fresh processes."""
-    text, bib = generate(n, refs)
+def check_ratio(tmp: Path, size: Size, repeat: int) -> tuple[float, float, float, float]:
+    """Median bare parse and full check (CPU s, GC off, fresh processes), and their peak RSS in MB."""
+    text, bib = generate(size.claims, size.refs, n_topics=size.topics, n_questions=size.questions,
+                         n_comparisons=size.comparisons, n_changes=size.changes)  # fmt: skip
     yp, bp = tmp / "check.yaml", tmp / "check.bib"
     yp.write_text(text, "utf-8")
     bp.write_text(bib, "utf-8")
-    bare = [bench.timed(bench.BARE, str(yp), str(bp), "nogc") for _ in range(repeat)]
-    full = [bench.timed(bench.FULL, str(yp), str(bp), "nogc") for _ in range(repeat)]
-    return statistics.median(bare), statistics.median(full)
+    bare, full = [], []
+    for _ in range(repeat):  # interleaved, so that a burst of load hits both alike
+        bare.append(bench.timed_rss(bench.BARE, str(yp), str(bp), "nogc"))
+        full.append(bench.timed_rss(bench.FULL, str(yp), str(bp), "nogc"))
+    med = statistics.median
+    return med(t for t, _ in bare), med(t for t, _ in full), med(m for _, m in bare), med(m for _, m in full)
+
+
+DIMENSIONS = ("claims", "topics", "refs", "questions", "comparisons", "changes")
+GROWTH_BASE = Size(claims=5000, topics=100, refs=1000, questions=1000, comparisons=500, changes=1000)
+"""The base of the growth table; each dimension is doubled from it on its own (the others stay)."""
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--claims", default="1000,10000", help="claim counts at 200 topics (default: %(default)s)")
-    ap.add_argument("--topics", default="50,200,1000", help="topic counts at 10,000 claims (default: %(default)s)")
-    ap.add_argument("--refs", default="500,5000", help="reference counts at 10,000 claims (default: %(default)s)")
-    ap.add_argument("--repeat", type=int, default=1, help="builds per variant; the median is reported")
-    ap.add_argument("--quick", action="store_true", help="only 1,000 and 10,000 claims at 200 topics")
-    ap.add_argument("--check-sizes", default="10000,5000", help="claims,references of the check ratio")
+    ap.add_argument("--claims", type=int, default=10_000, help="claims of the build and check ratios (%(default)s)")
+    ap.add_argument("--topics", type=int, default=200, help="topics of the build ratio (%(default)s)")
+    ap.add_argument("--refs", type=int, default=1000, help="references of the build ratio (%(default)s)")
+    ap.add_argument("--check-refs", type=int, default=5000, help="references of the check ratio (%(default)s)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per variant; the median is reported")
+    ap.add_argument("--growth", default=",".join(DIMENSIONS), help="dimensions to double (default: all; '' none)")
+    ap.add_argument("--growth-repeat", type=int, default=1, help="runs per size of the growth table")
+    base_sizes = ",".join(str(v) for v in vars(GROWTH_BASE).values())
+    ap.add_argument("--growth-base", default=base_sizes, help=f"{','.join(DIMENSIONS)} of the base (%(default)s)")
     ap.add_argument("--no-search", action="store_true", help="skip the browser measurement")
     args = ap.parse_args()
-    claims = [int(x) for x in args.claims.split(",")]
-    topics = [] if args.quick else [int(x) for x in args.topics.split(",")]
-    refs = [] if args.quick else [int(x) for x in args.refs.split(",")]
-    big = max(claims)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {args.repeat} build(s) per variant")
+    dims = [d for d in args.growth.split(",") if d]
+    for d in dims:
+        if d not in DIMENSIONS:
+            ap.error(f"unknown dimension {d!r}; choose from {', '.join(DIMENSIONS)}")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; CPU seconds (user + system), medians of "
+          f"{args.repeat} fresh-process run(s); RSS: peak resident set of the build process")  # fmt: skip
     print(
-        f"{'claims':>7} {'topics':>6} {'refs':>6} {'ours s':>8} {'plain s':>8} {'ratio':>6} {'index MB':>9} "
-        f"{'plain MB':>9} {'largest':>11}  page"
+        f"{'claims':>7} {'topics':>6} {'refs':>6} {'quest':>5} {'comp':>5} {'chang':>5} {'ours s':>8} {'plain s':>8} "
+        f"{'ratio':>6} {'RSS MB':>7} {'plainMB':>7} {'index MB':>8} {'largest':>7}  page"
     )
-    times: dict[tuple[int, int, int], tuple[float, float]] = {}
+    main_size = Size(claims=args.claims, topics=args.topics, refs=args.refs)
+    growth_base = Size(*(int(x) for x in args.growth_base.split(",")))
+    check_size = Size(claims=args.claims, topics=7, refs=args.check_refs)
+    growth: dict[str, tuple[Figures, Figures, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         t = Path(tmp)
-        runs = [(n, 200, 1000) for n in claims] + [(big, k, 1000) for k in topics] + [(big, 200, r) for r in refs]
-        for n, k, r in dict.fromkeys(runs):
-            o, p, *_ = measure(t, n, k, r, args.repeat)
-            times[(n, k, r)] = (o, p)
-        check_claims, check_refs = (int(x) for x in args.check_sizes.split(","))
-        bare, full = check_ratio(t, check_claims, check_refs, max(3, args.repeat))
-    o, p = times[(big, 200, 1000)]
+        head = measure(t, main_size, args.repeat, with_plain=True)
+        bare, full, bare_rss, full_rss = check_ratio(t, check_size, max(3, args.repeat))
+        ratio = f"{full:.2f} s vs bare parse {bare:.2f} s: {full / bare:.2f}x"
+        print(f"check, GC off: {ratio}; RSS {full_rss:.0f} vs {bare_rss:.0f} MB", flush=True)
+        if dims:
+            base = measure(t, growth_base, args.growth_repeat, with_plain=False)
+            _, base_check, _, _ = check_ratio(t, growth_base, args.growth_repeat)
+            for d in dims:
+                big = replace(growth_base, **{d: 2 * getattr(growth_base, d)})
+                fig = measure(t, big, args.growth_repeat, with_plain=False)
+                _, check, _, _ = check_ratio(t, big, args.growth_repeat)
+                growth[d] = (base, fig, base_check, check)
+    assert head.plain is not None and head.plain_rss is not None
     print()
-    print(f"1. build of {big:,} claims (200 topics): {o:.2f} s vs plain Markdown {p:.2f} s: {o / p:.2f}x "
-          f"(target {TARGET_BUILD}x)")  # fmt: skip
-    print(f"2. check of {check_claims:,} claims + {check_refs:,} references, GC off: {full:.2f} s "
-          f"vs bare parse {bare:.2f} s: {full / bare:.2f}x (target {TARGET_CHECK}x)")  # fmt: skip
+    print(f"1. build of {main_size.claims:,} claims ({main_size.topics} topics, {main_size.refs:,} references): "
+          f"{head.ours:.2f} s vs plain Markdown {head.plain:.2f} s: {head.ours / head.plain:.2f}x "
+          f"(target {TARGET_BUILD}x); peak RSS {head.rss:.0f} MB vs {head.plain_rss:.0f} MB")  # fmt: skip
+    print(f"2. check of {check_size.claims:,} claims + {check_size.refs:,} references, GC off: {full:.2f} s "
+          f"vs bare parse {bare:.2f} s: {full / bare:.2f}x (target {TARGET_CHECK}x); "
+          f"peak RSS {full_rss:.0f} MB vs {bare_rss:.0f} MB")  # fmt: skip
     if not args.no_search and Path("/usr/bin/chromium").exists():
         out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_search.py"), "--claims", "1000"],
                              capture_output=True, text=True)  # fmt: skip
@@ -210,18 +274,12 @@ def main() -> int:
         print("3. search at 1,000 claims: " + (lines[-1] if lines else "no result"))
     else:
         print("3. search: skipped (no /usr/bin/chromium or --no-search); run scripts/bench_search.py")
-    print("\ngrowth (time at the larger size over time at the smaller, ours | plain; linear = the size ratio):")
-
-    def growth(label: str, a: tuple[int, int, int], b: tuple[int, int, int], factor: float) -> None:
-        if a in times and b in times:
-            (oa, pa), (ob, pb) = times[a], times[b]
-            print(f"  {label:<28} x{factor:<5g} ours {ob / oa:5.2f}   plain {pb / pa:5.2f}")
-
-    growth("claims 1k -> 10k", (min(claims), 200, 1000), (big, 200, 1000), big / min(claims))
-    for a, b in zip(topics, topics[1:], strict=False):
-        growth(f"topics {a} -> {b}", (big, a, 1000), (big, b, 1000), b / a)
-    if len(refs) >= 2:
-        growth(f"references {refs[0]} -> {refs[-1]}", (big, 200, refs[0]), (big, 200, refs[-1]), refs[-1] / refs[0])
+    print("4. edit to preview under `mkdocs serve`: scripts/bench_serve.py")
+    if growth:
+        print(f"\ngrowth: each dimension doubled alone from {growth_base} (linear: x2.00 at most)")
+        print(f"  {'dimension':<12} {'build':>7} {'check':>7} {'RSS':>7}")
+        for d, (a, b, ca, cb) in growth.items():
+            print(f"  {d:<12} x{b.ours / a.ours:>6.2f} x{cb / ca:>6.2f} x{b.rss / a.rss:>6.2f}")
     return 0
 
 

@@ -22,8 +22,21 @@ def topic_ids(n_topics: int) -> list[str]:
     return TOPICS[:n_topics] + [f"topic-{i:04d}" for i in range(len(TOPICS), n_topics)]
 
 
-def generate(n_claims: int, n_refs: int, seed: int = 7, n_topics: int = len(TOPICS)) -> tuple[str, str]:
-    """YAML text of `n_claims` claims on `n_topics` topics citing `n_refs` references, and the BibTeX text."""
+def generate(
+    n_claims: int,
+    n_refs: int,
+    seed: int = 7,
+    n_topics: int = len(TOPICS),
+    n_questions: int = 0,
+    n_comparisons: int = 0,
+    n_changes: int = 0,
+) -> tuple[str, str]:
+    """YAML text of `n_claims` claims on `n_topics` topics citing `n_refs` references, and the BibTeX text.
+
+    With the answers layer and the change log: `n_comparisons` comparisons of one outcome each (GRADE
+    judgements, one effect), `n_questions` questions each resting on one outcome and one claim, and
+    `n_changes` change-log entries, each naming two claims and one reference.
+    """
     rng = random.Random(seed)
     topics = topic_ids(n_topics)
     keys = [f"author{i:05d}{2000 + i % 25}" for i in range(n_refs)]
@@ -41,6 +54,57 @@ def generate(n_claims: int, n_refs: int, seed: int = 7, n_topics: int = len(TOPI
     out = ["# yaml-language-server: $schema=../derma_evidence/contract/claims.schema.json", "topics:"]
     for t in topics:
         out += [f"  - id: {t}", f"    title: {t.replace('-', ' ').capitalize()}", f"    summary: {_words(rng, 30)}"]
+    if n_questions:
+        assert n_comparisons and n_claims, "questions rest on outcomes and claims"
+        out.append("questions:")
+    for i in range(n_questions):
+        out += [
+            f"  - id: question-{i:06d}",
+            f"    question: {json.dumps(_words(rng, 8).capitalize() + '?')}",
+            f"    short: {json.dumps('Microneedling may ' + _words(rng, 12) + '.')}",
+            f"    answer: {json.dumps('Microneedling may ' + _words(rng, 40) + '.')}",
+            "    certainty: low",
+            "    rests_on:",
+            f"      outcomes: [comparison-{i % n_comparisons:06d}--outcome]",
+            f"      claims: [claim-{i % n_claims:06d}]",
+            f"    topic: {topics[i % len(topics)]}",
+        ]
+    if n_comparisons:
+        out.append("comparisons:")
+    for i in range(n_comparisons):
+        key = keys[(i * 7) % n_refs]
+        treated, control = rng.randint(10, 90), rng.randint(1, 9)
+        quote = f"Mean change was {treated} against {control}."
+        out += [
+            f"  - id: comparison-{i:06d}",
+            f"    title: {json.dumps(_words(rng, 6).capitalize())}",
+            "    population: Adults with androgenetic alopecia",
+            f"    intervention: {json.dumps(_words(rng, 4))}",
+            f"    comparator: {json.dumps(_words(rng, 3))}",
+            f"    topic: {topics[i % len(topics)]}",
+            "    outcomes:",
+            "      - id: outcome",
+            "        name: Hair count (change from baseline)",
+            "        time_point: 12 weeks",
+            "        not_reported: [participants, studies]",
+            "        effects:",
+            f"          - source: {{key: {key}, locator: Abstract, quote: {json.dumps(quote)}}}",
+            f"            label: Synthetic {i}",
+            "            measure: arms",
+            "            arms:",
+            f"              - {{label: Treatment, value: {treated}}}",
+            f"              - {{label: Control, value: {control}}}",
+            "            unit: hairs/cm2",
+            "        certainty: low",
+            "        grade:",
+            "          start: randomised",
+            "          risk_of_bias: {judgement: serious, reason: Allocation not described.}",
+            "          inconsistency: {judgement: not-serious}",
+            "          indirectness: {judgement: not-serious}",
+            "          imprecision: {judgement: serious, reason: One small trial.}",
+            "          publication_bias: {judgement: not-serious}",
+            f"        finding: {json.dumps('Microneedling may ' + _words(rng, 14) + '.')}",
+        ]
     out.append("claims:")
     for i in range(n_claims):
         topic = topics[i % len(topics)]
@@ -67,4 +131,16 @@ def generate(n_claims: int, n_refs: int, seed: int = 7, n_topics: int = len(TOPI
                 f"        quote: {json.dumps(_words(rng, 15).capitalize() + '.')}",
             ]
         out += [f"    note: {json.dumps(_words(rng, 20))}", "    reviewed: 2026-11-01", ""]
+    if n_changes:
+        assert n_claims, "changes name claims"
+        out.append("changes:")
+    for i in range(n_changes):
+        out += [
+            f"  - date: 2026-{1 + i % 10:02d}-{1 + i % 28:02d}",
+            "    kind: corrected",
+            f"    claims: [claim-{i % n_claims:06d}, claim-{(i * 3 + 1) % n_claims:06d}]",
+            f"    references: [{keys[i % n_refs]}]",
+            f"    what: {json.dumps(_words(rng, 12).capitalize() + '.')}",
+            f"    why: {json.dumps(_words(rng, 12).capitalize() + '.')}",
+        ]
     return "\n".join(out) + "\n", "\n".join(bib)

@@ -17,6 +17,7 @@ from derma_evidence.contract.vocabulary import check as vocabulary_check
 from derma_evidence.diagnostics import Diagnostic, clean
 from derma_evidence.load.text import forbidden_in
 from derma_evidence.load.yamlpos import load_yaml
+from derma_evidence.model.project import Project
 from derma_evidence.render.words import search_keywords
 from derma_evidence.report import github, text
 from derma_evidence.site.build import MAX_NAV_TOPICS, Options
@@ -133,7 +134,8 @@ def test_write_tree_file_count_limit(tmp_path: Path) -> None:
         (Options(topics_nav=""), "topics_nav"),
         (Options(topics_nav="Topics\u202e"), "topics_nav"),
         (Options(timeline_topic="x\x1b[2J"), "timeline_topic"),
-        (Options(rules_url="https://x/\nforged"), "rules_url"),
+        (Options(project=Project(rules_url="https://x/\nforged")), "rules_url"),
+        (Options(project=Project(name="Acne\u202e")), "site_name"),
     ],
 )
 def test_plugin_options_refused_with_their_name(options: Options, name: str) -> None:

@@ -161,3 +161,32 @@ def test_huge_number_option_is_a_usage_error(tmp_path: Path, capsys: pytest.Capt
     assert cli.main([*args, "--min", "1e5000", "--claims", str(c), "--bib", str(b)]) == 2
     assert "out of range" in capsys.readouterr().err
     assert c.read_bytes() == CLAIMS.encode()
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("0." + "0" * 397 + "1", True),  # 400 characters: the loader's limit (MAX_NUMBER_CHARS)
+        ("0." + "0" * 398 + "1", False),  # 401 as typed
+        ("1e-398", True),  # 400 written out
+        ("1e-399", False),  # 401 written out
+        ("1e-99999999", False),  # 100 million digits written out: refused before any is written
+        ("1e-999999999", False),
+    ],
+)
+def test_number_option_length_is_bounded_before_writing_it_out(value: str, ok: bool) -> None:
+    import tracemalloc
+
+    from derma_evidence.commands.entries import UsageError, yaml_number
+    from derma_evidence.load.yamlpos import MAX_NUMBER_CHARS
+
+    tracemalloc.start()
+    try:
+        if ok:
+            assert len(yaml_number("min", value)) == MAX_NUMBER_CHARS
+        else:
+            with pytest.raises(UsageError, match=f"at most {MAX_NUMBER_CHARS}|longer than {MAX_NUMBER_CHARS}"):
+                yaml_number("min", value)
+        assert tracemalloc.get_traced_memory()[1] < 1 << 20  # never the number written out (402 MB before)
+    finally:
+        tracemalloc.stop()

@@ -156,3 +156,65 @@ def test_bad_plugin_option_stops_with_its_name(
     with pytest.raises(Abort):
         plugin.on_config(config)
     assert f"option {option}:" in capsys.readouterr().err
+
+
+class _Server:
+    """What `on_serve` sees of MkDocs' live-reload server: `watch` and the `builder` it calls on a change."""
+
+    def __init__(self, full: object) -> None:
+        self.builder = full
+        self.watched: list[str] = []
+
+    def watch(self, path: str) -> None:
+        self.watched.append(path)
+
+
+def _served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[DermaPlugin, object, Path, _Server, list[int]]:
+    """A full serve-mode build into tmp_path/site, and the server's builder as the plugin wraps it."""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    plugin, config, claims = _plugin(monkeypatch, tmp_path, "serve")
+    config.site_dir = str(tmp_path / "site")  # type: ignore[attr-defined]
+    full_builds: list[int] = []
+
+    def full() -> None:
+        full_builds.append(1)
+        mkdocs_build(config, serve_url="http://127.0.0.1:8000/")  # type: ignore[arg-type]
+
+    full()
+    server = _Server(full)
+    plugin.on_serve(server, config=config, builder=full)
+    return plugin, config, claims, server, full_builds
+
+
+def test_a_data_edit_under_serve_rewrites_only_its_pages(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    plugin, _config, claims, server, full_builds = _served(monkeypatch, tmp_path)
+    old = "The inflammatory phase lasts about one to three days after injury."
+    claims.write_text(claims.read_text("utf-8").replace(old, old.replace("injury", "an injury")), "utf-8")
+    server.builder()  # type: ignore[operator]
+    assert full_builds == [1]  # no full build
+    assert plugin.live is not None and "topics/wound-healing.md" in plugin.live.rewritten
+    assert "downloads/claims.json" in plugin.live.rewritten and "topics/needle-depth.md" not in plugin.live.rewritten
+    html = (tmp_path / "site/topics/wound-healing/index.html").read_text("utf-8")
+    assert "after an injury" in html and 'id="page_top"' in html  # through the theme, as the full build renders
+    # a hand-written page (or mkdocs.yml) changed too: the full build
+    assert plugin.live.served is not None
+    plugin.live.served.before = {path: (0, size) for path, (_, size) in plugin.live.served.before.items()}
+    claims.write_text(claims.read_text("utf-8").replace("after an injury", "after injury"), "utf-8")
+    server.builder()  # type: ignore[operator]
+    assert full_builds == [1, 1]
+
+
+def test_a_failing_quick_update_falls_back_to_the_full_build(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plugin, _config, claims, server, full_builds = _served(monkeypatch, tmp_path)
+
+    def broken(html: str) -> str:
+        raise OverflowError("a bug in the lean copy")
+
+    monkeypatch.setattr(render, "search_html", broken)
+    claims.write_text(claims.read_text("utf-8").replace("after injury.", "after an injury."), "utf-8")
+    with pytest.raises(Exception, match="a bug in the lean copy"):  # the full build meets the same bug
+        server.builder()  # type: ignore[operator]
+    assert "the quick update failed" in capsys.readouterr().err and full_builds == [1, 1]

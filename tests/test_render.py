@@ -151,6 +151,7 @@ def test_exports(result: Result) -> None:
     assert [c["id"] for c in data["claims"]] == [c.id for c in result.kb.claims]
     assert set(data) == {
         "vocabulary",  # the fixture declares its trial field and search synonyms
+        "source_article",  # the article the statements come from, as the YAML gives it
         "topics",
         "questions",
         "comparisons",
@@ -383,13 +384,15 @@ def test_glossary_defines_every_value_of_its_vocabularies_once() -> None:
 def test_repository_url_and_correction_link() -> None:
     from urllib.parse import parse_qs, urlsplit
 
+    from derma_evidence.load.settings import read_config
+    from derma_evidence.model.project import Project
     from derma_evidence.render import words
 
-    config = (Path(render.__file__).parent.parent.parent / "mkdocs.yml").read_text("utf-8")
-    assert f"repo_url: {words.REPO_URL}\n" in config
-    url = words.correction_url("dunkin-scarring-threshold", "Scarring starts at 0.56 mm & deeper.")
+    project = Project.from_config(read_config(str(Path(render.__file__).parent.parent.parent)))
+    assert project.repo_url == "https://github.com/derma-evidence/derma-evidence"  # mkdocs.yml's repo_url
+    url = words.correction_url(project.issues_url, "dunkin-scarring-threshold", "Scarring starts at 0.56 mm & deeper.")
     q = parse_qs(urlsplit(url).query)
-    assert url.startswith(words.REPO_URL + "/issues/new?")
+    assert url.startswith(project.repo_url + "/issues/new?")
     assert q["title"] == ["Correction to claim dunkin-scarring-threshold"]
     assert "Scarring starts at 0.56 mm & deeper." in q["body"][0] and "dunkin-scarring-threshold" in q["body"][0]
 

@@ -73,8 +73,7 @@ def test_answers_json_exports_the_new_fields(result: Result) -> None:
     rob = {r["trial"]: r for r in data["risk_of_bias"]}
     assert rob["dhurat2013"]["randomisation"]["answers"] == "NI NI NI"
     assert rob["dhurat2013"]["results"] == ["mn-minoxidil-vs-minoxidil--hair-count"]
-    assert rob["faghihi2021"]["tool"] == "not-assessed"
-    rows = {o["id"]: o for c in data["comparisons"] for o in c["outcomes"]}
+    rows = {f"{c['id']}--{o['id']}": o for c in data["comparisons"] for o in c["outcomes"]}
     assert rows["mn-minoxidil-vs-minoxidil--hair-count"]["not_reported"] == ["participants"]
     pooled = [e for e in rows["mn-minoxidil-vs-minoxidil--hair-count"]["effects"] if e.get("pooled")]
     assert pooled[0]["pooled_from"] == {"review": "ahmed2025", "not_reported": ["studies"]}

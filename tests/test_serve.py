@@ -122,3 +122,63 @@ def test_serve_survives_a_page_colliding_with_a_generated_one(tmp_path: Path) ->
         assert s.proc.poll() is None and "Traceback" not in s.text()
     finally:
         s.stop()
+
+
+OLD = "The inflammatory phase lasts about one to three days after injury."
+NEW = "The inflammatory phase lasts about one to three days after an injury."
+
+
+def test_a_data_edit_rewrites_only_what_it_changed(tmp_path: Path) -> None:
+    """A data-only edit skips MkDocs' full rebuild (derma_evidence.live); a change of shape does not."""
+    s = Served(tmp_path)
+    try:
+        page = s.base + "topics/wound-healing/"
+        assert _wait(lambda: OLD in _get(page)), s.text()
+        full_builds = s.count("Building documentation")
+        text = s.claims.read_text("utf-8")
+        s.claims.write_text(text.replace(OLD, NEW), "utf-8")
+        assert _wait(lambda: NEW in _get(page)), s.text()
+        assert "derma: rewrote" in s.text() and s.count("Building documentation") == full_builds
+        assert NEW in _get(s.base + "claims/")  # every page showing the claim
+        index = _get(s.base + "search/search_index.json")
+        assert NEW in index and OLD not in index  # the search index too, without the old entries
+        assert "wound-healing" in _get(s.base + "downloads/claims.json").split(NEW)[0][-2000:]
+        # a new topic title changes the nav of every page: MkDocs' full build
+        s.claims.write_text(text.replace(OLD, NEW).replace("title: Wound healing", "title: Healing of wounds"), "utf-8")
+        assert _wait(lambda: "Healing of wounds" in _get(s.base)), s.text()
+        assert s.count("Building documentation") == full_builds + 1
+    finally:
+        s.stop()
+
+
+def test_the_quick_update_keeps_the_last_good_site_on_every_fault(tmp_path: Path) -> None:
+    """The fault cases against a running server, with the quick update (derma_evidence.site.live) in the loop."""
+    s = Served(tmp_path)
+    try:
+        page = s.base + "topics/wound-healing/"
+        assert _wait(lambda: OLD in _get(page)), s.text()
+        text, bib = s.claims.read_text("utf-8"), s.bib.read_bytes()
+        # a deleted references.bib: printed, and the last good site is still served
+        s.bib.unlink()
+        assert _wait(lambda: s.count(KEPT) == 1), s.text()
+        assert "cannot read the data" in s.text() and OLD in _get(page)
+        # back, with an edit saved twice in a row (the second while the first may be rebuilding)
+        s.bib.write_bytes(bib)
+        s.claims.write_text(text.replace(OLD, OLD.replace("three", "four")), "utf-8")
+        s.claims.write_text(text.replace(OLD, NEW), "utf-8")
+        assert _wait(lambda: NEW in _get(page)), s.text()
+        assert _wait(lambda: OLD.replace("three", "four") not in _get(page)), s.text()
+        # two `derma new` at once: both claims show
+        cmd = [sys.executable, "-m", "derma_evidence.commands.cli", "new", "claim", "--topic", "needle-depth"]
+        cmd += ["--verdict", "supported", "--certainty", "low", "--key", "dunkin2007", "--stance", "supports"]
+        cmd += ["--locator", "Figure 2", "--claims", str(s.claims), "--bib", str(s.bib)]
+        procs = [
+            subprocess.Popen([*cmd, "--id", f"served-{i}", "--statement", f"Added while serving {i}."], cwd=ROOT)
+            for i in range(2)
+        ]
+        assert [p.wait(timeout=120) for p in procs] == [0, 0]
+        depth = s.base + "topics/needle-depth/"
+        assert _wait(lambda: "Added while serving 0." in _get(depth) and "Added while serving 1." in _get(depth))
+        assert "Traceback" not in s.text() and s.proc.poll() is None
+    finally:
+        s.stop()

@@ -114,9 +114,11 @@ def test_many_topics_leave_the_nav_short(tmp_path: Path) -> None:
 def test_bench_site_runs_small(tmp_path: Path) -> None:
     """The benchmark script runs end to end on a tiny size (figures are not checked: never timed tests)."""
     out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts/bench_site.py"), "--claims", "100", "--quick", "--no-search",
-         "--check-sizes", "100,50"],
+        [sys.executable, str(ROOT / "scripts/bench_site.py"), "--claims", "100", "--topics", "7", "--refs", "50",
+         "--check-refs", "50", "--repeat", "1", "--no-search", "--growth", "questions,changes",
+         "--growth-base", "60,7,30,20,10,20"],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-2000:]
     assert "1. build of 100 claims" in out.stdout and "2. check" in out.stdout
+    assert "peak RSS" in out.stdout and re.search(r"^  questions +x", out.stdout, re.M), out.stdout

@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 problems found, 2 the tool itself could not run.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -13,8 +14,10 @@ import derma_evidence
 from derma_evidence import report
 from derma_evidence.commands import init as scaffold
 from derma_evidence.commands import new, retractions, screen, search
-from derma_evidence.diagnostics import sort_diagnostics
+from derma_evidence.diagnostics import docs_base, sort_diagnostics
+from derma_evidence.load.settings import read_config
 from derma_evidence.load.text import read_bytes
+from derma_evidence.model.project import Project
 from derma_evidence.pipeline import CODES, check_files, check_since, known_code_prefix, select
 
 DEFAULT_CLAIMS = "data/claims.yaml"
@@ -69,8 +72,17 @@ def add_output_arguments(p: argparse.ArgumentParser) -> None:
         "--docs-url",
         default=None,
         metavar="URL",
-        help="rule reference page the diagnostics link to (default: $DERMA_DOCS_URL, else the engine's reference)",
+        help="rule reference page the diagnostics link to (default: $DERMA_DOCS_URL, else the knowledge base's own "
+        "from mkdocs.yml in the current folder (the derma plugin's rules_url, or site_url's rule page), "
+        "else the engine's reference)",
     )
+
+
+def docs_url(given: str | None = None, folder: str = ".") -> str:
+    """The rule reference diagnostics link to: `--docs-url`, else $DERMA_DOCS_URL, else the knowledge base's own
+    (its mkdocs.yml in `folder`, read as the site build reads it: `Project.rules_url`), else the engine's."""
+    own = given or os.environ.get("DERMA_DOCS_URL") or Project.from_config(read_config(folder)).rules_url
+    return docs_base(own or None)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check the claims and references; print compiler-style diagnostics.",
     )
     add_check_arguments(check)
-    sub.add_parser("rules", help="list every diagnostic code with its summary")
+    rules = sub.add_parser("rules", help="list every diagnostic code with its summary")
+    rules.add_argument("--docs-url", default=None, metavar="URL", help="rule reference named at the end (stderr)")
     new.add_parser(sub)
     scaffold.add_parser(sub)
     retractions.add_parser(sub)
@@ -113,7 +126,7 @@ def run_check(args: argparse.Namespace) -> int:
     diags = select(diags, args.select, args.ignore)
     fmt = report.resolve_format(args.format)
     formatters = {"text": report.text, "json": report.as_json, "github": report.github, "sarif": report.sarif}
-    out = formatters[fmt](diags, getattr(args, "docs_url", None))
+    out = formatters[fmt](diags, docs_url(getattr(args, "docs_url", None)))
     if fmt == "text" and report.use_colour(sys.stdout, getattr(args, "color", "auto")):
         out = report.colour(out)
     sys.stdout.write(out)
@@ -121,9 +134,10 @@ def run_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def run_rules() -> int:
+def run_rules(given_url: str | None = None) -> int:
     for code in CODES.values():  # the catalogue (rules/__init__.py): the same codes whatever extras are installed
         print(f"{code.code}  {code.severity.value:<7}  {code.name:<28} {code.summary}")
+    print(f"each code's reference: {docs_url(given_url)}#<code>", file=sys.stderr)
     return 0
 
 
@@ -134,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["check", *argv]
     args = parser.parse_args(argv)
     if args.command == "rules":
-        return run_rules()
+        return run_rules(args.docs_url)
     if args.command == "check":
         return run_check(args)
     if args.command == "new":

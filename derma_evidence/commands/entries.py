@@ -16,7 +16,7 @@ from derma_evidence.contract.vocab import ENTRY_TYPES
 from derma_evidence.diagnostics import did_you_mean
 from derma_evidence.load.bib import KEY_RE
 from derma_evidence.load.text import FORBIDDEN
-from derma_evidence.load.yamlpos import MAX_NUMBER, resolve_plain
+from derma_evidence.load.yamlpos import MAX_NUMBER, MAX_NUMBER_CHARS, resolve_plain
 
 _PLAIN_OK = re.compile(r"\A[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
 # What YAML or the data files cannot hold beyond load/text.py's FORBIDDEN: the remaining C0
@@ -54,8 +54,24 @@ def yaml_word(value: str) -> str:
     return yaml_text(value)
 
 
+def _written_length(d: Decimal) -> int:
+    """The length of `format(d, "f")`, computed from the digits and exponent (without writing it out)."""
+    sign, digits, exponent = d.as_tuple()
+    assert isinstance(exponent, int)
+    n = len(digits)
+    if exponent >= 0:
+        return sign + n + exponent
+    return sign + (n + 1 if n > -exponent else 2 - exponent)
+
+
 def yaml_number(name: str, value: str) -> str:
-    """A decimal number in the form YAML 1.1 reads as a number (no exponent, no leading zeros)."""
+    """A decimal number in the form YAML 1.1 reads as a number (no exponent, no leading zeros).
+
+    Its length is bounded before it is written out: `1e-99999999` in full would be a 100-million-digit
+    string (hundreds of MB), and the loader reads numbers of at most MAX_NUMBER_CHARS characters.
+    """
+    if len(value.strip()) > MAX_NUMBER_CHARS:
+        raise UsageError(f"--{name} is longer than {MAX_NUMBER_CHARS} characters; the data files refuse such numbers")
     try:
         d = Decimal(value.strip())
     except InvalidOperation:
@@ -64,6 +80,12 @@ def yaml_number(name: str, value: str) -> str:
         raise UsageError(f"--{name} must be a finite number, got '{value}'")
     if abs(d) > Decimal(MAX_NUMBER):
         raise UsageError(f"--{name} is out of range: at most {MAX_NUMBER:.0e} in magnitude")
+    if _written_length(d) > MAX_NUMBER_CHARS:
+        raise UsageError(
+            f"--{name} has too many digits: '{value.strip()}' written without an exponent takes "
+            f"{_written_length(d):,} characters, and the data files read numbers of at most {MAX_NUMBER_CHARS}; "
+            "choose a unit that makes it short"
+        )
     text = format(d, "f")
     if "." in text:
         text = text.rstrip("0")

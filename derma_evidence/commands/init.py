@@ -48,12 +48,23 @@ def _walk(node: Traversable, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[s
     return out
 
 
+_MD_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{ch: "\\" + ch for ch in "\\`*_[]"}}
+
+
+def markdown_text(title: str) -> str:
+    """The title as Markdown text: `&`, `<` and `>` as entities (never raw HTML), emphasis and link marks escaped."""
+    return "".join(_MD_ESCAPES.get(ch, ch) for ch in title)
+
+
 def skeleton(title: str) -> dict[str, str]:
-    """The scaffold as {relative POSIX path: text}, placeholders filled in."""
+    """The scaffold as {relative POSIX path: text}, placeholders filled in (YAML-quoted, or Markdown-escaped)."""
     files: dict[str, str] = {}
     for parts, text in _walk(resources.files("derma_evidence").joinpath(SKELETON)):
         path = "/".join(parts)
-        value = json.dumps(title, ensure_ascii=False)[1:-1] if path.endswith((".yml", ".yaml")) else title
+        if path.endswith((".yml", ".yaml")):
+            value = json.dumps(title, ensure_ascii=False)[1:-1]
+        else:
+            value = markdown_text(title) if path.endswith(".md") else title
         files[path] = text.replace("{{ title }}", value).replace("{{ version }}", derma_evidence.__version__)
     return files
 

@@ -31,8 +31,10 @@ from derma_evidence.fetch.records import nct as norm_nct
 from derma_evidence.fetch.records import pmcid as norm_pmcid
 from derma_evidence.fetch.records import pmid as norm_pmid
 from derma_evidence.load.bib import RawReference, load_bib
+from derma_evidence.load.settings import read_config
 from derma_evidence.load.text import read_bytes
 from derma_evidence.model.living import DATABASES, Candidate, Strategy, screening, strategies
+from derma_evidence.model.project import Project
 from derma_evidence.report import clean
 
 SEARCHERS: dict[str, Callable[[Client, str], Found]] = {
@@ -154,13 +156,14 @@ def sort_queue(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def project_name(mkdocs: str = "mkdocs.yml") -> str:
-    """The project's name for the User-Agent: mkdocs.yml's `site_name`, else 'derma-evidence knowledge base'."""
-    try:
-        text = read_bytes(mkdocs).decode("utf-8", "replace")
-    except OSError:
-        return "derma-evidence knowledge base"
-    m = re.search(r"^site_name:\s*['\"]?(.+?)['\"]?\s*$", text, re.M)
-    return m.group(1) if m else "derma-evidence knowledge base"
+    """The project's name for the User-Agent: mkdocs.yml's `site_name` (read as the site build reads it),
+    else 'derma-evidence knowledge base'."""
+    config = read_config(os.path.dirname(mkdocs) or ".", os.path.basename(mkdocs))
+    return (
+        Project.from_config(config).name
+        if isinstance(config.get("site_name"), str)
+        else "derma-evidence knowledge base"
+    )
 
 
 def contact() -> str | None:

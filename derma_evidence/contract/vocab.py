@@ -181,7 +181,6 @@ ENTRY_TYPES = frozenset(
 STATUSES = ("retracted", "corrected", "expression-of-concern")
 """Values of a reference's BibTeX field `status` (the notice: `status_doi`, `status_date`)."""
 STATUS_LABELS = {"retracted": "Retracted", "corrected": "Corrected", "expression-of-concern": "Expression of concern"}
-STATUS_FIELDS = ("status", "status_doi", "status_date")
 
 # --- hand-written pages ----------------------------------------------------------------------------
 

@@ -18,25 +18,13 @@ from typing import Any
 
 from derma_evidence import citations
 from derma_evidence.contract import schema
-from derma_evidence.model.answers import Effect, Judgement, Outcome, Override
+from derma_evidence.export import table
 from derma_evidence.model.claims import Ref
 from derma_evidence.model.kb import KnowledgeBase
+from derma_evidence.model.project import Project
 
-CSV_COLUMNS = (
-    "id",
-    "topic",
-    "statement",
-    "verdict",
-    "certainty",
-    "measure",
-    "min",
-    "max",
-    "unit",
-    "sources",
-    "note",
-    "reviewed",
-    "article",
-)
+CSV_COLUMNS = tuple(col.name for col in table.COLUMNS)
+"""The header of claims.csv (the columns are `table.COLUMNS`)."""
 
 
 def _dumps(data: Any) -> bytes:
@@ -113,14 +101,14 @@ def knowledge_base_data(kb: KnowledgeBase) -> dict[str, list[Any]]:
 
 
 NOT_SECTIONS = frozenset({"vocabulary", "source_article"})
-"""Top-level objects that are settings, not lists: `claims_json` writes the vocabulary on its own line."""
+"""Top-level objects that are settings, not lists: `claims_json` writes each on its own line."""
 
 
 def _compact(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
 
 
-def claims_json(kb: KnowledgeBase) -> bytes:
+def claims_json(kb: KnowledgeBase, data: Mapping[str, list[Any]] | None = None) -> bytes:
     """The knowledge base as JSON, valid against claims.schema.json (references: see references.csl.json).
 
     One item per line: still readable and diffable, and written by the json module's C encoder
@@ -128,8 +116,10 @@ def claims_json(kb: KnowledgeBase) -> bytes:
     """
     sections = [
         f'  "{name}": [' + ("\n    " + ",\n    ".join(_compact(x) for x in items) + "\n  ]" if items else "]")
-        for name, items in knowledge_base_data(kb).items()
+        for name, items in (data if data is not None else knowledge_base_data(kb)).items()
     ]
+    if kb.source_article:  # the article the statements come from, as the YAML gives it
+        sections.insert(0, '  "source_article": ' + _compact(dict(kb.source_article)))
     vocabulary = schema.vocabulary_data(kb.vocab)  # only a knowledge base with its own measures or units has one
     if vocabulary is not None:
         sections.insert(0, '  "vocabulary": ' + _compact(vocabulary))
@@ -165,50 +155,24 @@ def _cell(value: object) -> str:
     return "'" + text if text.lstrip(" ")[:1] in FORMULA_START and text.lstrip(" ") else text
 
 
-CSV_TYPES = {"min": "number", "max": "number", "reviewed": "date"}
-CSV_VOCABULARIES = {"verdict": "verdict", "certainty": "certainty", "measure": "measure", "unit": "unit"}
-CSV_DESCRIPTIONS = {
-    "id": "The claim's permanent id (kebab-case).",
-    "topic": "The id of the claim's topic.",
-    "statement": "The claim, in neutral words.",
-    "verdict": "What the cited evidence says about the statement.",
-    "certainty": "GRADE certainty of the evidence.",
-    "measure": "What the claim's quantity measures, if it has one.",
-    "min": "The quantity's value, or the lower end of its range.",
-    "max": "The upper end of the quantity's range.",
-    "unit": "The quantity's UCUM unit.",
-    "sources": "Citation keys of the sources, separated by '; ' (see references.csl.json).",
-    "note": "Caveats a reader must see.",
-    "reviewed": "The date the claim was last checked against its sources.",
-    "article": "Numbers of the source-article statements the claim checks, separated by spaces.",
-}
-
-
-def datapackage(kb: KnowledgeBase) -> bytes:
+def datapackage(kb: KnowledgeBase, project: Project | None = None) -> bytes:
     """A Frictionless Data Package describing claims.csv: its columns, their types and allowed values.
 
-    The allowed values come from claims.schema.json, like everything else that knows a vocabulary, with the
-    knowledge base's own measures and units (`vocabulary:`), so claims.csv passes its own descriptor.
+    The columns are `table.COLUMNS`, the ones claims.csv writes; descriptions and allowed values come
+    from the knowledge base's own schema (its `vocabulary:` measures and units included).
     """
+    project = project or Project()
     defs = schema.schema_for(kb.vocab)["definitions"]
-    fields = []
-    for name in CSV_COLUMNS:
-        f: dict[str, Any] = {"name": name, "type": CSV_TYPES.get(name, "string"), "description": CSV_DESCRIPTIONS[name]}
-        constraints: dict[str, Any] = {}
-        if name in CSV_VOCABULARIES:
-            constraints["enum"] = list(defs[CSV_VOCABULARIES[name]]["enum"])
-        if name in ("id", "topic", "statement", "verdict", "certainty", "sources", "reviewed"):
-            constraints["required"] = True
-        if name == "id":
-            constraints["unique"] = True
-            constraints["pattern"] = defs["id"]["pattern"].removeprefix("^").removesuffix("$")
-        if constraints:
-            f["constraints"] = constraints
-        fields.append(f)
+    fields = [table.field(col, defs) for col in table.COLUMNS]
+    licence = (
+        {"name": project.licence.replace(" ", "-"), "path": project.licence_url}
+        if project.licence_url
+        else {"name": project.licence.replace(" ", "-")}
+    )
     package = {
-        "name": "derma-evidence",
-        "title": "Derma Evidence claims",
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "name": _slug(project.name),
+        "title": f"{project.name} claims",
+        "licenses": [licence],
         "resources": [
             {
                 "name": "claims",
@@ -225,32 +189,18 @@ def datapackage(kb: KnowledgeBase) -> bytes:
     return _dumps(package)
 
 
+def _slug(name: str) -> str:
+    """A Data Package name: lowercase letters, digits and `-._`, from the project's name."""
+    return re.sub(r"[^a-z0-9._]+", "-", name.lower()).strip("-._") or "claims"
+
+
 def claims_csv(kb: KnowledgeBase) -> bytes:
+    """The claims, one row each, in the columns of `table.COLUMNS` (the ones datapackage.json describes)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    w.writerow(col.name for col in table.COLUMNS)
     for c in kb.claims:
-        q = c.quantity
-        w.writerow(
-            [
-                _cell(v)
-                for v in (
-                    c.id,
-                    c.topic,
-                    c.statement,
-                    c.verdict,
-                    c.certainty,
-                    q.measure if q else None,
-                    q.min if q else None,
-                    q.max if q else None,
-                    q.unit if q else None,
-                    "; ".join(s.key for s in c.sources if s.key),
-                    c.note,
-                    c.reviewed,
-                    " ".join(str(n) for n in c.article),
-                )
-            ]
-        )
+        w.writerow(_cell(col.value(c)) for col in table.COLUMNS)
     return buf.getvalue().encode("utf-8")
 
 
@@ -258,201 +208,74 @@ def references_csl(kb: KnowledgeBase, csl: Mapping[str, dict[str, Any]] | None =
     return _dumps(list(_csl(kb, csl).values()))
 
 
-def schema_bytes(kb: KnowledgeBase | None = None) -> bytes:
-    """The JSON Schema of the knowledge base: the package's, with ``kb``'s own measures, units and trial fields."""
-    own = schema.schema_for(kb.vocab) if kb is not None else None
-    if own is None or own is schema.schema():
-        return resources.files("derma_evidence").joinpath("contract", "claims.schema.json").read_bytes()
-    return (json.dumps(own, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def schema_bytes(
+    kb: KnowledgeBase | None = None, project: Project | None = None, download_dir: str = "downloads"
+) -> bytes:
+    """The JSON Schema of the knowledge base: the package's, with ``kb``'s own measures, units and trial fields,
+    named for `project` (its `$id` is the download's own URL, its title the project's name)."""
+    own = schema.schema_for(kb.vocab) if kb is not None else schema.schema()
+    shipped = resources.files("derma_evidence").joinpath("contract", "claims.schema.json").read_bytes()
+    named = {"$id": _schema_id(project, download_dir), "title": f"{project.name} knowledge base"} if project else {}
+    if own is schema.schema() and all(own.get(k) == v for k, v in named.items()):
+        return shipped
+    out = dict(own)
+    for k, v in named.items():
+        if v:
+            out[k] = v
+        else:
+            out.pop(k, None)
+    return (json.dumps(out, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _schema_id(project: Project, download_dir: str) -> str:
+    """The schema download's URL (its `$id`): below the project's site, or "" when the site URL is unknown."""
+    return f"{project.site_url}{download_dir}/claims.schema.json" if project.site_url else ""
 
 
 def all_exports(
-    kb: KnowledgeBase, bib_bytes: bytes, csl: Mapping[str, dict[str, Any]] | None = None
+    kb: KnowledgeBase,
+    bib_bytes: bytes,
+    csl: Mapping[str, dict[str, Any]] | None = None,
+    project: Project | None = None,
+    download_dir: str = "downloads",
 ) -> dict[str, bytes]:
     """File name -> bytes, for every download (names as in render.DOWNLOADS).
 
     `csl` is the build's CSL-JSON by key (`citations.Bibliography.csl`), so references are converted
-    once per build; without it they are converted here.
+    once per build; without it they are converted here. `project` names the knowledge base in the
+    datapackage, the schema and answers.json (the defaults when absent).
     """
+    project = project or Project()
+    data = knowledge_base_data(kb)  # one walk: claims.json and answers.json
     return {
-        "claims.json": claims_json(kb),
+        "claims.json": claims_json(kb, data),
         "claims.csv": claims_csv(kb),
-        "datapackage.json": datapackage(kb),
-        "answers.json": answers_json(kb),
+        "datapackage.json": datapackage(kb, project),
+        "answers.json": answers_json(kb, project, data),
         "references.csl.json": references_csl(kb, csl),
         "references.bib": bib_bytes,
-        "claims.schema.json": schema_bytes(kb),
+        "claims.schema.json": schema_bytes(kb, project, download_dir),
     }
 
 
 # --- the answers layer --------------------------------------------------------------------------
 
 
-def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if v is not None and v != [] and v != {}}
+def answers_json(
+    kb: KnowledgeBase, project: Project | None = None, data: Mapping[str, list[Any]] | None = None
+) -> bytes:
+    """Questions, comparisons with their outcomes and effects, risk of bias per trial and review inclusions.
 
-
-def _judgements(domains: tuple[tuple[str, Judgement], ...]) -> dict[str, Any]:
-    return {
-        name: _drop_none(
-            {
-                "judgement": j.judgement,
-                "status": j.status,
-                "reason": j.reason,
-                "answers": j.answers,
-                "override": _override(j.override),
-            }
-        )
-        for name, j in domains
+    The answers sections of the same walk as claims.json (`knowledge_base_data`, in the schema's shape),
+    with each trial's risk of bias under its key; `data` is that walk when the caller already has it.
+    """
+    publisher = (project or Project()).publisher
+    data = data if data is not None else knowledge_base_data(kb)
+    out = {
+        "note": f"GRADE and risk-of-bias judgements are {publisher}'s; effects are as the sources report them.",
+        "questions": data["questions"],
+        "comparisons": data["comparisons"],
+        "risk_of_bias": [{"trial": t["key"], **t["rob"]} for t in data["trials"] if "rob" in t],
+        "reviews": data["reviews"],
     }
-
-
-def _override(o: Override | None) -> dict[str, Any] | None:
-    return _drop_none({"judgement": o.judgement, "reason": o.reason}) if o is not None else None
-
-
-def _effect(e: Effect) -> dict[str, Any]:
-    src = e.source
-    return _drop_none(
-        {
-            "source": _drop_none({"key": src.key, "locator": src.locator, "quote": src.quote}) if src else None,
-            "label": e.label,
-            "pooled": e.pooled or None,
-            "pooled_from": _drop_none(
-                {
-                    "review": e.pooled_from.review,
-                    "studies": e.pooled_from.studies,
-                    "not_reported": list(e.pooled_from.not_reported),
-                }
-            )
-            if e.pooled_from
-            else None,
-            "measure": e.measure,
-            "value": e.value,
-            "ci_low": e.ci_low,
-            "ci_high": e.ci_high,
-            "unit": e.unit,
-            "i2": e.i2,
-            "studies": e.studies,
-            "participants": e.participants,
-            "p": e.p,
-            "arms": [_drop_none({"label": a.label, "value": a.value, "n": a.n}) for a in e.arms],
-            "overlap": _drop_none({"role": e.overlap.role, "reason": e.overlap.reason}) if e.overlap else None,
-        }
-    )
-
-
-def _outcome(o: Outcome) -> dict[str, Any]:
-    g = o.grade
-    return _drop_none(
-        {
-            "id": o.full_id,
-            "name": o.name,
-            "importance": o.importance,
-            "time_point": o.time_point,
-            "trials": [t.id for t in o.trials],
-            "studies": o.studies,
-            "participants": o.participants,
-            "not_reported": list(o.not_reported),
-            "effects": [_effect(e) for e in o.effects],
-            "certainty": o.certainty,
-            "grade": _drop_none(
-                {
-                    "start": g.start,
-                    **_judgements(g.domains),
-                    "upgrades": [
-                        _drop_none({"factor": u.factor, "levels": u.levels, "reason": u.reason}) for u in g.upgrades
-                    ],
-                }
-            )
-            if g
-            else None,
-            "finding": o.finding,
-            "evidence": o.evidence,
-            "bottom_line": _drop_none(
-                {
-                    "direction": o.bottom_line.direction,
-                    "size": o.bottom_line.size,
-                    "rule": o.bottom_line.rule,
-                    "reason": o.bottom_line.reason,
-                }
-            )
-            if o.bottom_line
-            else None,
-            "claims": [c.id for c in o.claims],
-            "note": o.note,
-        }
-    )
-
-
-def answers_json(kb: KnowledgeBase) -> bytes:
-    """Questions, comparisons with their outcomes and effects, risk of bias per trial and review inclusions."""
-    data = {
-        "note": "GRADE and risk-of-bias judgements are Derma Evidence's; effects are as the sources report them.",
-        "questions": [
-            _drop_none(
-                {
-                    "id": q.id,
-                    "question": q.question,
-                    "short": q.short,
-                    "answer": q.answer,
-                    "certainty": q.certainty,
-                    "rests_on": _drop_none(
-                        {"outcomes": [r.id for r in q.outcomes], "claims": [r.id for r in q.claims]}
-                    ),
-                    "topic": q.topic,
-                }
-            )
-            for q in kb.questions
-        ],
-        "comparisons": [
-            _drop_none(
-                {
-                    "id": c.id,
-                    "title": c.title,
-                    "population": c.population,
-                    "intervention": c.intervention,
-                    "comparator": c.comparator,
-                    "topic": c.topic,
-                    "outcomes": [_outcome(o) for o in c.outcomes],
-                    "note": c.note,
-                }
-            )
-            for c in kb.comparisons
-        ],
-        "risk_of_bias": [
-            _drop_none(
-                {
-                    "trial": t.key,
-                    "tool": "rob2",
-                    "outcome": t.rob.outcome,
-                    "effect": t.rob.effect,
-                    "results": [r.id for r in t.rob.results],
-                    **_judgements(t.rob.domains),
-                    "overall": t.rob.overall,
-                    "override": _override(t.rob.override),
-                }
-            )
-            for t in kb.trials
-            if t.rob is not None
-        ]
-        + [
-            {"trial": t.key, "tool": t.rob_tool.tool, "reason": t.rob_tool.reason}
-            for t in kb.trials
-            if t.rob is None and t.rob_tool is not None
-        ],
-        "reviews": [
-            _drop_none(
-                {
-                    "key": r.key,
-                    "included": [i.id for i in r.included],
-                    "count": r.count,
-                    "locator": r.locator,
-                    "quote": r.quote,
-                    "unverified": r.unverified,
-                }
-            )
-            for r in kb.reviews
-        ],
-    }
-    return _dumps(data)
+    return _dumps(out)

@@ -33,6 +33,8 @@ MAX_NODES = 2_000_000
 """Most scalars, sequences and mappings in one file (20,000 claims need about 940,000)."""
 
 MAX_NUMBER = 1e15
+MAX_NUMBER_CHARS = 400
+"""Longest number (as written) the loader reads; a longer one is refused as out of range."""
 """Largest magnitude a number may have (and at most 15 digits for a whole number): far above any
 real quantity, far below float overflow (1.8e308) and Python's 4,300-digit integer limit."""
 
@@ -110,7 +112,7 @@ def _in_range(text: str, kind: str) -> bool:
         return len(text.lstrip("+-")) <= 15
     if _SPECIAL_FLOAT.match(text):
         return True  # .inf and .nan are reported by the range rule (C006)
-    if len(text) > 400:
+    if len(text) > MAX_NUMBER_CHARS:
         return False
     value = float(text)
     return math.isfinite(value) and abs(value) <= MAX_NUMBER

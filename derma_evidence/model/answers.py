@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from derma_evidence.contract.vocab import GRADE_DOMAINS, ROB_DOMAINS
 from derma_evidence.diagnostics import Pos
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
-from derma_evidence.model.bottomline import BottomLine, Overlap, bottom_line, overlap
-from derma_evidence.model.claims import Source, _num, _source
+from derma_evidence.model.build import boolean as _bool
+from derma_evidence.model.bottomline import BottomLine, Overlap
+from derma_evidence.model.build import build
+from derma_evidence.model.claims import Source
 from derma_evidence.model.nodes import Ref as Ref  # re-exported: the answers layer's lists use it
 from derma_evidence.model.nodes import date_text as _date_text
 from derma_evidence.model.nodes import fields as _fields
@@ -243,55 +245,8 @@ class Verification:
     at: Mapping[str, Pos] = field(default_factory=dict)
 
 
-def _bool(v: Node | None) -> bool:
-    return isinstance(v, Scalar) and v.kind == "bool" and v.python() is True
-
-
-def _literals(f: Mapping[str, Node], names: tuple[str, ...]) -> dict[str, str]:
-    """Numbers as written in the YAML (`1.10` stays `1.10`), for matching them against a quote."""
-    out = {}
-    for name in names:
-        v = f.get(name)
-        if isinstance(v, Scalar) and v.kind in ("int", "float"):
-            out[name] = v.value
-    return out
-
-
-def _override(v: Node | None, path: str) -> Override | None:
-    if not isinstance(v, Map):
-        return None
-    f, at = _fields(v, path)
-    return Override(_text(f.get("judgement")), _text(f.get("reason")), Pos(path, v.line, v.col), at)
-
-
 def _judgement(v: Node | None, path: str) -> Judgement | None:
-    if not isinstance(v, Map):
-        return None
-    f, at = _fields(v, path)
-    return Judgement(
-        _text(f.get("judgement")),
-        _text(f.get("reason")),
-        Pos(path, v.line, v.col),
-        at,
-        _text(f.get("answers")),
-        _override(f.get("override"), path),
-        status=_text(f.get("status")),
-    )
-
-
-def _names(v: Node | None) -> tuple[str, ...]:
-    if not isinstance(v, Seq):
-        return ()
-    return tuple(x.value for x in v.items if isinstance(x, Scalar) and x.kind == "str")
-
-
-def _pooled_from(v: Node | None, path: str) -> PooledFrom | None:
-    if not isinstance(v, Map):
-        return None
-    f, at = _fields(v, path)
-    return PooledFrom(
-        _text(f.get("review")), _int(f.get("studies")), _names(f.get("not_reported")), Pos(path, v.line, v.col), at
-    )
+    return build(Judgement, v, path) if isinstance(v, Map) else None
 
 
 def _domains(f: Mapping[str, Node], names: tuple[str, ...], path: str) -> tuple[tuple[str, Judgement], ...]:
@@ -318,87 +273,12 @@ def _grade(v: Node | None, path: str) -> Grade | None:
     return Grade(_text(f.get("start")), _domains(f, GRADE_DOMAINS, path), tuple(ups), Pos(path, v.line, v.col), at)
 
 
-EFFECT_NUMBERS = ("value", "ci_low", "ci_high", "i2", "studies", "participants")
-
-
-def _effect(m: Map, path: str) -> Effect:
-    f, at = _fields(m, path)
-    arms = []
-    for a in _maps(f.get("arms")):
-        af, aat = _fields(a, path)
-        arms.append(
-            Arm(
-                _text(af.get("label")),
-                _num(af.get("value")),
-                _int(af.get("n")),
-                Pos(path, a.line, a.col),
-                aat,
-                _literals(af, ("value", "n")),
-            )
-        )
-    return Effect(
-        _source(f.get("source"), path),
-        _text(f.get("label")),
-        _bool(f.get("pooled")),
-        _text(f.get("measure")),
-        _num(f.get("value")),
-        _num(f.get("ci_low")),
-        _num(f.get("ci_high")),
-        _text(f.get("unit")),
-        _num(f.get("i2")),
-        _int(f.get("studies")),
-        _int(f.get("participants")),
-        _text(f.get("p")),
-        tuple(arms),
-        Pos(path, m.line, m.col),
-        at,
-        _literals(f, EFFECT_NUMBERS),
-        _pooled_from(f.get("pooled_from"), path),
-        overlap=overlap(f.get("overlap"), path),
-    )
-
-
 def _comparison(m: Map, path: str) -> Comparison:
-    f, at = _fields(m, path)
-    cid = _text(f.get("id"))
-    outcomes = []
-    for o in _maps(f.get("outcomes")):
-        of, oat = _fields(o, path)
-        outcomes.append(
-            Outcome(
-                cid,
-                _text(of.get("id")),
-                _text(of.get("name")),
-                _text(of.get("importance")),
-                _text(of.get("time_point")),
-                _refs(of.get("trials"), path),
-                _int(of.get("participants")),
-                _int(of.get("studies")),
-                tuple(_effect(e, path) for e in _maps(of.get("effects"))),
-                _text(of.get("certainty")),
-                _grade(of.get("grade"), path),
-                _text(of.get("finding")),
-                _refs(of.get("claims"), path),
-                _text(of.get("note")),
-                Pos(path, o.line, o.col),
-                oat,
-                _names(of.get("not_reported")),
-                evidence=_text(of.get("evidence")),
-                bottom_line=bottom_line(of.get("bottom_line"), path),
-            )
-        )
-    return Comparison(
-        cid,
-        _text(f.get("title")),
-        _text(f.get("population")),
-        _text(f.get("intervention")),
-        _text(f.get("comparator")),
-        _text(f.get("topic")),
-        tuple(outcomes),
-        _text(f.get("note")),
-        Pos(path, m.line, m.col),
-        at,
+    cid = _text(m.get("id"))
+    outcomes = tuple(
+        build(Outcome, o, path, comparison=cid, grade=_grade(o.get("grade"), path)) for o in _maps(m.get("outcomes"))
     )
+    return build(Comparison, m, path, outcomes=outcomes)
 
 
 def _question(m: Map, path: str) -> Question:
@@ -426,48 +306,12 @@ def _question(m: Map, path: str) -> Question:
 def _rob(v: Node | None, path: str) -> Rob | None:
     if not isinstance(v, Map):
         return None
-    f, at = _fields(v, path)
-    return Rob(
-        _text(f.get("outcome")),
-        _domains(f, ROB_DOMAINS, path),
-        _text(f.get("overall")),
-        Pos(path, v.line, v.col),
-        at,
-        _text(f.get("effect")),
-        _refs(f.get("results"), path),
-        _override(f.get("override"), path),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class RobTool:
-    """For a study that is not a randomised trial: the risk-of-bias tool used, or `not-assessed`, and why."""
-
-    tool: str | None
-    reason: str | None
-    pos: Pos
-    at: Mapping[str, Pos] = field(default_factory=dict)
-
-
-def rob_tool(v: Node | None, path: str) -> RobTool | None:
-    if not isinstance(v, Map):
-        return None
-    f, at = _fields(v, path)
-    return RobTool(_text(f.get("tool")), _text(f.get("reason")), Pos(path, v.line, v.col), at)
+    f = {k.value: n for k, n in v.items}
+    return build(Rob, v, path, domains=_domains(f, ROB_DOMAINS, path))
 
 
 def _review(m: Map, path: str) -> Review:
-    f, at = _fields(m, path)
-    return Review(
-        _text(f.get("key")),
-        _refs(f.get("included"), path),
-        _int(f.get("count")),
-        _text(f.get("locator")),
-        _text(f.get("quote")),
-        _text(f.get("unverified")),
-        Pos(path, m.line, m.col),
-        at,
-    )
+    return build(Review, m, path)
 
 
 def _verification(m: Map, path: str) -> Verification:

@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 
 from derma_evidence.contract.vocab import TO_BASE
 from derma_evidence.diagnostics import Pos
-from derma_evidence.load.yamlpos import Map, Node, Scalar
+from derma_evidence.load.yamlpos import Map, Node
+from derma_evidence.model.build import build
 from derma_evidence.model.nodes import Ref as Ref  # re-exported: the answers layer's lists use it
-from derma_evidence.model.nodes import fields as _fields
-from derma_evidence.model.nodes import text as _text
 
 if TYPE_CHECKING:  # a trial's risk of bias is of the answers layer, which builds on these types
-    from derma_evidence.model.answers import Rob, RobTool
+    from derma_evidence.model.answers import Rob
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +93,16 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class RobTool:
+    """For a study that is not a randomised trial: the risk-of-bias tool used, or `not-assessed`, and why."""
+
+    tool: str | None
+    reason: str | None
+    pos: Pos
+    at: Mapping[str, Pos] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Trial:
     key: str | None
     design: str | None
@@ -154,33 +163,5 @@ def status(ref: Reference | None) -> str | None:
     return value or None
 
 
-def _num(v: Node | None) -> float | None:
-    if isinstance(v, Scalar) and v.kind in ("int", "float"):
-        value = v.python()
-        assert isinstance(value, (int, float))
-        return float(value)
-    return None
-
-
 def _quantity(v: Node | None, path: str) -> Quantity | None:
-    if not isinstance(v, Map):
-        return None
-    f, at = _fields(v, path)
-    return Quantity(
-        _text(f.get("about")),
-        _text(f.get("measure")),
-        _num(f.get("min")),
-        _num(f.get("max")),
-        _text(f.get("unit")),
-        Pos(path, v.line, v.col),
-        at,
-    )
-
-
-def _source(v: Node | None, path: str) -> Source | None:
-    if not isinstance(v, Map):
-        return None
-    f, at = _fields(v, path)
-    return Source(
-        _text(f.get("key")), None, _text(f.get("locator")), _text(f.get("quote")), Pos(path, v.line, v.col), at
-    )
+    return build(Quantity, v, path) if isinstance(v, Map) else None

@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from derma_evidence.contract.schema import Vocab, default_vocab, vocabulary_of
-from derma_evidence.diagnostics import Pos
 from derma_evidence.load.bib import RawReference
-from derma_evidence.load.yamlpos import Map, Node, Seq
+from derma_evidence.load.yamlpos import Map, Node
 from derma_evidence.model.answers import (
     Comparison,
     Outcome,
@@ -25,14 +24,12 @@ from derma_evidence.model.answers import (
     _review,
     _rob,
     _verification,
-    rob_tool,
 )
-from derma_evidence.model.claims import Claim, Reference, Source, Statement, Topic, Trial, _quantity
+from derma_evidence.model.build import build as from_node
+from derma_evidence.model.claims import Claim, Reference, Statement, Topic, Trial, _quantity
 from derma_evidence.model.living import Candidate, Change, Search, Strategy, changes, screening, searches, strategies
 from derma_evidence.model.nodes import Ref as Ref  # re-exported: the answers layer's lists use it
-from derma_evidence.model.nodes import date_text as _date_text
 from derma_evidence.model.nodes import fields as _fields
-from derma_evidence.model.nodes import integer as _int
 from derma_evidence.model.nodes import maps as _maps
 from derma_evidence.model.nodes import text as _text
 
@@ -88,88 +85,13 @@ def build(
     p = claims_path
     vocab = vocabulary_of(root)
     if isinstance(root, Map):
-        for m in _maps(root.get("topics")):
-            f, at = _fields(m, p)
-            oq = f.get("open_questions")
-            questions = tuple(q for q in (_text(x) for x in oq.items) if q) if isinstance(oq, Seq) else ()
-            topics.append(
-                Topic(
-                    _text(f.get("id")),
-                    _text(f.get("title")),
-                    _text(f.get("summary")),
-                    Pos(p, m.line, m.col),
-                    at,
-                    questions,
-                )
-            )
-        for m in _maps(root.get("claims")):
-            f, at = _fields(m, p)
-            sources = []
-            for s in _maps(f.get("sources")):
-                sf, sat = _fields(s, p)
-                sources.append(
-                    Source(
-                        _text(sf.get("key")),
-                        _text(sf.get("stance")),
-                        _text(sf.get("locator")),
-                        _text(sf.get("quote")),
-                        Pos(p, s.line, s.col),
-                        sat,
-                    )
-                )
-            art = f.get("article")
-            numbers = tuple(n for n in (_int(x) for x in art.items) if n is not None) if isinstance(art, Seq) else ()
-            claims.append(
-                Claim(
-                    _text(f.get("id")),
-                    _text(f.get("topic")),
-                    _text(f.get("statement")),
-                    _quantity(f.get("quantity"), p),
-                    _text(f.get("verdict")),
-                    _text(f.get("certainty")),
-                    tuple(sources),
-                    _text(f.get("note")),
-                    _date_text(f.get("reviewed")),
-                    numbers,
-                    Pos(p, m.line, m.col),
-                    at,
-                )
-            )
+        topics = [from_node(Topic, m, p) for m in _maps(root.get("topics"))]
+        claims = [from_node(Claim, m, p) for m in _maps(root.get("claims"))]
         for m in _maps(root.get("trials")):
-            f, at = _fields(m, p)
-            trials.append(
-                Trial(
-                    _text(f.get("key")),
-                    _text(f.get("design")),
-                    _int(f.get("n")),
-                    _text(f.get("population")),
-                    _text(f.get("device")),
-                    {k: q for k, _, _ in vocab.trial_fields if (q := _quantity(f.get(k), p)) is not None},
-                    _quantity(f.get("interval"), p),
-                    _int(f.get("sessions")),
-                    _quantity(f.get("duration"), p),
-                    _text(f.get("co_treatment")),
-                    _text(f.get("comparator")),
-                    _text(f.get("outcome")),
-                    _text(f.get("locator")),
-                    Pos(p, m.line, m.col),
-                    at,
-                    _rob(f.get("rob"), p),
-                    rob_tool(f.get("rob_tool"), p),
-                )
-            )
-        for m in _maps(root.get("statements")):
-            f, at = _fields(m, p)
-            statements.append(
-                Statement(
-                    _int(f.get("n")),
-                    _text(f.get("text")),
-                    _text(f.get("verdict")),
-                    _text(f.get("comment")),
-                    Pos(p, m.line, m.col),
-                    at,
-                )
-            )
+            f = {k.value: v for k, v in m.items}
+            protocol = {k: q for k, _, _ in vocab.trial_fields if (q := _quantity(f.get(k), p)) is not None}
+            trials.append(from_node(Trial, m, p, protocol=protocol, rob=_rob(f.get("rob"), p)))
+        statements = [from_node(Statement, m, p) for m in _maps(root.get("statements"))]
     references = tuple(Reference(r.key, r.entry_type, r.fields, r.pos, r.field_pos, r.end) for r in refs)
     root_map = root if isinstance(root, Map) else None
     return KnowledgeBase(

@@ -47,7 +47,7 @@ class Rerun:
 @dataclass(frozen=True, slots=True)
 class Search:
     date: str | None
-    source: str | None  # the database's name as shown: PubMed, Europe PMC, ClinicalTrials.gov or `database_name`
+    source: str | None  # the database searched, in words, as the YAML gives it (older entries); see `name`
     query: str | None
     records_found: int | None
     screened: int | None
@@ -63,6 +63,12 @@ class Search:
     rerun: Rerun | None = None
     strategy: str | None = None
     duplicates: int | None = None  # written by `derma search run`: records already known
+    database_name: str | None = None  # for `database: other`: what was searched and how
+
+    @property
+    def name(self) -> str | None:
+        """The database's name as shown: `source`, else PubMed, Europe PMC, ClinicalTrials.gov, else `database_name`."""
+        return self.source or DATABASE_NAMES.get(self.database or "") or self.database_name
 
     @property
     def day(self) -> dt.date | None:
@@ -189,11 +195,10 @@ def searches(root: Node | None, path: str) -> tuple[Search, ...]:
         if isinstance(f.get("rerun"), Map):
             rf, _ = _fields(f["rerun"], path)  # type: ignore[arg-type]
             rerun = Rerun(_text(rf.get("database")), _text(rf.get("query")))
-        source = _text(f.get("source")) or DATABASE_NAMES.get(database or "") or _text(f.get("database_name"))
         out.append(
             Search(
                 _date(f.get("date")),
-                source,
+                _text(f.get("source")),
                 _text(f.get("query")),
                 _int(f.get("records_found")),
                 _int(f.get("screened")),
@@ -209,6 +214,7 @@ def searches(root: Node | None, path: str) -> tuple[Search, ...]:
                 rerun,
                 _text(f.get("strategy")),
                 _int(f.get("duplicates")),
+                _text(f.get("database_name")),
             )
         )
     return tuple(out)

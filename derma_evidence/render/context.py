@@ -19,6 +19,7 @@ from derma_evidence.contract.vocab import STATUS_LABELS
 from derma_evidence.diagnostics import Code
 from derma_evidence.model.claims import Claim, Reference, status
 from derma_evidence.model.kb import KnowledgeBase
+from derma_evidence.model.project import Project
 from derma_evidence.render.escape import (
     attr,
     clean_title,
@@ -221,6 +222,7 @@ class ClaimVM:
     keywords: str = ""  # hidden search words (synonyms the text triggers, `words.SEARCH_SYNONYMS`)
     correction_href: str = ""  # a prefilled new-issue URL to suggest a correction
     extras: tuple[Markup, ...] = ()  # lines the site map adds under the claim (`SiteMap.claim_extras`)
+    model: Claim | None = None  # the claim itself: a new field shows with one template line (autoescaped)
 
 
 BADGE_WORDS = {
@@ -301,6 +303,7 @@ class Context:
     download_dir: str = DOWNLOAD_DIR  # folder of the downloads, relative to the site root
     site_map: SiteMap = field(default_factory=SiteMap)  # `render_site` and `fill_markers` render with `SITE_MAP`
     codes: tuple[Code, ...] = ()  # the catalogue of diagnostic codes, for the rule reference (the site passes it)
+    project: Project = field(default_factory=Project)  # whose knowledge base: name, publisher, repository, licence
     _claims: dict[int, ClaimVM] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
 
@@ -312,12 +315,16 @@ class Context:
         bib: citations.Bibliography | None = None,
         timeline_topic: str | None = None,
         download_dir: str = DOWNLOAD_DIR,
+        project: Project | None = None,
     ) -> Context:
         """Everything the pages share; `bib` is the formatted bibliography if the caller already has it."""
         bib = bib if bib is not None else citations.bibliography(kb.references)
         ctx = cls(kb, use_directory_urls, bib, kb.reference_map())
         ctx.timeline_topic = timeline_topic
         ctx.download_dir = download_dir
+        if project is not None:
+            ctx.project = project
+            ctx.site_url = project.site_url
         ctx.topic_titles = {t.id: t.title or t.id for t in kb.topics if t.id}
         ctx.claim_topic = {c.id: c.topic for c in kb.claims if c.id and c.topic}
         ctx.shorts = {r.key: short_cite(r, r.key) for r in kb.references}
@@ -415,8 +422,9 @@ class Context:
                     self.kb.vocab.search_synonyms, c.id, c.statement, c.quantity.about if c.quantity else None
                 )
             ),
-            correction_href=attr(correction_url(c.id, c.statement)),
+            correction_href=attr(correction_url(self.project.issues_url, c.id, c.statement)),
             extras=tuple(f(self, c) for f in self.site_map.claim_extras),
+            model=c,
         )
 
 

@@ -19,7 +19,7 @@ from derma_evidence.render.context import (
     Context,
 )
 from derma_evidence.render.pages.whats_new import kind_label, newest_first
-from derma_evidence.render.permalinks import FEED, PROJECT, absolute, version_date
+from derma_evidence.render.permalinks import FEED, absolute, version_date
 
 # --- the Atom feed (RFC 4287) ----------------------------------------------------------------------------
 
@@ -43,7 +43,7 @@ def _stamp(day: str, nth: int = 0) -> str:
 def head_link(ctx: Context, path: str) -> str:
     """The feed's autodiscovery `<link>` for the page at source path `path` (a relative href)."""
     href = ctx.linker(path)(f"{ctx.download_dir}/{FEED}")
-    title = Markup('title="{}"').format(f"{PROJECT}: what's new")
+    title = Markup('title="{}"').format(f"{ctx.project.name}: what's new")
     return str(Markup('<link rel="alternate" type="application/atom+xml" {} href="{}">').format(title, href))
 
 
@@ -51,7 +51,7 @@ def feed(ctx: Context) -> bytes:
     """The change log as an Atom feed: newest first; ids are permanent (tag URIs of the entries' anchors)."""
     ET.register_namespace("", ATOM)
     version = version_date(ctx.kb) or "1970-01-01"
-    tag = "tag:derma-evidence.github.io,2026:"
+    tag = f"tag:{ctx.project.host},2026:"
     root = ET.Element(f"{{{ATOM}}}feed")
 
     def sub(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -61,15 +61,15 @@ def feed(ctx: Context) -> bytes:
         return el
 
     sub(root, "id", tag + "whats-new")
-    sub(root, "title", f"{PROJECT}: what's new")
+    sub(root, "title", f"{ctx.project.name}: what's new")
     sub(root, "subtitle", "New studies, changed verdicts and corrections, with the reasons.")
     entries = newest_first(ctx.kb.changes)
     sub(root, "updated", max((_stamp(ch.date, ch.nth - 1) for ch in entries if ch.date), default=_stamp(version)))
     author = sub(root, "author")
-    sub(author, "name", PROJECT)
+    sub(author, "name", ctx.project.publisher)
     sub(root, "link", rel="alternate", type="text/html", href=absolute(ctx, PAGES["whats_new"]))
     sub(root, "link", rel="self", type="application/atom+xml", href=absolute(ctx, f"{ctx.download_dir}/{FEED}"))
-    sub(root, "rights", "CC BY 4.0")
+    sub(root, "rights", ctx.project.licence)
     for ch in entries:
         entry = sub(root, "entry")
         sub(entry, "id", tag + ch.anchor)

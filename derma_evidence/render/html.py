@@ -43,8 +43,6 @@ def anchor_ids(html: str) -> set[str]:
 
 _TOKEN_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|<!--.*?-->", re.S)
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-_KEEP = frozenset(("p", "code", "pre", "li", "ol", "ul", "sub", "sup"))
-"""Tags Material's search parser keeps in the indexed text (its `Parser.keep`)."""
 _SKIP = frozenset(("script", "style", "object"))
 _VOID = frozenset(
     ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr")

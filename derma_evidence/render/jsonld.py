@@ -15,7 +15,7 @@ from derma_evidence.render.context import (
     topic_path,
 )
 from derma_evidence.render.escape import doi_url, pubmed_url, safe_id
-from derma_evidence.render.permalinks import PROJECT, absolute, version_date
+from derma_evidence.render.permalinks import absolute, version_date
 from derma_evidence.render.words import label, source_article
 
 # --- schema.org JSON-LD -----------------------------------------------------------------------------------
@@ -43,8 +43,9 @@ def _article(ref: Reference) -> dict[str, Any]:
     return out
 
 
-def _org() -> dict[str, str]:
-    return {"@type": "Organization", "name": PROJECT}
+def _org(ctx: Context) -> dict[str, str]:
+    """The publisher (`Project.publisher`), the author of every ClaimReview."""
+    return {"@type": "Organization", "name": ctx.project.publisher}
 
 
 def web_page(ctx: Context, path: str, title: str, keys: list[str], reviewed: str) -> dict[str, Any]:
@@ -54,8 +55,8 @@ def web_page(ctx: Context, path: str, title: str, keys: list[str], reviewed: str
         "name": title,
         "url": absolute(ctx, path),
         "lastReviewed": reviewed or version_date(ctx.kb),
-        "publisher": _org(),
-        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "publisher": _org(ctx),
+        **({"license": ctx.project.licence_url} if ctx.project.licence_url else {}),
         "citation": [_article(ctx.refs[k]) for k in keys if k in ctx.refs],
     }
     return data
@@ -71,7 +72,7 @@ def claim_reviews(ctx: Context) -> list[dict[str, Any]]:
                 "url": absolute(ctx, PAGES["article"], f"statement-{s.n}"),
                 "claimReviewed": s.text or "",
                 "datePublished": version,
-                "author": _org(),
+                "author": _org(ctx),
                 "reviewRating": {"@type": "Rating", "alternateName": label(s.verdict)},
                 "itemReviewed": {
                     "@type": "Claim",

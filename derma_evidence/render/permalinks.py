@@ -11,7 +11,6 @@ from derma_evidence.render.context import (
 )
 from derma_evidence.render.escape import attr
 
-PROJECT = "Derma Evidence"
 FEED = "feed.atom"
 """The Atom feed's file name, in the downloads folder."""
 
@@ -31,4 +30,4 @@ def absolute(ctx: Context, path: str, anchor: str | None = None) -> str:
 def cite_line(ctx: Context, title: str, path: str, anchor: str | None = None) -> tuple[str, Markup]:
     """A "cite this" line: (project, title and version date as text, the permalink for an href and its text)."""
     version = ctx.memo("version", version_date)
-    return f"{PROJECT}. {title}. Version {version or 'undated'}.", attr(absolute(ctx, path, anchor))
+    return f"{ctx.project.name}. {title}. Version {version or 'undated'}.", attr(absolute(ctx, path, anchor))

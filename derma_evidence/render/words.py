@@ -126,7 +126,7 @@ GLOSSARY_VOCABULARIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (
         "grade-judgement",
         "GRADE domain judgements",
-        "How serious a concern in one GRADE domain is (GRADEpro's words); the judgements are Derma Evidence's.",
+        "How serious a concern in one GRADE domain is (GRADEpro's words); the judgements are {publisher}'s.",
         ("judgement", "properties", "judgement"),
     ),
     (
@@ -138,7 +138,7 @@ GLOSSARY_VOCABULARIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (
         "rob-judgement",
         "RoB 2 judgements",
-        "How likely a trial's result is to be biased, per domain and overall; the judgements are Derma Evidence's.",
+        "How likely a trial's result is to be biased, per domain and overall; the judgements are {publisher}'s.",
         ("rob_judgement", "properties", "judgement"),
     ),
 )
@@ -183,22 +183,21 @@ def topic_search_boost(designs: list[str]) -> float:
 
 # --- the project -------------------------------------------------------------------------------
 
-REPO_URL = "https://github.com/derma-evidence/derma-evidence"
-"""The repository; `mkdocs.yml` `repo_url` says the same (a test holds them equal)."""
 ISSUE_TITLE_MAX = 120
 
 
-def correction_url(claim_id: str | None, statement: str | None) -> str:
-    """A prefilled GitHub new-issue URL to suggest a correction to one claim (id and statement in it)."""
+def correction_url(issues_url: str, claim_id: str | None, statement: str | None) -> str:
+    """A prefilled new-issue URL (GitHub's query form) to suggest a correction to one claim (id and statement in
+    it); `issues_url` is the knowledge base's own (`Project.issues_url`); "" (no repository) gives no link."""
+    if not issues_url:
+        return ""
     cid = claim_id or ""
     title = f"Correction to claim {cid}"
     body = (
         f"Claim: `{cid}`\n\n> {statement or ''}\n\n"
         "What should change, and the source (page, table or figure) that shows it:\n\n"
     )
-    return f"{REPO_URL}/issues/new?" + urlencode(
-        {"title": title[:ISSUE_TITLE_MAX], "body": body, "labels": "correction"}
-    )
+    return f"{issues_url}?" + urlencode({"title": title[:ISSUE_TITLE_MAX], "body": body, "labels": "correction"})
 
 
 UNNAMED = "not named in the data"
@@ -221,10 +220,13 @@ def source_article(kb: KnowledgeBase) -> dict[str, str]:
 
 # --- the answers layer: certainty, effects as reported -----------------------------------------
 
-JUDGEMENTS_NOTE = (
-    "The judgements (GRADE downgrades, risk of bias) are Derma Evidence's, not the sources' authors'; "
-    "every number is as the source reports it, never computed, converted or imputed."
-)
+
+def judgements_note(publisher: str) -> str:
+    """Whose the judgements are: the knowledge base's publisher (`Project.publisher`), never the sources' authors."""
+    return (
+        f"The judgements (GRADE downgrades, risk of bias) are {publisher}'s, not the sources' authors'; "
+        "every number is as the source reports it, never computed, converted or imputed."
+    )
 
 
 def certainty_words(value: str | None) -> str:

@@ -29,11 +29,11 @@ def _outcomes(kb: KnowledgeBase) -> Iterator[Outcome]:
         yield from c.outcomes
 
 
-def _unknown(refs: Iterable[Ref], known: set[str], what: str, fix: str) -> Iterator[Hit]:
-    suggest = Suggester(known)
+def _unknown(refs: Iterable[Ref], known: Suggester, what: str, fix: str) -> Iterator[Hit]:
+    """Hits for ids not in `known`, made once per rule (once per question made the rule quadratic)."""
     for r in refs:
         if r.id not in known:
-            yield Hit(r.pos, f"unknown {what} '{r.id}'", suggest(r.id) or fix)
+            yield Hit(r.pos, f"unknown {what} '{r.id}'", known(r.id) or fix)
 
 
 @rule("A001", "unknown-outcome")
@@ -48,7 +48,7 @@ def unknown_outcome(kb: KnowledgeBase) -> Iterator[Hit]:
     Fix: use the full id `<comparison id>--<outcome id>` of an existing outcome (the help line
     suggests the nearest).
     """
-    known = set(kb.outcome_map())
+    known = Suggester(kb.outcome_map())
     for q in kb.questions:
         yield from _unknown(q.outcomes, known, "outcome", "define the outcome under its comparison first")
 
@@ -63,7 +63,7 @@ def unknown_claim(kb: KnowledgeBase) -> Iterator[Hit]:
 
     Fix: use an existing claim id (the help line suggests the nearest).
     """
-    known = {c.id for c in kb.claims if c.id}
+    known = Suggester(c.id for c in kb.claims if c.id)
     for q in kb.questions:
         yield from _unknown(q.claims, known, "claim", "use the id of an existing claim")
     for o in _outcomes(kb):
@@ -81,7 +81,7 @@ def unknown_trial(kb: KnowledgeBase) -> Iterator[Hit]:
 
     Fix: use the citation key of a trial under `trials:` (or in references.bib).
     """
-    known = {t.key for t in kb.trials if t.key} | {r.key for r in kb.references}
+    known = Suggester({t.key for t in kb.trials if t.key} | {r.key for r in kb.references})
     fix = "add the trial under `trials:` (and its reference) first"
     for o in _outcomes(kb):
         yield from _unknown(o.trials, known, "trial", fix)
@@ -153,13 +153,13 @@ def duplicate_answer_id(kb: KnowledgeBase) -> Iterator[Hit]:
     yield from duplicate_ids(groups, "give it its own id")
 
 
-def _rests_on_certainty(kb: KnowledgeBase, outcomes: Iterable[Ref], claims: Iterable[Ref]) -> tuple[str | None, str]:
-    """The lowest certainty of the outcomes (or, with no outcome, of the claims) and what it is of."""
-    om = kb.outcome_map()
-    outs = [om[r.id].certainty or "" for r in outcomes if r.id in om]
-    if outs:
-        return grade.lowest(outs), "outcomes"
-    cm = {c.id: c.certainty or "" for c in kb.claims if c.id}
+def _rests_on_certainty(
+    om: dict[str, Outcome], cm: dict[str, str], outs: Iterable[Ref], claims: Iterable[Ref]
+) -> tuple[str | None, str]:
+    """The lowest certainty of the outcomes (or, with no outcome, of the claims); maps built once per check."""
+    found = [om[r.id].certainty or "" for r in outs if r.id in om]
+    if found:
+        return grade.lowest(found), "outcomes"
     return grade.lowest(cm[r.id] for r in claims if r.id in cm), "claims"
 
 
@@ -174,10 +174,11 @@ def answer_more_certain_than_evidence(kb: KnowledgeBase) -> Iterator[Hit]:
 
     Fix: lower the answer's certainty (and its hedge) to the level named in the help line.
     """
+    om, cm = kb.outcome_map(), {c.id: c.certainty or "" for c in kb.claims if c.id}
     for q in kb.questions:
         if q.certainty not in CERTAINTY_SCORE:
             continue
-        cap, what = _rests_on_certainty(kb, q.outcomes, q.claims)
+        cap, what = _rests_on_certainty(om, cm, q.outcomes, q.claims)
         if cap is not None and CERTAINTY_SCORE[q.certainty] > CERTAINTY_SCORE[cap]:
             yield Hit(
                 q.at.get("certainty", q.pos),

@@ -19,6 +19,7 @@ from derma_evidence.diagnostics import Diagnostic, Severity, did_you_mean
 from derma_evidence.export import files as exports
 from derma_evidence.load.text import forbidden_in, read_bytes
 from derma_evidence.model.kb import KnowledgeBase
+from derma_evidence.model.project import Project
 from derma_evidence.pipeline import CODES, Result, check_bytes
 from derma_evidence.render import feed
 from derma_evidence.render import jsonld as schema_org
@@ -37,8 +38,7 @@ class Options:
     download_dir: str = render.DOWNLOAD_DIR
     timeline_topic: str | None = None
     topics_nav: str = render.TOPICS_NAV
-    rules_url: str = ""
-    site_url: str = ""  # the published site's root URL: permalinks, the Atom feed and JSON-LD use it
+    project: Project = Project()  # name, site URL, repository, publisher, licence, rule reference (mkdocs.yml)
     nav_topics_max: int = 60
     """Above this many topics the nav lists only the All topics page: every page carries the whole nav, so
     listing every topic makes the build's cost grow with the square of the number of topics."""
@@ -61,11 +61,18 @@ class Options:
             value = getattr(self, name)
             if not value.strip():
                 out.append(f"{name}: must not be empty")
-        for name in ("claims", "bib", "download_dir", "topics_nav", "timeline_topic", "rules_url", "site_url"):
+        for name in ("claims", "bib", "download_dir", "topics_nav", "timeline_topic"):
             value = getattr(self, name)
             why = forbidden_in(value) if value else None
             if why:
                 out.append(f"{name}: {why}")
+        reported: list[str] = []  # the publisher defaults to the name, the rule reference to the site URL
+        for name in ("name", "site_url", "repo_url", "publisher", "licence", "licence_url", "rules_url"):
+            value = getattr(self.project, name)  # the identity (mkdocs.yml and the plugin's options)
+            why = forbidden_in(value) if value else None
+            if why and not any(value.startswith(r) for r in reported):
+                reported.append(value)
+                out.append(f"{'site_name' if name == 'name' else name}: {why}")
         if isinstance(self.nav_topics_max, bool) or not 0 <= self.nav_topics_max <= MAX_NAV_TOPICS:
             out.append(f"nav_topics_max: must be a whole number from 0 to {MAX_NAV_TOPICS}, not {self.nav_topics_max}")
         return out
@@ -155,14 +162,16 @@ class Site:
             formatted(result.kb.references),
             timeline_topic=self.options.timeline_topic,
             download_dir=self.options.download_dir,
+            project=self.options.project,
         )
-        ctx.site_url = self.options.site_url
         ctx.codes = tuple(CODES.values())
         pages = {p.path: p for p in render.render_site(result.kb, ctx=ctx)}
         # a generated page reaches MkDocs as its front matter only: nothing for Python-Markdown to parse;
         # the plugin puts its HTML in place after the Markdown step (`Site.page_html`)
         files: dict[str, str | bytes] = {path: p.front for path, p in pages.items()}
-        for name, data in exports.all_exports(result.kb, bib_bytes, ctx.bib.csl).items():
+        for name, data in exports.all_exports(
+            result.kb, bib_bytes, ctx.bib.csl, self.options.project, self.options.download_dir
+        ).items():
             files[f"{self.options.download_dir}/{name}"] = data
         files.update(feed.extra_files(ctx))
         self.last_good = Build(result, ctx, files, jsonld=schema_org.jsonld_pages(ctx), pages=pages)
@@ -184,7 +193,7 @@ class Site:
         return [d for d in build.result.diagnostics if d.severity is Severity.WARNING]
 
     def rules_url(self, code: str) -> str:
-        base = self.options.rules_url
+        base = self.options.project.rules_url
         return f"{base}#{code.lower()}" if base else ""
 
     def lists_topics(self, kb: KnowledgeBase) -> bool:

@@ -25,6 +25,8 @@ import sys
 import traceback
 from typing import Any
 
+from markupsafe import Markup
+from mkdocs.commands.build import _build_page
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort
@@ -34,7 +36,9 @@ from mkdocs.structure.toc import get_toc
 
 from derma_evidence import render, report
 from derma_evidence.diagnostics import clean
+from derma_evidence.model.project import Project
 from derma_evidence.site.build import Build, OptionError, Options, Refused, Site
+from derma_evidence.site.live import LiveUpdate, Served, snapshot
 
 log = get_plugin_logger("derma")
 DEFAULTS = Options()
@@ -51,6 +55,9 @@ class DermaConfig(Config):  # type: ignore[no-untyped-call]
     timeline_topic = c.Optional(c.Type(str))
     topics_nav = c.Type(str, default=DEFAULTS.topics_nav)
     rules_url = c.Type(str, default="")
+    publisher = c.Type(str, default="")
+    licence = c.Type(str, default="")
+    licence_url = c.Type(str, default="")
     nav_topics_max = c.Type(int, default=DEFAULTS.nav_topics_max)
 
 
@@ -59,6 +66,8 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         self.serving = False
         self.site: Site | None = None
         self.current: Build | None = None
+        self.live: LiveUpdate | None = None  # under serve: rewrites only what a data edit changed
+        self._served: dict[str, Any] = {}  # what this full build gives `live` (files, nav, env, markers)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -82,40 +91,61 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         if THEME_DIR not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
         cfg = self.config
-        site_url = (config.site_url or "").rstrip("/")
-        rules_url = cfg.rules_url or (f"{site_url}/{render.page_url(render.PAGES['rules'])}" if site_url else "")
-        home = site_url and site_url + "/"
+        # the knowledge base's identity: mkdocs.yml's site_name, site_url, repo_url and this plugin's options
+        name = config.site_name.unescape() if isinstance(config.site_name, Markup) else config.site_name
+        project = Project.from_config(
+            {"site_name": name, "site_url": config.site_url, "repo_url": config.repo_url},
+            {k: cfg[k] for k in ("publisher", "licence", "licence_url", "rules_url")},
+        )
+        # Material prints site_name (and the description, the author) unescaped in <title>, the header and
+        # <meta>: an escaped Markup reads right there,
+        # and the templates that do escape it (`| e`) leave a Markup as it is
+        config.site_name = Markup.escape(name)
+        for key in ("site_description", "site_author"):  # plain text as well (`copyright` may hold HTML by design)
+            if isinstance(config[key], str):
+                config[key] = Markup.escape(config[key])
         options = Options(
             claims=cfg.claims,
             bib=cfg.bib,
             download_dir=cfg.download_dir,
             timeline_topic=cfg.timeline_topic,
             topics_nav=cfg.topics_nav,
-            rules_url=rules_url,
-            site_url=home,
+            project=project,
             nav_topics_max=cfg.nav_topics_max,
         )
         if self.site is None or self.site.root != root or self.site.options != options:
             self.site = Site(root, options, self.site.last_good if self.site else None)
-        try:
-            self.current = self.site.build(bool(config.use_directory_urls))
-        except OptionError as exc:  # a configuration error: never served around, whatever the command
-            self._say("".join(f"mkdocs.yml: error: plugin derma, option {p}\n" for p in exc.problems))
-            raise Abort("derma: the build stopped; fix the plugin options in mkdocs.yml") from None
-        except Refused as exc:
-            self.current = self._keep_or_stop(report.text(exc.diagnostics))
-        except OSError as exc:
-            self.current = self._keep_or_stop(f"derma: cannot read the data: {exc}")
-        except Exception:  # a bug in the checker or the renderer: say so, never hang the server
-            error = "derma: internal error while checking or rendering\n" + traceback.format_exc()
-            self.current = self._keep_or_stop(error)
-        else:
+        if self.serving:  # what the build is about to read besides the data, to tell a data-only edit later
+            self.live = LiveUpdate(self.site)
+            data = set(self.site.paths())
+            watched = [config.docs_dir, config.config_file_path or "", *config.watch, *config.theme.dirs]
+            watched = [w for w in watched if w and os.path.exists(w)]
+            before = {p: v for p, v in snapshot(watched).items() if p not in data}
+            self._served = {"watched": watched, "before": before, "markers": {}}
+        self.current, fresh = self._check_and_render(config)
+        if fresh:
             for d in Site.warnings(self.current):
                 url = self.site.rules_url(d.code)
                 line = f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}" + (f" (see {url})" if url else "")
                 log.warning(clean(line))
         self.site.fill_nav(config.nav, self.current.kb)
         return config
+
+    def _check_and_render(self, config: Any) -> tuple[Build, bool]:
+        """The build of the data, and True; or, under serve, the last good build and False when the data failed."""
+        assert self.site is not None
+        try:
+            return self.site.build(bool(config.use_directory_urls)), True
+        except OptionError as exc:  # a configuration error: never served around, whatever the command
+            self._say("".join(f"mkdocs.yml: error: plugin derma, option {p}\n" for p in exc.problems))
+            raise Abort("derma: the build stopped; fix the plugin options in mkdocs.yml") from None
+        except Refused as exc:
+            return self._keep_or_stop(report.text(exc.diagnostics)), False
+        except OSError as exc:
+            return self._keep_or_stop(f"derma: cannot read the data: {exc}"), False
+        except Exception:  # a bug in the checker or the renderer: say so, never hang the server
+            error = "derma: internal error while checking or rendering\n" + traceback.format_exc()
+            return self._keep_or_stop(error), False
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.current is not None and self.site is not None
@@ -173,7 +203,10 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             return markdown
         shown = os.path.relpath(os.path.join(config.docs_dir, page.file.src_uri), self.site.root)
         try:
-            return render.fill_markers(markdown, self.current.ctx, page.file.src_uri, shown)
+            filled = render.fill_markers(markdown, self.current.ctx, page.file.src_uri, shown)
+            if self.serving and filled != markdown:
+                self._served.setdefault("markers", {})[page.file.src_uri] = (markdown, shown, filled)
+            return filled
         except render.MarkerError as exc:
             self._say(report.text(exc.diagnostics))
             if not self.serving:
@@ -189,8 +222,65 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         script += "\n" + Site.feed_link(self.current, page.file.src_uri)
         return output.replace("</head>", script + "\n</head>", 1)
 
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        self._served["nav"] = nav
+        return nav
+
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        self._served["env"] = env
+        self._served["files"] = files
+        return env
+
+    def on_post_build(self, *, config: Any) -> None:
+        """Under serve: keep what the next data-only edit needs to rewrite its pages (see `live`)."""
+        s = self._served
+        if self.live is not None and {"nav", "env", "files", "watched"} <= s.keys() and self.current is not None:
+            self.live.served = Served(config, s["files"], s["nav"], s["env"], s["watched"], s["before"], s["markers"])
+
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.site is not None:
             for path in self.site.paths():
                 server.watch(path)
+        full = server.builder
+
+        def build() -> None:
+            """A data-only edit rewrites its pages; anything else (or any failure) is MkDocs' full build."""
+            if not self._live_update():
+                full()
+
+        server.builder = build
         return server
+
+    def _live_update(self) -> bool:
+        """A data-only edit: checked and rendered; refused, unreadable or failing, the served site stays as it is
+        (the problems printed as by the full build); else its changed pages rewritten. False: run the full build."""
+        if self.live is None or self.current is None or not self.live.ready():
+            return False
+        assert self.live.served is not None
+        built, fresh = self._check_and_render(self.live.served.config)
+        if not fresh:
+            self.current = built  # the last good build: it is what the site shows; nothing to rebuild
+            return True
+        try:
+            new = self.live.update(self.current, built, self._adopt, self._rewrite)
+        except Exception:  # a bug here: say so, and let the full build put the site right
+            self._say("derma: the quick update failed, rebuilding the whole site\n" + traceback.format_exc())
+            self.live.served = None
+            return False
+        if new is None:
+            return False
+        log.info(f"derma: rewrote {len(self.live.rewritten)} changed page(s) and download(s)")
+        return True
+
+    def _adopt(self, build: Build) -> None:
+        self.current = build
+
+    def _rewrite(self, page: Any, generated: render.Page) -> None:
+        """One generated page through the theme again, as the full build renders it (see `on_page_content`)."""
+        assert self.live is not None and self.live.served is not None
+        served = self.live.served
+        page.content = render.search_html(generated.html)
+        page.toc = get_toc([])
+        page.present_anchor_ids = render.anchor_ids(generated.html)
+        doc_files = served.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        _build_page(page, served.config, doc_files, served.nav, served.env)

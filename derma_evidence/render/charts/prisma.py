@@ -93,7 +93,7 @@ def flow(searches: tuple[Search, ...], queue: tuple[Candidate, ...] = ()) -> Flo
     included = sorted({k for c in per for k in c.included})
     records_in = sum(len(c.included) for c in per)
     awaiting = sum(c.awaiting for c in per)
-    sources = sorted({s.source or "" for s in searches if s.source})
+    sources = sorted({s.name or "" for s in searches if s.name})
     steps = [
         ("Identification", f"Records identified from {plural(len(searches), 'search', 'searches')}", found, None),
         ("Identification", "Duplicates removed before screening", duplicates, "side"),

@@ -12,6 +12,7 @@ from derma_evidence.contract.vocab import (
 from derma_evidence.grade import rob2
 from derma_evidence.model.answers import Judgement
 from derma_evidence.model.claims import Trial
+from derma_evidence.render.charts.scale import FONT, WIDTH
 from derma_evidence.render.context import PAGES, Context, Linker
 
 ROB_SYMBOL = {"low": "+", "some-concerns": "\u2212", "high": "\u00d7"}
@@ -118,9 +119,9 @@ def rob_chart(ctx: Context, link: Linker) -> dict[str, Any]:
         "legend_text_y": round(legend_y + 5, 1),
         "domains": [(f"D{j + 1}", w) for j, w in enumerate(ROB_DOMAIN_WORDS.values())],
         "height": round(legend_y + 30, 1),
-        "width": 760.0,
+        "width": WIDTH,
         "label_x": left - 12,
         "head_y": top - 16,
-        "font": 14,
+        "font": FONT,
         "radius": 15,
     }

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from derma_evidence.render.context import PAGES, Context, Linker, Page, make_page, topic_path
 from derma_evidence.render.escape import render_template, safe_id
-from derma_evidence.render.words import JUDGEMENTS_NOTE, certainty_words, outcome_anchor, search_keywords
+from derma_evidence.render.words import certainty_words, judgements_note, outcome_anchor, search_keywords
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,7 @@ def answers_page(ctx: Context) -> Page:
         questions=question_vms(ctx, link),
         findings_href=link(PAGES["findings"]),
         definitions_href=link(PAGES["glossary"]),
-        note=JUDGEMENTS_NOTE,
+        note=judgements_note(ctx.project.publisher),
         search_boost=4,
     )
 

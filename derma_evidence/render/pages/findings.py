@@ -30,9 +30,9 @@ from derma_evidence.render.context import PAGES, Context, Linker, Page, make_pag
 from derma_evidence.render.escape import attr, safe_id
 from derma_evidence.render.pages.trials import trial_href
 from derma_evidence.render.words import (
-    JUDGEMENTS_NOTE,
     certainty_words,
     effect_text,
+    judgements_note,
     outcome_anchor,
     unverified_words,
 )
@@ -250,7 +250,8 @@ def findings_page(ctx: Context) -> Page:
         "Summary of findings",
         "findings.html.j2",
         comparisons=comparisons,
-        note=JUDGEMENTS_NOTE,
+        note=judgements_note(ctx.project.publisher),
+        publisher=ctx.project.publisher,
         answers_href=link(PAGES["answers"]),
         definitions_href=link(PAGES["glossary"]),
         search_boost=2,

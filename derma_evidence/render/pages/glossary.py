@@ -45,8 +45,9 @@ def _term(vocab: str, value: str, labels: dict[str, str]) -> str:
     return words[:1].upper() + words[1:]
 
 
-def vocabularies(schema: dict[str, Any]) -> list[VocabularyVM]:
-    """Every glossary vocabulary in the order of `words.GLOSSARY_VOCABULARIES`, values in schema order."""
+def vocabularies(schema: dict[str, Any], publisher: str = "the knowledge base") -> list[VocabularyVM]:
+    """Every glossary vocabulary in the order of `words.GLOSSARY_VOCABULARIES`, values in schema order;
+    `publisher` (whose the judgements are) fills the introductions' `{publisher}`."""
     out = []
     for vocab, title, intro, path in GLOSSARY_VOCABULARIES:
         node = _node(schema, path)
@@ -62,7 +63,7 @@ def vocabularies(schema: dict[str, Any]) -> list[VocabularyVM]:
             )
             for v in values
         )
-        out.append(VocabularyVM(attr(vocab), text(title), text(intro), terms))
+        out.append(VocabularyVM(attr(vocab), text(title), text(intro.replace("{publisher}", publisher)), terms))
     return out
 
 
@@ -74,7 +75,7 @@ def glossary_page(ctx: Context) -> list[Page]:
             path,
             "Glossary",
             "glossary.html.j2",
-            vocabularies=vocabularies(load_schema()),
+            vocabularies=vocabularies(load_schema(), ctx.project.publisher),
             methodology_href=link(PAGES["methodology"]),
             schema_href=link(PAGES["schema"]),
             search_boost=5,  # a label word ("very low", "supported") finds its definition before the pages using it

@@ -73,7 +73,7 @@ def searches_page(ctx: Context) -> Page:
             SearchVM(
                 safe_id(search_anchor(s)),
                 s.date or "",
-                s.source or "",
+                s.name or "",
                 s.query or "",
                 s.limits or "",
                 (DATABASE_NAMES.get(s.rerun.database or "", s.rerun.database or ""), s.rerun.query or "")
@@ -99,7 +99,7 @@ def searches_page(ctx: Context) -> Page:
                 t.title or t.id,
                 max((x.date or "" for x in found if x.day), default=""),
                 tuple(
-                    (f"{x.date or 'undated'}, {x.source or 'database not named'}", link(path, search_anchor(x)))
+                    (f"{x.date or 'undated'}, {x.name or 'database not named'}", link(path, search_anchor(x)))
                     for x in sorted(found, key=lambda x: (x.date or "", x.id or ""), reverse=True)
                     if search_anchor(x)
                 ),
@@ -140,7 +140,7 @@ def topic_section(ctx: Context, link: Linker, topic_id: str) -> str:
     found = ctx.memo("topic_searches", topic_searches).get(topic_id, [])
     days = sorted({s.date or "" for s in found if s.day})
     title = ctx.topic_titles.get(topic_id, topic_id)
-    databases = sorted({s.source or "" for s in found if s.source})
+    databases = sorted({s.name or "" for s in found if s.name})
     return render_template(
         "_topic_living.html.j2",
         last=days[-1] if days else "",

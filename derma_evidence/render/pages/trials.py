@@ -19,7 +19,7 @@ from derma_evidence.render.context import (
     ref_anchor,
 )
 from derma_evidence.render.escape import render_template
-from derma_evidence.render.words import JUDGEMENTS_NOTE, design_label, format_range
+from derma_evidence.render.words import design_label, format_range, judgements_note
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,9 @@ def trial_href(ctx: Context, link: Linker, key: str) -> Markup:
 
 def rob_section(ctx: Context, link: Linker) -> str:
     chart = rob_chart(ctx, link)
-    return render_template("rob.html.j2", chart=chart, note=f"{JUDGEMENTS_NOTE} {rob2.ABSTRACT_NOTE}")
+    return render_template(
+        "rob.html.j2", chart=chart, note=f"{judgements_note(ctx.project.publisher)} {rob2.ABSTRACT_NOTE}"
+    )
 
 
 def reviews_section(ctx: Context, link: Linker) -> str:

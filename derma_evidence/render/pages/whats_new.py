@@ -98,7 +98,7 @@ def awaiting(ctx: Context, link: Linker) -> list[CandidateVM]:
                 c.id or "",
                 c.title or "",
                 where,
-                f"{s.date or 'undated'}, {s.source or ''}" if s else (c.search.id if c.search else ""),
+                f"{s.date or 'undated'}, {s.name or ''}" if s else (c.search.id if c.search else ""),
                 link(PAGES["searches"], anchor or None),
             )
         )
