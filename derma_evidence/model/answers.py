@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from derma_evidence.contract.vocab import GRADE_DOMAINS, ROB_DOMAINS
 from derma_evidence.diagnostics import Pos
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
-from derma_evidence.model.build import boolean as _bool
 from derma_evidence.model.bottomline import BottomLine, Overlap
+from derma_evidence.model.build import boolean as _bool
 from derma_evidence.model.build import build
 from derma_evidence.model.claims import Source
 from derma_evidence.model.nodes import Ref as Ref  # re-exported: the answers layer's lists use it
