@@ -99,11 +99,12 @@ def generate(
             "        grade:",
             "          start: randomised",
             "          risk_of_bias: {judgement: serious, reason: Allocation not described.}",
-            "          inconsistency: {judgement: not-serious}",
-            "          indirectness: {judgement: not-serious}",
+            "          inconsistency: {judgement: not-serious, reason: One trial.}",
+            "          indirectness: {judgement: not-serious, reason: The question asked.}",
             "          imprecision: {judgement: serious, reason: One small trial.}",
-            "          publication_bias: {judgement: not-serious}",
+            "          publication_bias: {judgement: not-serious, status: not-assessed, reason: Too few studies.}",
             f"        finding: {json.dumps('Microneedling may ' + _words(rng, 14) + '.')}",
+            "        bottom_line: {direction: increase, size: not-estimable, rule: judgement, reason: Arms only.}",
         ]
     out.append("claims:")
     for i in range(n_claims):

@@ -69,7 +69,8 @@ def test_answers_model_keeps_positions() -> None:
     assert o.not_reported == ("participants",) and pooled.pooled_from is not None
     assert pooled.pooled_from.review == "samplereview2024" and pooled.pooled_from.studies == 3
     rob = kb.trials[0].rob
-    assert rob is not None and rob.overall == "some-concerns" and rob.at["overall"].line == 80
+    assert rob is not None and rob.overall == "some-concerns" and rob.at["overall"].line == 81
+    assert o.bottom_line is not None and o.bottom_line.size == "large" and o.bottom_line.at["rule"].line == 56
     assert rob.domain("randomisation") is not None and rob.domain("randomisation").answers == "NI NI NI"  # type: ignore[union-attr]
     assert kb.reviews[0].included[0].id == "dhurat2013"
     assert [v.key for v in kb.verification] == ["dhurat2013", "samplereview2024"]

@@ -87,6 +87,21 @@ GRADE_DOMAIN_WORDS = {
 JUDGEMENT_WORDS = {"serious": "serious", "very-serious": "very serious"}
 """The judgements that lower the certainty, in words."""
 
+# --- the computed bottom line and overlap (issue 18) -----------------------------------------------
+
+DIRECTIONS = vocabulary("direction")
+"""What the best estimate shows (increase, decrease, little or no difference)."""
+EFFECT_SIZES = vocabulary("effect_size")
+"""Size of effect in words, smallest first, then 'not-estimable'."""
+SIZE_RULES = vocabulary("size_rule")
+"""The rules of thumb a size judgement may name ('judgement': none)."""
+PUBLICATION_BIAS_STATUSES = vocabulary("publication_bias_status")
+"""Publication bias in GRADE's words, plus 'not-assessed'."""
+OVERLAP_ROLES = tuple(str(v) for v in _DEFS["overlap"]["properties"]["role"]["enum"])
+"""An effect's role among estimates that pool the same trials."""
+NO_EVIDENCE = tuple(str(v) for v in _DEFS["outcome"]["properties"]["evidence"]["enum"])
+"""The values of an outcome's `evidence` ('none': a "No studies found" row)."""
+
 CERTAINTY_TABLE = (
     ("high", "at least two backing sources that are meta-analyses, systematic reviews or RCTs"),
     ("moderate", "at least one backing meta-analysis, systematic review, RCT or other controlled trial"),

@@ -6,7 +6,6 @@ both call these, so a certainty can never be computed two ways.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from derma_evidence.contract.vocab import GRADE_DOMAIN_WORDS as DOMAIN_WORDS
 from derma_evidence.contract.vocab import GRADE_DOWNGRADE as DOWNGRADE
 from derma_evidence.contract.vocab import GRADE_START as START
 from derma_evidence.contract.vocab import ROB_JUDGEMENTS as ROB_JUDGEMENTS
+from derma_evidence.grade import hedges
 
 
 def level(score: int) -> str:
@@ -85,16 +85,9 @@ def rob_overall(judgements: Iterable[str]) -> tuple[str, ...]:
 # --- hedges (GRADE plain-language statements, Santesso 2020) ------------------------------------
 # Santesso N, et al. GRADE guidelines 26: informative statements to communicate the findings of systematic
 # reviews of interventions. J Clin Epidemiol. 2020;119:126-135. doi:10.1016/j.jclinepi.2019.10.014,
-# PMID 31711912 (verified on its PubMed page): high "results in", moderate "likely", low "may".
+# PMID 31711912 (verified on its PubMed page): high "results in", moderate "likely", low "may". The
+# statements themselves are computed in `grade.plain`; text is read by `grade.hedges`.
 
-HEDGES: dict[str, tuple[str, ...]] = {
-    "moderate": ("probably", "likely"),
-    "low": ("may", "might"),
-    "very-low": ("very uncertain",),
-}
-"""The words that mark each level; high has none."""
-ABSENCE = ("no trial", "no trials", "no study", "no studies", "no randomised", "no randomized", "not been tested")
-"""Plain statements that nothing tested it: accepted in place of the hedge at very low."""
 EXAMPLE = {
     "high": "X increases ... (no hedge)",
     "moderate": "X probably increases ...",
@@ -103,41 +96,17 @@ EXAMPLE = {
 }
 
 
-def _has(text: str, phrase: str) -> bool:
-    return re.search(r"(?<![\w-])" + re.escape(phrase).replace(r"\ ", r"\s+") + r"(?![\w-])", text, re.I) is not None
-
-
-def hedges_in(text: str) -> dict[str, list[str]]:
-    """The hedge words present in `text`, by the level they mark."""
-    found: dict[str, list[str]] = {}
-    for lvl, words in HEDGES.items():
-        hits = [w for w in words if _has(text, w)]
-        if hits:
-            found[lvl] = hits
-    return found
-
-
 def hedge_problem(text: str, certainty: str) -> str | None:
     """What is wrong with the hedge of `text` at `certainty`, or None when it reads right.
 
-    The level's own hedge must be present (at very low, a plain "no trial/no study has tested"
-    statement also counts) and no hedge of another level may be.
+    Read by the sentence analyser (`grade.hedges`): the level's own hedge must be present (at very
+    low, a plain "no trial/no study has tested" statement also counts) and no hedge of a more
+    certain level may be. Understating (a weaker hedge beside the right one) is not saying more.
     """
-    if certainty not in SCORE:
-        return None
-    found = hedges_in(text)
-    others = {lvl: w for lvl, w in found.items() if lvl != certainty}
-    if others:
-        lvl, words = sorted(others.items(), key=lambda kv: SCORE[kv[0]])[0]
-        return f"'{words[0]}' is the hedge of {LEVEL_WORDS[lvl]} certainty"
-    if certainty == "high":
-        return None
-    if certainty in found:
-        return None
-    if certainty == "very-low" and any(_has(text, a) for a in ABSENCE):
-        return None
-    wanted = " or ".join(f"'{w}'" for w in HEDGES[certainty])
-    return f"no {wanted}"
+    for p in hedges.problems(text, certainty):
+        if p.kind == "hedge":
+            return p.message
+    return None
 
 
 def expected_phrase(certainty: str) -> str:

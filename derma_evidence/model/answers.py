@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from derma_evidence.contract.vocab import GRADE_DOMAINS, ROB_DOMAINS
 from derma_evidence.diagnostics import Pos
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
+from derma_evidence.model.bottomline import BottomLine, Overlap
 from derma_evidence.model.build import boolean as _bool
 from derma_evidence.model.build import build
 from derma_evidence.model.claims import Source
@@ -46,6 +47,7 @@ class Judgement:
     at: Mapping[str, Pos] = field(default_factory=dict)
     answers: str | None = None
     override: Override | None = None
+    status: str | None = None  # publication bias in GRADE's words (issue 18)
 
     @property
     def final(self) -> str | None:
@@ -118,6 +120,7 @@ class Effect:
     at: Mapping[str, Pos] = field(default_factory=dict)
     literals: Mapping[str, str] = field(default_factory=dict)
     pooled_from: PooledFrom | None = None
+    overlap: Overlap | None = None
 
     @property
     def has_ci(self) -> bool:
@@ -144,6 +147,13 @@ class Outcome:
     at: Mapping[str, Pos] = field(default_factory=dict)
     not_reported: tuple[str, ...] = ()
     """The counts (`participants`, `studies`) its sources do not report, said explicitly."""
+    evidence: str | None = None  # "none": a "No studies found" row, with no rating
+    bottom_line: BottomLine | None = None
+
+    @property
+    def no_evidence(self) -> bool:
+        """A row that says "No studies found" (`evidence: none`)."""
+        return self.evidence == "none"
 
     @property
     def full_id(self) -> str | None:

@@ -17,7 +17,22 @@ from derma_evidence.load import bib as load_bib
 from derma_evidence.load import text as load_text
 from derma_evidence.load import yamlpos as load_yaml
 from derma_evidence.model.kb import KnowledgeBase
-from derma_evidence.rules import answers, bib, claims, design, living, numbers, rob, since, verification
+from derma_evidence.rules import (
+    answers,
+    bib,
+    bottomline,
+    claims,
+    design,
+    footnotes,
+    living,
+    noevidence,
+    numbers,
+    overlap,
+    rob,
+    since,
+    verification,
+    wording,
+)
 from derma_evidence.rules.base import Rule
 
 CLAIMS: tuple[Rule, ...] = (
@@ -66,7 +81,7 @@ ANSWERS: tuple[Rule, ...] = (
     answers.certainty_not_grade_arithmetic,
     answers.downgrade_without_reason,
     answers.upgrade_on_randomised,
-    answers.hedge_mismatch,
+    wording.hedge_mismatch,
     answers.rob_overall_inconsistent,
     answers.rob_judgement_without_reason,
     answers.effect_outside_ci,
@@ -110,6 +125,26 @@ ROB: tuple[Rule, ...] = (
 )
 """RoB 2 from its signalling questions (A035-A039)."""
 
+FINDINGS: tuple[Rule, ...] = (
+    bottomline.bottom_line_missing,
+    bottomline.size_not_by_rule,
+    bottomline.direction_against_estimate,
+    wording.certainty_intensifier,
+    wording.effect_beside_absence,
+    wording.unhedged_effect_claim,
+    wording.size_word_above_judgement,
+    noevidence.answer_above_its_claims,
+    noevidence.rating_on_no_evidence,
+    noevidence.rated_row_incomplete,
+    noevidence.absent_evidence_unsaid,
+    noevidence.absence_without_row,
+    footnotes.publication_bias_status,
+    footnotes.judgement_without_footnote,
+    overlap.overlap_unresolved,
+)
+"""What the answers layer says (A040-A059): computed bottom lines, wording held to them, absent evidence as
+rows, every judgement footnoted, overlapping reviews resolved."""
+
 VERIFICATION: tuple[Rule, ...] = (
     verification.unverified_reference,
     verification.verification_unknown_key,
@@ -143,7 +178,7 @@ LIVING: tuple[Rule, ...] = (
 )
 """The living review (L codes); L007 (`since.since`) runs only with `derma check --since FILE`."""
 
-RULES: tuple[Rule, ...] = (*CLAIMS, *BIB, *ANSWERS, *NUMBERS, *DESIGN, *ROB, *VERIFICATION, *LIVING)
+RULES: tuple[Rule, ...] = (*CLAIMS, *BIB, *ANSWERS, *NUMBERS, *DESIGN, *ROB, *FINDINGS, *VERIFICATION, *LIVING)
 """Every rule `run` applies to a knowledge base."""
 
 LOADER_CHECKS: tuple[Callable[..., object], ...] = (

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Iterator
 
 from derma_evidence.contract.vocab import (
     CERTAINTY_SCORE,
-    CERTAINTY_WORDS,
     GRADE_DOMAIN_WORDS,
     GRADE_START,
     ROB_JUDGEMENTS,
@@ -263,38 +262,6 @@ def upgrade_on_randomised(kb: KnowledgeBase) -> Iterator[Hit]:
                 )
 
 
-@rule("A011", "hedge-mismatch")
-def hedge_mismatch(kb: KnowledgeBase) -> Iterator[Hit]:
-    """An answer, its one-line short form, or an outcome's finding is not worded for its certainty.
-
-    Why: GRADE's plain-language convention makes the certainty audible in the sentence itself:
-    high "X increases ...", moderate "X probably increases ...", low "X may increase ...", very
-    low "it is very uncertain whether X ...". A sentence that overstates (or understates) its
-    certainty misleads the reader who reads only the sentence. At very low certainty a plain
-    "no trial has tested ..." is also accepted.
-
-    Example: `certainty: low` with `finding: The treatment probably reduces pain.`
-
-    Fix: use the phrasing in the help line, and no hedge of another level.
-    """
-    items: list[tuple[str, str | None, str | None, Pos]] = []
-    for q in kb.questions:
-        for fld in ("answer", "short"):
-            items.append((f"{fld} of question '{q.id}'", getattr(q, fld), q.certainty, q.at.get(fld, q.pos)))
-    for o in _outcomes(kb):
-        items.append((f"finding of outcome '{o.full_id}'", o.finding, o.certainty, o.at.get("finding", o.pos)))
-    for what, text, certainty, pos in items:
-        if text is None or certainty is None:
-            continue
-        problem = grade.hedge_problem(text, certainty)
-        if problem:
-            yield Hit(
-                pos,
-                f"the {what} does not read as {CERTAINTY_WORDS[certainty]} certainty: {problem}",
-                grade.expected_phrase(certainty),
-            )
-
-
 @rule("A012", "rob-overall-inconsistent")
 def rob_overall_inconsistent(kb: KnowledgeBase) -> Iterator[Hit]:
     """A trial's overall risk of bias does not follow RoB 2's algorithm from its five domains.
@@ -438,7 +405,8 @@ def nothing_to_rest_on(kb: KnowledgeBase) -> Iterator[Hit]:
     Example: a question without `rests_on:`, or `effects: []`.
 
     Fix: name the outcomes and claims the answer rests on; give each outcome the effects its
-    sources report (arm values and p when there is no estimate).
+    sources report (arm values and p when there is no estimate), or, when no study measured it,
+    mark it `evidence: none`.
     """
     for q in kb.questions:
         if not q.outcomes and not q.claims:
@@ -448,7 +416,7 @@ def nothing_to_rest_on(kb: KnowledgeBase) -> Iterator[Hit]:
                 "add `rests_on: {outcomes: [...], claims: [...]}`",
             )
     for o in _outcomes(kb):
-        if not o.effects:
+        if not o.effects and not o.no_evidence:  # `evidence: none` rows say "No studies found" (A048)
             yield Hit(
                 o.at.get("effects", o.pos),
                 f"outcome '{o.full_id}' has no effects",

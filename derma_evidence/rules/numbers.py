@@ -285,8 +285,8 @@ def row_counts_not_recorded(kb: KnowledgeBase) -> Iterator[Hit]:
     Fix: add `participants: 60` as the source prints it, or `not_reported: [participants]`.
     """
     for o in _outcomes(kb):
-        if getattr(o, "no_evidence", False):
-            continue  # a "No studies found" row (`evidence: none`) shows none and 0
+        if o.no_evidence:
+            continue  # a "No studies found" row has no counts to record (A048)
         for name in ("participants", "studies"):
             if getattr(o, name) is None and name not in o.not_reported:
                 yield Hit(

@@ -87,7 +87,7 @@ def test_rob_overall_is_never_better_than_the_worst_domain(domains: list[str]) -
     "text, certainty, ok",
     [
         ("Microneedling increases hair count.", "high", True),
-        ("Microneedling may increase hair count.", "high", False),
+        ("Microneedling may increase hair count.", "high", True),  # understating is not saying more (issue 18)
         ("Microneedling probably increases hair count.", "moderate", True),
         ("Microneedling is likely to increase hair count.", "moderate", True),
         ("Microneedling may increase hair count.", "moderate", False),
@@ -101,6 +101,8 @@ def test_rob_overall_is_never_better_than_the_worst_domain(domains: list[str]) -
         ("It is very uncertain whether it helps, and it may harm.", "very-low", False),
         ("No trial has tested daily rolling at home.", "low", False),
         ("Mayo clinic guidance is unlikely to change.", "high", True),  # words, not substrings
+        ("In May 2024 the trial may have ended.", "very-low", False),  # 'may' (low) says more than very low
+        ("It clearly increases the count, and you may see results.", "low", True),  # hedge right; A043/A045 report
     ],
 )
 def test_hedges(text: str, certainty: str, ok: bool) -> None:

@@ -12,6 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from tests.conftest import ROOT
+
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,

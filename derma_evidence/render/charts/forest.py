@@ -11,6 +11,7 @@ from derma_evidence.contract.vocab import (
     MEASURE_WORDS,
     RATIO_MEASURES,
 )
+from derma_evidence.grade.overlap import is_overlapping
 from derma_evidence.model.answers import Effect, Outcome
 from derma_evidence.render.charts.scale import FONT, MIN_WIDTH, WIDTH
 from derma_evidence.render.charts.scale import ticks as scale_ticks
@@ -81,6 +82,7 @@ class ForestRow:
     value: str = ""  # the estimate and its CI, as drawn right of the plot
     extra: str = ""  # I² and k of a pooled estimate, drawn on a second line under the value
     extra_y: float = 0.0
+    overlapping: bool = False  # pools the same trials as the row's best estimate: no diamond of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,8 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
 
     Ratios (RR, OR) are drawn on a log axis with the line of no effect at 1; differences on a
     linear axis with it at 0. Nothing is imputed: an effect without both CI bounds is listed
-    beneath the plot instead.
+    beneath the plot instead. A pooled estimate that overlaps the row's best one (the same trials,
+    `overlap: {role: overlapping}`) is drawn as an open circle, not as an independent diamond.
     """
     by_measure: dict[str, list[Effect]] = {}
     missing: list[tuple[str, str]] = []
@@ -140,7 +143,8 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
             y = round(TOP + i * ROW + ROW / 2, 1)
             cx = x(e.value)
             diamond = ""
-            if e.pooled:
+            overlapping = is_overlapping(e)
+            if e.pooled and not overlapping:
                 diamond = f"{x(e.ci_low)},{y} {cx},{y - 8} {x(e.ci_high)},{y} {cx},{y + 8}"
             label = e.label or ""
             wrapped = wrap_label(label)
@@ -171,6 +175,7 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
                     value_text,
                     ", ".join(extra),
                     round(y + 5 + LINE, 1),
+                    overlapping,
                 )
             )
         lo_t, hi_t = (10**a, 10**b) if log else (a, b)
@@ -209,6 +214,7 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
                 "text_x": PLOT_RIGHT + 12,
                 "font": FOREST_FONT,
                 "title": f"{o.name or o.id}: {MEASURE_WORDS.get(measure, measure)}",
+                "overlapping": any(r.overlapping for r in rows),
             }
         )
     return tuple(plots), tuple(missing)

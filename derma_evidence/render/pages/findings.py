@@ -20,8 +20,11 @@ from derma_evidence.contract.vocab import (
     GRADE_DOWNGRADE,
     GRADE_START,
     JUDGEMENT_WORDS,
+    LABELS,
 )
 from derma_evidence.grade import certainty as grade
+from derma_evidence.grade import plain
+from derma_evidence.grade.overlap import best_estimate, is_overlapping, overlaps
 from derma_evidence.model.answers import Comparison, Outcome
 from derma_evidence.render.charts.forest import forest_plots
 from derma_evidence.render.context import PAGES, Context, Linker, Page, make_page, ref_anchor, topic_path
@@ -73,6 +76,7 @@ class EffectVM:
     locator: str
     quote: str
     unverified: str = ""  # "Authors and title not verified." when the cited entry lists `unverified` fields
+    overlap: str = ""  # "best estimate" or "overlaps the best estimate (largely the same trials)", when marked
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,10 @@ class OutcomeVM:
     note: str
     forests: tuple[dict[str, Any], ...]
     not_plottable: tuple[tuple[str, str], ...]
+    computed: str = ""  # the computed bottom line (grade.plain): GRADE's statement, or "No studies found: ..."
+    no_studies: bool = False  # `evidence: none`: no effects, no rating; the row says so
+    best: str = ""  # label of the estimate the row stands on, where several reviews overlap
+    overlapping: tuple[str, ...] = ()  # labels of the pooled estimates of largely the same trials
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,30 +144,29 @@ def comparison_vm(ctx: Context, link: Linker, c: Comparison) -> ComparisonVM:
     footnotes: list[FootnoteVM] = []
     outcomes = []
     for o in c.outcomes:
-        notes = []
+        notes: list[FootnoteVM] = []
+
+        def note(text: str, o_id: str = o.full_id or "", notes: list[FootnoteVM] = notes) -> None:
+            letter = _letters(len(footnotes))
+            fn = FootnoteVM(letter, attr(f"fn_{o_id}_{letter}"), text)
+            footnotes.append(fn)
+            notes.append(fn)
+
         g = o.grade
         if g is not None:
             for name, j in g.domains:
-                if j.judgement in JUDGEMENT_WORDS:
-                    down = GRADE_DOWNGRADE[j.judgement]
-                    letter = _letters(len(footnotes))
-                    fn = FootnoteVM(
-                        letter,
-                        attr(f"fn_{o.full_id}_{letter}"),
-                        f"Downgraded {down} level{'s' if down > 1 else ''} for {GRADE_DOMAIN_WORDS[name]} "
-                        f"({JUDGEMENT_WORDS[j.judgement]}): {j.reason or 'no reason given'}",
-                    )
-                    footnotes.append(fn)
-                    notes.append(fn)
+                note(_domain_note(name, j.judgement, j.reason, j.status))
             for u in g.upgrades:
-                letter = _letters(len(footnotes))
-                fn = FootnoteVM(
-                    letter,
-                    attr(f"fn_{o.full_id}_{letter}"),
-                    f"Upgraded {u.levels or 0} level(s) for {(u.factor or '').replace('-', ' ')}: {u.reason or ''}",
-                )
-                footnotes.append(fn)
-                notes.append(fn)
+                note(f"Upgraded {u.levels or 0} level(s) for {(u.factor or '').replace('-', ' ')}: {u.reason or ''}")
+        bl = o.bottom_line
+        if bl is not None and bl.size:
+            rule = LABELS["size_rule"].get(bl.rule or "", bl.rule or "")
+            note(f"Size of effect: {LABELS['effect_size'].get(bl.size, bl.size)} ({rule}): {bl.reason or ''}")
+        best = best_estimate(o) if overlaps(o) else None
+        overlapping = tuple(e.label or "" for e in o.effects if is_overlapping(e))
+        if best is not None and best.overlap is not None:
+            others = "; ".join(overlapping) or "none"
+            note(f"Best estimate: {best.label or ''}: {best.overlap.reason or ''} Overlapping estimates: {others}.")
         total = ""
         if g is not None and g.start in GRADE_START:
             total = certainty_path(
@@ -177,6 +184,7 @@ def comparison_vm(ctx: Context, link: Linker, c: Comparison) -> ComparisonVM:
                     (e.source.locator or "") if e.source else "",
                     (e.source.quote or "") if e.source else "",
                     unverified_words(ctx.refs.get(key)),
+                    _overlap_words(e.overlap.role if e.overlap else None),
                 )
             )
         forests, not_plottable = forest_plots(o)
@@ -187,8 +195,16 @@ def comparison_vm(ctx: Context, link: Linker, c: Comparison) -> ComparisonVM:
                 importance=(o.importance or "").replace("-", " "),
                 time_point=o.time_point or "",
                 effects=tuple(effects),
-                studies=str(o.studies) if o.studies is not None else counts_words(o, "studies"),
-                participants=str(o.participants) if o.participants is not None else "not reported",
+                studies="0"
+                if o.no_evidence
+                else str(o.studies)
+                if o.studies is not None
+                else counts_words(o, "studies"),
+                participants="none"
+                if o.no_evidence
+                else str(o.participants)
+                if o.participants is not None
+                else "not reported",
                 trials=tuple((ctx.short(t.id), trial_href(ctx, link, t.id)) for t in o.trials),
                 certainty=o.certainty or "",
                 certainty_words=certainty_words(o.certainty),
@@ -200,6 +216,17 @@ def comparison_vm(ctx: Context, link: Linker, c: Comparison) -> ComparisonVM:
                 note=o.note or "",
                 forests=forests,
                 not_plottable=not_plottable,
+                computed=plain.computed_line(
+                    o.certainty,
+                    bl.direction if bl else None,
+                    bl.size if bl else None,
+                    c.intervention or c.title or "",
+                    o.name or o.id or "",
+                    o.no_evidence,
+                ),
+                no_studies=o.no_evidence,
+                best=best.label or "" if best is not None else "",
+                overlapping=overlapping,
             )
         )
     topic = c.topic or ""
@@ -216,6 +243,26 @@ def comparison_vm(ctx: Context, link: Linker, c: Comparison) -> ComparisonVM:
         footnotes=tuple(footnotes),
         note=c.note or "",
     )
+
+
+def _domain_note(name: str, judgement: str | None, reason: str | None, status: str | None) -> str:
+    """Every GRADE judgement's footnote, not only downgrades; publication bias in GRADE's words."""
+    domain = GRADE_DOMAIN_WORDS.get(name, name)
+    if status:
+        domain += f" {LABELS['publication_bias_status'].get(status, status)}"
+    why = reason or "no reason given"
+    if judgement in JUDGEMENT_WORDS:
+        down = GRADE_DOWNGRADE[judgement]
+        return f"Downgraded {down} level{'s' if down > 1 else ''} for {domain} ({JUDGEMENT_WORDS[judgement]}): {why}"
+    return f"Not downgraded for {domain} (not serious): {why}"
+
+
+def _overlap_words(role: str | None) -> str:
+    if role == "best":
+        return "best estimate"
+    if role == "overlapping":
+        return "overlaps the best estimate (largely the same trials; not independent)"
+    return ""
 
 
 # --- pages -----------------------------------------------------------------------------------
