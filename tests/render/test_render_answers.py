@@ -41,7 +41,7 @@ def test_answers_page_has_one_anchor_per_question(pages: dict[str, str]) -> None
 
 def test_summary_of_findings_cards_with_lettered_footnotes(pages: dict[str, str]) -> None:
     page = pages["findings.md"]
-    assert page.count('<article class="derma-outcome"') == 2
+    assert page.count('<article class="derma-outcome"') == 3  # two rated outcomes and one "No studies found" row
     assert '<nav class="derma-sof-index"' in page and 'href="#mn-minoxidil-vs-minoxidil--hair-count"' in page
     card = re.search(
         r'<article class="derma-outcome" aria-labelledby="mn-minoxidil-vs-minoxidil--hair-count">.*?</article>',

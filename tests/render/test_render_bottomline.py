@@ -29,7 +29,7 @@ def pages(result: Result) -> dict[str, str]:
 
 
 def _row(page: str, anchor: str) -> str:
-    m = re.search(rf'<tr id="{anchor}">.*?</tr>', page, re.S)
+    m = re.search(rf'<article class="derma-outcome" aria-labelledby="{anchor}">.*?</article>', page, re.S)
     assert m, anchor
     return html.unescape(m.group(0))
 
@@ -38,7 +38,7 @@ def test_the_computed_line_leads_the_finding(pages: dict[str, str]) -> None:
     row = _row(pages["findings.md"], "mn-minoxidil-vs-minoxidil--hair-count")
     assert (
         '<p class="derma-computed">Weekly microneedling plus topical minoxidil may result in a large increase in '
-        "hair count (change from baseline).</p>Adding microneedling" in row
+        'hair count (change from baseline).</p><p class="derma-finding">Adding microneedling' in row
     )
     very_low = _row(pages["findings.md"], "mn-minoxidil-vs-minoxidil--adverse-events")
     assert (
@@ -47,7 +47,10 @@ def test_the_computed_line_leads_the_finding(pages: dict[str, str]) -> None:
 
 
 def test_every_judgement_has_its_footnote(pages: dict[str, str]) -> None:
-    notes = re.findall(r'<li id="fn_mn-minoxidil-vs-minoxidil--hair-count_([a-z])">([^<]*)</li>', pages["findings.md"])
+    notes = re.findall(
+        r'<li id="fn_mn-minoxidil-vs-minoxidil--hair-count_([a-z])"><span class="derma-fn-letter">[a-z]</span> ([^<]*)</li>',
+        pages["findings.md"],
+    )
     texts = [html.unescape(t) for _, t in notes]
     assert [t.split(":")[0] for t in texts] == [
         "Downgraded 1 level for risk of bias (serious)",
@@ -62,10 +65,10 @@ def test_every_judgement_has_its_footnote(pages: dict[str, str]) -> None:
 
 def test_a_row_without_studies_says_so_and_is_not_rated(pages: dict[str, str]) -> None:
     row = _row(pages["findings.md"], "mn-minoxidil-vs-minoxidil--daily-use")
-    assert '<p class="derma-no-studies">No studies found</p>' in row
+    assert "<li>No studies found.</li>" in row
     assert "Not rated: no studies found" in row and "derma-grade" not in row
     assert "No studies found: we found no study that measured the effect on hair count with daily rolling" in row
-    assert "0 (none)" in row
+    assert "none (0 studies)" in row
 
 
 def test_overlapping_estimates_are_named_and_drawn_open(result: Result) -> None:
