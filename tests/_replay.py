@@ -10,12 +10,10 @@ the test when none does.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from derma_evidence.fetch.http import Client, Request, Response
-
-RECORDED = Path(__file__).resolve().parent / "fetch" / "recorded"
+from tests.conftest import RECORDED
 
 
 def load(name: str) -> dict[str, Any]:

@@ -9,8 +9,8 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "site_fixture"
+from tests.conftest import FIXTURE, ROOT
+
 BIN = Path(sys.executable).parent
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from _growth import assert_grows
-
 from derma_evidence.diagnostics import MAX_SUGGEST_LEN, Suggester, did_you_mean
+from tests._growth import assert_grows
 
 
 def test_did_you_mean_finds_typos_and_case_slips() -> None:

@@ -19,9 +19,8 @@ from derma_evidence import report
 from derma_evidence.commands.cli import main
 from derma_evidence.diagnostics import DOCS_URL, Diagnostic, Severity
 from derma_evidence.rules import CODES
+from tests.conftest import CASES, ROOT, TODAY_ISO
 
-ROOT = Path(__file__).resolve().parent.parent
-CASES = Path(__file__).parent / "cases"
 ESC = "\x1b["
 
 
@@ -29,7 +28,7 @@ def case_args(name: str) -> list[str]:
     """Absolute paths on purpose: the output must still show them relative to the working directory."""
     return ["--claims", str(CASES / name / "claims.yaml"), "--bib", str(CASES / name / "references.bib")] + [
         "--today",
-        "2026-11-25",
+        TODAY_ISO,
     ]
 
 

@@ -8,17 +8,15 @@ cost grows about x8, such products x64.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-from pathlib import Path
-
-from _growth import assert_cpu_grows
 
 from derma_evidence import rules
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.pipeline import check_bytes
+from tests._growth import assert_cpu_grows
+from tests.conftest import ROOT, TODAY
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+sys.path.insert(0, str(ROOT / "scripts"))
 from synthetic import generate  # noqa: E402
 
 
@@ -26,7 +24,7 @@ def _kb(scale: int) -> KnowledgeBase:
     claims, bib = generate(
         500 * scale, 100 * scale, n_topics=7, n_questions=250 * scale, n_comparisons=125 * scale, n_changes=250 * scale
     )
-    r = check_bytes("claims.yaml", claims.encode(), "references.bib", bib.encode(), dt.date(2026, 11, 25))
+    r = check_bytes("claims.yaml", claims.encode(), "references.bib", bib.encode(), TODAY)
     assert not r.errors, r.errors[:3]
     return r.kb
 

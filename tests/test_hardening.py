@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import resource
 import sys
@@ -11,7 +10,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from _growth import assert_cpu_grows, assert_grows, calls
 
 from derma_evidence import report
 from derma_evidence.contract.vocab import DOI_RE, ID_RE, PMID_RE
@@ -21,9 +19,9 @@ from derma_evidence.load.bib import load_bib
 from derma_evidence.load.text import FORBIDDEN, MAX_REPORTS, decode, read_bytes
 from derma_evidence.load.yamlpos import MAX_NUMBER, load_yaml
 from derma_evidence.pipeline import check_bytes
+from tests._growth import assert_cpu_grows, assert_grows, calls
+from tests.conftest import CASES, TODAY
 
-TODAY = dt.date(2026, 11, 25)
-CASES = Path(__file__).parent / "cases"
 VALID_YAML = (CASES / "_valid" / "claims.yaml").read_bytes()
 VALID_BIB = (CASES / "_valid" / "references.bib").read_bytes()
 

@@ -21,6 +21,7 @@ from derma_evidence.model.project import Project
 from derma_evidence.render.words import search_keywords
 from derma_evidence.report import github, text
 from derma_evidence.site.build import MAX_NAV_TOPICS, Options
+from tests.conftest import CASES, FIXTURE
 
 # --- 1. writes outside the target ------------------------------------------------------------------
 
@@ -151,7 +152,7 @@ def test_plugin_options_at_the_limits_pass() -> None:
 def test_unknown_timeline_topic_stops_the_build() -> None:
     from derma_evidence.site.build import OptionError, Site
 
-    root = Path(__file__).parent / "site_fixture"
+    root = FIXTURE
     site = Site(str(root), Options(claims="claims.yaml", bib="references.bib", timeline_topic="needle-dept"))
     with pytest.raises(OptionError, match="did you mean 'needle-depth'"):
         site.build()
@@ -349,9 +350,9 @@ def test_datapackage_lists_the_knowledge_bases_own_measures_and_units() -> None:
     from derma_evidence.export.files import datapackage
     from derma_evidence.pipeline import check_bytes
 
-    claims = (Path(__file__).parent / "cases" / "S004" / "claims.yaml").read_text("utf-8")
+    claims = (CASES / "S004" / "claims.yaml").read_text("utf-8")
     claims = "vocabulary:\n  measures:\n    - {id: dose, units: [mg]}\n  units:\n    - {id: mg, factor: 1}\n" + claims
-    bib = (Path(__file__).parent / "cases" / "S004" / "references.bib").read_bytes()
+    bib = (CASES / "S004" / "references.bib").read_bytes()
     kb = check_bytes("c.yaml", claims.encode(), "r.bib", bib).kb
     fields = {f["name"]: f for f in json.loads(datapackage(kb))["resources"][0]["schema"]["fields"]}
     assert "dose" in fields["measure"]["constraints"]["enum"] and "mg" in fields["unit"]["constraints"]["enum"]
@@ -376,7 +377,7 @@ def test_compiled_size_limit() -> None:
 def test_measure_declared_twice_is_reported_there_only() -> None:
     from derma_evidence.pipeline import check_bytes
 
-    case = Path(__file__).parent / "cases" / "S004"
+    case = CASES / "S004"
     claims = case.joinpath("claims.yaml").read_text("utf-8").replace("verdict: proven", "verdict: supported")
     claims = claims.replace("measure: depth, min: 0.56, max: 0.56, unit: mm", "measure: dose, min: 1, max: 1, unit: mg")
     head = "vocabulary:\n  measures:\n    - {id: dose, units: [mg]}\n    - {id: dose, units: [g]}\n"
@@ -405,7 +406,7 @@ def test_a_link_swapped_in_after_the_check_is_refused(tmp_path: Path) -> None:
 def test_verification_date_limit_is_the_year_before_publication(date: str, refused: bool) -> None:
     from derma_evidence.pipeline import check_bytes
 
-    case = Path(__file__).parent / "cases" / "B025"
+    case = CASES / "B025"
     claims = case.joinpath("claims.yaml").read_text("utf-8").replace("2011-12-31", date)
     r = check_bytes("c.yaml", claims.encode(), "r.bib", case.joinpath("references.bib").read_bytes())
     assert ("B025" in {d.code for d in r.diagnostics}) is refused

@@ -24,8 +24,8 @@ import yaml
 import derma_evidence
 from derma_evidence.commands import init as scaffold
 from derma_evidence.commands.cli import main
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 SITE_MODULES = ("mkdocs", "material", "jinja2", "markupsafe", "citeproc", "markdown", "pymdownx")
 TITLE = "Evidence-based practice"

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 from derma_evidence.pipeline import check_bytes
-
-CASES = Path(__file__).parent / "cases"
-TODAY = dt.date(2026, 11, 25)
+from tests.conftest import CASES, DATA_TODAY, ROOT, TODAY
 
 
 def _codes(yaml_bytes: bytes, bib: bytes) -> list[str]:
@@ -46,21 +41,20 @@ def test_acknowledgement_is_per_entry() -> None:
 
 
 def test_output_is_deterministic() -> None:
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     y, b = (root / "data" / "claims.yaml").read_bytes(), (root / "references.bib").read_bytes()
     broken = y.replace(b"verdict: supported", b"verdict: proven", 3)
-    today = max(TODAY, dt.date(2026, 12, 7))  # the real data holds claims reviewed on 2026-12-07 (issue 19)
+    today = max(TODAY, DATA_TODAY)  # the real data holds claims reviewed on 2026-12-07 (issue 19)
     a = check_bytes("c.yaml", broken, "r.bib", b, today).diagnostics
     c = check_bytes("c.yaml", broken, "r.bib", b, today).diagnostics
     assert a == c and len(a) == 3
 
 
 def test_answers_model_keeps_positions() -> None:
-    from pathlib import Path
 
     from derma_evidence.pipeline import check_files
 
-    folder = Path(__file__).parent / "cases" / "_answers_valid"
+    folder = CASES / "_answers_valid"
     kb = check_files(str(folder / "claims.yaml"), str(folder / "references.bib")).kb
     (q,) = kb.questions
     assert q.at["certainty"].line == 10 and q.outcomes[0].pos.line == 12

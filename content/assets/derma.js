@@ -1,13 +1,43 @@
-/* Derma Evidence: accessibility fix for Material's search dialog, and the filters of the all-claims table.
-   The table works without JavaScript; this only adds the filter form (hidden until this script runs).
-   The filters live in the address (?topic=...&verdict=...&certainty=...): a filtered view can be bookmarked,
-   shared and restored with Back; "Reset filters" clears them. */
+/* Derma Evidence: accessibility fix for Material's search dialog, a pointer to the Answers page when a search
+   finds nothing, and the filters of the all-claims table. Loaded with `defer`.
+   The table works without JavaScript; the filter form is laid out from the first paint (no layout shift) and
+   hidden only when scripts are off (the `no-js` class on <html>, derma.css). The filters live in the address
+   (?topic=...&verdict=...&certainty=...): a filtered view can be bookmarked, shared and restored with Back;
+   "Reset filters" clears them. */
 (function () {
   "use strict";
 
   function nameSearchDialog() {
     var dialog = document.querySelector(".md-search[role=dialog]");
     if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+  }
+
+  /* When a search finds nothing, say where the questions are answered (Material's own line says only
+     "No matching documents"). The note sits after the meta line, so Material's updates never overwrite it. */
+  function setupEmptySearch() {
+    var meta = document.querySelector(".md-search-result__meta");
+    var list = document.querySelector(".md-search-result__list");
+    var input = document.querySelector("input.md-search__input");
+    if (!meta || !list || !input || meta.dataset.dermaReady) return;
+    meta.dataset.dermaReady = "1";
+    var root = typeof __md_scope !== "undefined" ? __md_scope : new URL(".", document.baseURI);
+    var note = document.createElement("p");
+    note.className = "derma-search-empty";
+    note.hidden = true;
+    note.appendChild(document.createTextNode("Nothing matches these words. Readers' questions are answered on the "));
+    var link = document.createElement("a");
+    link.href = new URL("answers/", root).href;
+    link.textContent = "Answers page";
+    note.appendChild(link);
+    note.appendChild(document.createTextNode("; or try fewer or other words (for example \u201cdepth\u201d, \u201csafe\u201d)."));
+    meta.parentNode.insertBefore(note, meta.nextSibling);
+    function update() {
+      var empty = input.value.trim() !== "" && !list.querySelector("li") && !/Initializing/i.test(meta.textContent);
+      note.hidden = !empty;
+    }
+    new MutationObserver(update).observe(meta, { childList: true, characterData: true, subtree: true });
+    new MutationObserver(update).observe(list, { childList: true });
+    input.addEventListener("input", update);
   }
 
   function setupFilters() {
@@ -18,6 +48,7 @@
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     var count = form.querySelector(".derma-count");
+    var none = document.querySelector(".derma-none");
 
     function fromUrl() {
       var params = new URLSearchParams(window.location.search);
@@ -48,6 +79,8 @@
         if (ok) shown += 1;
       });
       if (count) count.textContent = shown + " of " + rows.length + " claims shown";
+      if (none) none.hidden = shown !== 0;
+      table.hidden = shown === 0;  // no bare header row: the message above says why nothing shows
     }
 
     selects.forEach(function (s) { s.addEventListener("change", function () { toUrl(); apply(); }); });
@@ -56,12 +89,11 @@
       window.setTimeout(function () { selects.forEach(function (s) { s.value = ""; }); toUrl(); apply(); }, 0);
     });
     window.addEventListener("popstate", function () { fromUrl(); apply(); });
-    form.hidden = false;
     fromUrl();
     apply();
   }
 
-  function init() { nameSearchDialog(); setupFilters(); }
+  function init() { nameSearchDialog(); setupEmptySearch(); setupFilters(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -32,8 +32,9 @@ from derma_evidence.render.escape import (
     text,
     word,
 )
-from derma_evidence.render.html import toc_tokens
+from derma_evidence.render.html import page_description, toc_tokens
 from derma_evidence.render.words import (
+    claim_title,
     correction_url,
     design_label,
     format_range,
@@ -220,6 +221,7 @@ class ClaimVM:
     verdict_href: str = ""  # the verdict's definition in the glossary
     certainty_href: str = ""  # the certainty's definition in the glossary
     keywords: str = ""  # hidden search words (synonyms the text triggers, `words.SEARCH_SYNONYMS`)
+    title: str = ""  # the short title (`words.claim_title`): tables of contents and links
     correction_href: str = ""  # a prefilled new-issue URL to suggest a correction
     extras: tuple[Markup, ...] = ()  # lines the site map adds under the claim (`SiteMap.claim_extras`)
     model: Claim | None = None  # the claim itself: a new field shows with one template line (autoescaped)
@@ -343,6 +345,13 @@ class Context:
     def short(self, key: str) -> str:
         return self.shorts.get(key) or short_cite(self.refs.get(key), key)
 
+    def claim_title(self, claim_id: str | None) -> str:
+        """A claim's short title for links and tables of contents (`words.claim_title`); its id if it has none."""
+        titles: dict[str, str] = self.memo(
+            "claim_titles", lambda kb: {c.id: claim_title(c.statement) for c in kb.claims if c.id}
+        )
+        return titles.get(claim_id or "") or claim_id or ""
+
     def linker(self, page: str) -> Linker:
         return Linker(page, self.use_directory_urls)
 
@@ -403,6 +412,7 @@ class Context:
             topic=word(topic),
             topic_title=word(self.topic_titles.get(topic, topic)),
             statement=text(c.statement),
+            title=text(claim_title(c.statement)),
             quantity=text(format_range(c.quantity, with_measure=True, vocab=self.kb.vocab)),
             verdict=word(c.verdict),
             verdict_label=word(label(c.verdict)),
@@ -477,8 +487,12 @@ def make_page(path: str, page_title: str, template: str, **context: Any) -> Page
         front += f"search:\n  boost: {boost}\n"
     if context.pop("wide", False):  # a wide table or figure: Material leaves out the table of contents column
         front += "hide:\n  - toc\n"
-    front += "---\n\n"
+    description = context.pop("description", None)
     body = render_template(template, **context)
+    description = description or page_description(body)  # the page's own first paragraph, from the data
+    if description:  # the page's <meta name="description"> (Material reads `description` from front matter)
+        front += "description: " + yaml_quoted(description) + "\n"
+    front += "---\n\n"
     if body.count("<h1>", 0, 200) == 1:  # the page's title heading: give it the id the skip link targets
         body = body.replace("<h1>", f'<h1 id="{PAGE_TOP}">', 1)
     return Page(path, clean, front, body)

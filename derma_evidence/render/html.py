@@ -9,25 +9,35 @@ page's HTML with a Python `HTMLParser`; `search_html` gives it a copy with only 
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
-HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"([^>]*)>(.*?)</h\1>', re.S)
+_TOC_RE = re.compile(r'\sdata-toc="([^"]*)"')
 _TAG_RE = re.compile(r"<[^>]*>")
 _HEADERLINK_RE = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 _ID_RE = re.compile(r'\sid="([^"]*)"')
+KEYWORDS_RE = re.compile(r'<p class="derma-keywords"[^>]*>(.*?)</p>\n?', re.S)
+"""A section's hidden search words as templates write them (`<p class="derma-keywords" hidden>`)."""
+KEYWORDS_START, KEYWORDS_END = "\ufdd0", "\ufdd1"
+"""Around hidden search words in the lean copy; `render.search` moves them into the index's `keywords` field.
+Unicode noncharacters, meant for a program's internal use (not whitespace: Python's `str.strip` keeps them,
+as Material's indexer needs); any in the page's own text are removed first, so nothing can be mistaken for them."""
 
 
 def toc_tokens(html: str) -> list[dict[str, Any]]:
     """MkDocs' toc tokens (level, id, name, children) of every `<hN id="...">` heading, nested by level.
 
     The permalink (`a.headerlink`) and any inline markup are left out of the name, which stays
-    escaped HTML text, as Python-Markdown's toc extension gives it.
+    escaped HTML text, as Python-Markdown's toc extension gives it. A heading's `data-toc` attribute (a claim's
+    short title, its heading being the whole statement) names it in the table of contents instead.
     """
     root: list[dict[str, Any]] = []
     stack: list[dict[str, Any]] = []
     for m in HEADING_RE.finditer(html):
         level = int(m.group(1))
-        name = _TAG_RE.sub("", _HEADERLINK_RE.sub("", m.group(3))).strip()
+        short = _TOC_RE.search(m.group(3))
+        name = short.group(1) if short else _TAG_RE.sub("", _HEADERLINK_RE.sub("", m.group(4))).strip()
         token: dict[str, Any] = {"level": level, "id": m.group(2), "name": name, "children": []}
         while stack and stack[-1]["level"] >= level:
             stack.pop()
@@ -59,6 +69,31 @@ _INLINE = frozenset(
 """Elements that cannot hold a heading: their tags can go, their text stays (as Material's parser reads it)."""
 
 
+DESCRIPTION_MAX = 160
+"""The longest meta description (characters): what search engines show of it."""
+_FIRST_P_RE = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.S)
+
+
+def page_description(html: str, limit: int = DESCRIPTION_MAX) -> str:
+    """A page's meta description: the text of its first paragraph, cut at a word within `limit` characters.
+
+    Plain text (tags removed, entities decoded); Jinja escapes it again where the theme prints it.
+    """
+    m = _FIRST_P_RE.search(html)
+    if m is None:
+        return ""
+    words = " ".join(unescape(_TAG_RE.sub("", m.group(1))).split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "\u2026"
+
+
+def without_keywords(html: str) -> str:
+    """The page as readers get it: the hidden search words are in the search index only, not in the page."""
+    return KEYWORDS_RE.sub("", html)
+
+
 def search_html(html: str) -> str:
     """The HTML Material's search plugin would index from `html`, with far fewer tags and no attributes.
 
@@ -66,8 +101,11 @@ def search_html(html: str) -> str:
     elements, the tags of inline and SVG elements (their text stays), every attribute except a
     heading's id. Block elements keep their (bare) tags, since Material closes a section when the
     element holding its heading ends. The index built from the result has the same sections,
-    titles and text.
+    titles and text. Hidden search words (`<p class="derma-keywords">`) become bare text between
+    `KEYWORDS_START` and `KEYWORDS_END`, for `render.search.shape_index` to move into a field of their own.
     """
+    html = html.replace(KEYWORDS_START, "").replace(KEYWORDS_END, "")
+    html = KEYWORDS_RE.sub(lambda m: KEYWORDS_START + m.group(1) + KEYWORDS_END, html)
     out: list[str] = []
     stack: list[str] = []  # open non-void elements
     skip_depth = 0  # >0: inside a removed subtree, counted in open elements of the removed one's stack level

@@ -10,6 +10,7 @@ from derma_evidence import citations
 from derma_evidence.model.claims import Claim, Reference
 from derma_evidence.render.context import (
     PAGES,
+    TOPIC_DIR,
     Context,
     status_badge,
     topic_path,
@@ -48,10 +49,26 @@ def _org(ctx: Context) -> dict[str, str]:
     return {"@type": "Organization", "name": ctx.project.publisher}
 
 
+MEDICAL_PAGES = frozenset(
+    (
+        "index.md",
+        *(PAGES[k] for k in ("answers", "findings", "topics", "claims", "trials", "figures", "article", "references")),
+    )
+)
+"""Pages of medical content (with the topic pages): typed MedicalWebPage. The others (methodology, contributing,
+the rule and schema references, downloads, about, disclaimer, the search log, What's new) are plain WebPages."""
+
+
+def page_type(path: str) -> str:
+    """The schema.org type of a page, by its source path: MedicalWebPage for medical content, else WebPage."""
+    medical = path in MEDICAL_PAGES or (path.startswith(TOPIC_DIR + "/") and path.endswith(".md"))
+    return "MedicalWebPage" if medical else "WebPage"
+
+
 def web_page(ctx: Context, path: str, title: str, keys: list[str], reviewed: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "MedicalWebPage",
+        "@type": page_type(path),
         "name": title,
         "url": absolute(ctx, path),
         "lastReviewed": reviewed or version_date(ctx.kb),
@@ -119,5 +136,5 @@ def jsonld_script(objects: list[dict[str, Any]]) -> str:
 
 
 def jsonld_for(ctx: Context, pages: dict[str, list[dict[str, Any]]], path: str, title: str) -> str:
-    """The JSON-LD script of one page: its own objects, else a MedicalWebPage with no citations."""
+    """The JSON-LD script of one page: its own objects, else a web page (`page_type`) with no citations."""
     return jsonld_script(pages.get(path) or [web_page(ctx, path, title, [], "")])

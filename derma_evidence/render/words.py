@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from derma_evidence import citations
@@ -75,15 +76,67 @@ def format_range(q: Quantity | None, with_measure: bool = False, vocab: Vocab | 
 
 
 def short_cite(ref: Reference | None, key: str) -> str:
-    """First author's surname and year ("Dunkin 2007"), for tables and backlinks."""
+    """A record's name for readers: first author's surname and year ("Dunkin 2007", "Dhurat et al. 2013").
+
+    Never the citation key. A record whose authors were not verified is named by what was: its journal
+    ("Cureus 2022"; a journal name longer than SHORT_JOURNAL_CHARS only when there is no PMID), else its PMID
+    ("PMID 32516497, 2020"), else the start of its title in quotes, else its design ("RCT, 2025"); the key only
+    when the reference is not in the bibliography at all.
+    """
     if ref is None:
         return key
     names = citations.surnames(ref)
     year = citations.clean(ref.get("year") or "")
-    who = names[0] if names else key
-    if len(names) > 1:
-        who += " et al."
-    return f"{who} {year}".strip()
+    if names:
+        who = names[0] + (" et al." if len(names) > 1 else "")
+        return f"{who} {year}".strip()
+    journal = citations.clean(ref.get("journal") or "")
+    pmid = citations.clean(ref.get("pmid") or "")
+    if journal and (len(journal) <= SHORT_JOURNAL_CHARS or not pmid):
+        return f"{journal} {year}".strip()
+    if pmid:
+        return f"PMID {pmid}" + (f", {year}" if year else "")
+    title = citations.clean(ref.get("title") or "")
+    if title:
+        words = title.split()
+        head = " ".join(words[:SHORT_TITLE_WORDS]) + ("\u2026" if len(words) > SHORT_TITLE_WORDS else "")
+        return f"\u201c{head}\u201d" + (f", {year}" if year else "")
+    design = design_label(ref.get("design"))
+    return f"{design}, {year}" if design and year else design or year or "Unnamed record"
+
+
+CLAIM_TITLE_MAX = 64
+"""The longest short title of a claim (characters), for tables of contents and links."""
+_CLAUSE_END_RE = re.compile(
+    r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)[.;:](?=\s)|\s[-\u2013\u2014]\s|\s\(|,\s(?:and|but|so|while|which|although|whereas)\s"
+)
+
+
+def claim_title(statement: str | None, limit: int = CLAIM_TITLE_MAX) -> str:
+    """A claim's short title, derived from its statement: its first clause, cut at a word within `limit`.
+
+    The first clause ends at the first full stop, semicolon or colon followed by a space (not "et al." or
+    "e.g."), a dash between spaces, an opening bracket, or ", and"/", but"/...; a clause shorter than 24
+    characters (a lead-in such as "Popular belief:") runs on to the next end. A longer clause is cut at the last
+    word that fits and ends with an ellipsis. Tables of contents and links show it; the heading keeps the statement.
+    """
+    text = " ".join((statement or "").split())
+    head = text
+    for m in _CLAUSE_END_RE.finditer(text):
+        if m.start() >= 24:
+            head = text[: m.start()]
+            break
+    head = head.rstrip(" .,;:")
+    if len(head) <= limit:
+        return head
+    return head[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "\u2026"
+
+
+SHORT_JOURNAL_CHARS = 20
+"""A longer journal name does not name a record in tables and charts when a PMID can (two records of one
+journal would read alike once a chart shortens them)."""
+SHORT_TITLE_WORDS = 4
+"""How many words of a title name a record whose authors, journal and PMID are all unknown."""
 
 
 _UNVERIFIED_WORDS = {"author": "authors", "editor": "editors", "pages": "pages", "journal": "journal"}

@@ -20,6 +20,8 @@ version of the site keeps being served. Also registered for ProperDocs (which re
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sys
 import traceback
@@ -37,6 +39,8 @@ from mkdocs.structure.toc import get_toc
 from derma_evidence import render, report
 from derma_evidence.diagnostics import clean
 from derma_evidence.model.project import Project
+from derma_evidence.render.html import without_keywords
+from derma_evidence.render.search import shape_index
 from derma_evidence.site.build import Build, OptionError, Options, Refused, Site
 from derma_evidence.site.live import LiveUpdate, Served, snapshot
 
@@ -63,6 +67,7 @@ class DermaConfig(Config):  # type: ignore[no-untyped-call]
 
 class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
+        self.hashed: dict[str, str] = {}
         self.serving = False
         self.site: Site | None = None
         self.current: Build | None = None
@@ -90,6 +95,7 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         # derma_evidence/theme: print header and footer, a repository link without API calls (below custom_dir)
         if THEME_DIR not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
+        self.hashed = hash_assets(config)
         cfg = self.config
         # the knowledge base's identity: mkdocs.yml's site_name, site_url, repo_url and this plugin's options
         name = config.site_name.unescape() if isinstance(config.site_name, Markup) else config.site_name
@@ -164,6 +170,11 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
                 existing = files.get_file_from_path(p)
                 if existing is not None:
                     files.remove(existing)
+        for src, dest in sorted(self.hashed.items()):  # each own asset under its content-hashed name only
+            original = files.get_file_from_path(src)
+            if original is not None and original.abs_src_path is not None:
+                files.remove(original)
+                files.append(File.generated(config, dest, abs_src_path=original.abs_src_path))
         hide_topics = not self.site.lists_topics(self.current.kb)  # then listed on the All topics page only
         for path, content in sorted(self.current.files.items()):
             if hide_topics and path in self.current.pages and path.startswith(render.TOPIC_DIR + "/"):
@@ -194,7 +205,7 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         generated = self._generated(page)
         if generated is not None:
-            page.content = generated.html
+            page.content = without_keywords(generated.html)  # the hidden search words live in the index only
             page.toc = get_toc(generated.toc())  # type: ignore[arg-type]
         return context
 
@@ -231,8 +242,17 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         self._served["files"] = files
         return env
 
+    @event_priority(-100)  # after the search plugin has written the index
     def on_post_build(self, *, config: Any) -> None:
-        """Under serve: keep what the next data-only edit needs to rewrite its pages (see `live`)."""
+        """The search index shaped for readers (`render.search.shape_index`: hidden words in their own field);
+        under serve, what the next data-only edit needs to rewrite its pages (see `live`)."""
+        path = os.path.join(config.site_dir, "search", "search_index.json")
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as f:
+                index = json.load(f)
+            answers = render.page_url(render.PAGES["answers"], bool(config.use_directory_urls))
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(shape_index(index, answers_location=answers), f, separators=(",", ":"))
         s = self._served
         if self.live is not None and {"nav", "env", "files", "watched"} <= s.keys() and self.current is not None:
             self.live.served = Served(config, s["files"], s["nav"], s["env"], s["watched"], s["before"], s["markers"])
@@ -284,3 +304,41 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         page.present_anchor_ids = render.anchor_ids(generated.html)
         doc_files = served.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         _build_page(page, served.config, doc_files, served.nav, served.env)
+
+
+HASH_LENGTH = 10
+
+
+def hash_assets(config: Any) -> dict[str, str]:
+    """Own CSS and JavaScript (`extra_css`, `extra_javascript` files in docs_dir) under content-hashed names.
+
+    `assets/derma.css` becomes `assets/derma.0123abcd45.css` in the configuration (so every page links the
+    hashed name) and, in `on_files`, in the built site: a browser may cache it for ever, and a changed file
+    gets a new name. Returns {source path: hashed path}; entries that are URLs or missing files stay as they are.
+    """
+    hashed: dict[str, str] = {}
+
+    def rename(path: str) -> str:
+        if "://" in path or path.startswith("/"):
+            return path
+        if path in hashed.values():  # a rebuild under serve: the configuration already holds the hashed name
+            return path
+        src = os.path.join(config.docs_dir, path)
+        if not os.path.isfile(src):
+            return path
+        with open(src, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()[:HASH_LENGTH]
+        stem, ext = os.path.splitext(path)
+        hashed[path] = f"{stem}.{digest}{ext}"
+        return hashed[path]
+
+    config.extra_css = [rename(p) for p in config.extra_css]
+    scripts = []
+    for script in config.extra_javascript:
+        if isinstance(script, str):
+            scripts.append(rename(script))
+        else:  # MkDocs' ExtraScriptValue (path, type, defer, async)
+            script.path = rename(script.path)
+            scripts.append(script)
+    config.extra_javascript = scripts
+    return hashed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ from derma_evidence.contract.vocab import (
     RATIO_MEASURES,
 )
 from derma_evidence.model.answers import Effect, Outcome
-from derma_evidence.render.charts.scale import FONT, ROW, WIDTH
+from derma_evidence.render.charts.scale import FONT, MIN_WIDTH, WIDTH
 from derma_evidence.render.charts.scale import ticks as scale_ticks
 from derma_evidence.render.escape import attr
 from derma_evidence.render.words import effect_number, effect_text
@@ -19,21 +20,67 @@ from derma_evidence.render.words import effect_number, effect_text
 FOREST_WIDTH = WIDTH
 FOREST_FONT = FONT
 PLOT_LEFT, PLOT_RIGHT = 290.0, 560.0
+ROW = 44.0
+"""Height of one effect's row: room for a label on two lines."""
+LINE = 16.0
+"""Distance between the two lines of a label."""
+LABEL_CHARS = 34
+"""Characters per line of a label (two lines at most; the whole label is the row's tooltip and is in the card)."""
+CHAR_WIDTH = 0.56 * FONT
+"""A generous average width of one character of chart text (SVG units), to keep words inside the drawing."""
+TOP = 64.0
+"""Where the first row starts: below the measure line and the direction words."""
+MEASURE_EXPLAINED = {
+    "MD": "difference between the groups' means, in the outcome's unit; 0 is no difference",
+    "SMD": "difference between the groups' means in standard deviations (comparable across scales); 0 is no difference",
+    "RR": "risk in the intervention group divided by risk in the comparison group; 1 is no difference",
+    "OR": "odds in the intervention group divided by odds in the comparison group; 1 is no difference",
+    "RD": "risk in the intervention group minus risk in the comparison group; 0 is no difference",
+}
+"""Each measure explained in one line, under the plot."""
+DIRECTION_WORDS = {
+    False: ("\u2190 lower with the intervention", "higher with the intervention \u2192"),
+    True: ("\u2190 less often with the intervention", "more often with the intervention \u2192"),
+}
+"""Which side of the line of no effect means what (differences, ratios). Whether higher is better depends on the
+outcome (a count of new growth up is good, adverse events up are not), which the data does not state, so the words say
+where the intervention's values lie, not which side is favoured."""
+
+
+def wrap_label(label: str, chars: int = LABEL_CHARS) -> tuple[str, ...]:
+    """A forest-plot label on at most two lines: parentheticals dropped first (the rest names study, depth or
+    subgroup), then words filled into lines of `chars`; what does not fit ends with an ellipsis."""
+    text = " ".join(re.sub(r"\s*\([^)]*\)", "", label).split()) or " ".join(label.split())
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        elif len(lines) < 2:
+            lines.append(word if len(word) <= chars else word[: chars - 1] + "\u2026")
+        else:
+            last = lines[-1]
+            lines[-1] = (last if len(last) < chars else last[: chars - 1].rstrip()) + "\u2026"
+            break
+    return tuple(lines)
 
 
 @dataclass(frozen=True, slots=True)
 class ForestRow:
     y: float
-    label: str
+    label: str  # the whole label (the tooltip)
+    lines: tuple[tuple[str, float], ...]  # the label as drawn: (text, baseline) per line
     x: float
     x_low: float
     x_high: float
     pooled: bool
     diamond: str  # polygon points, for pooled estimates
     text: str
-    text_y: float  # baseline of the row's label and value text
+    text_y: float  # baseline of the row's value text
     box_x: float  # the study's square, top-left corner
     box_y: float
+    value: str = ""  # the estimate and its CI, as drawn right of the plot
+    extra: str = ""  # I² and k of a pooled estimate, drawn on a second line under the value
+    extra_y: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,26 +137,28 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
         rows = []
         for i, e in enumerate(effects):
             assert e.value is not None and e.ci_low is not None and e.ci_high is not None
-            y = round(40 + i * ROW, 1)
+            y = round(TOP + i * ROW + ROW / 2, 1)
             cx = x(e.value)
             diamond = ""
             if e.pooled:
                 diamond = f"{x(e.ci_low)},{y} {cx},{y - 8} {x(e.ci_high)},{y} {cx},{y + 8}"
             label = e.label or ""
-            label = label if len(label) <= 34 else label[:33].rstrip() + "\u2026"
+            wrapped = wrap_label(label)
+            first = y + 5 - (LINE / 2 if len(wrapped) > 1 else 0)
+            lines = tuple((t, round(first + k * LINE, 1)) for k, t in enumerate(wrapped))
             extra = []
             if e.pooled:
                 if e.i2 is not None:
                     extra.append(f"I\u00b2 {effect_number(e.i2)}%")
                 if e.studies is not None:
                     extra.append(f"k = {e.studies}")
-            text = f"{effect_number(e.value)} [{effect_number(e.ci_low)}, {effect_number(e.ci_high)}]" + (
-                " " + ", ".join(extra) if extra else ""
-            )
+            value_text = f"{effect_number(e.value)} [{effect_number(e.ci_low)}, {effect_number(e.ci_high)}]"
+            text = value_text + (" " + ", ".join(extra) if extra else "")
             rows.append(
                 ForestRow(
                     y,
                     label,
+                    lines,
                     cx,
                     x(e.ci_low),
                     x(e.ci_high),
@@ -119,12 +168,16 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
                     round(y + 5, 1),
                     round(cx - 5, 1),
                     round(y - 5, 1),
+                    value_text,
+                    ", ".join(extra),
+                    round(y + 5 + LINE, 1),
                 )
             )
         lo_t, hi_t = (10**a, 10**b) if log else (a, b)
         ticks = [ForestTick(x(t), f"{t:g}") for t in scale_ticks(lo_t, hi_t, log)]
-        height = 40 + len(rows) * ROW + 40
-        axis_y = round(height - 30, 1)
+        axis_y = round(TOP + len(rows) * ROW + 4, 1)
+        height = axis_y + 34
+        left_words, right_words = DIRECTION_WORDS[log]
         plots.append(
             {
                 "id": attr(f"forest_{o.full_id}_{measure.lower()}"),
@@ -137,7 +190,16 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
                 "axis_y": axis_y,
                 "tick_y": round(axis_y + 5, 1),
                 "tick_text_y": round(axis_y + 20, 1),
-                "null_top": 28,
+                "null_top": TOP - 8,
+                "direction_y": TOP - 16,
+                "left_words": left_words,
+                "right_words": right_words,
+                "left_words_x": round(max(x(null) - 6, len(left_words) * CHAR_WIDTH), 1),
+                "right_words_x": round(min(x(null) + 6, FOREST_WIDTH - len(right_words) * CHAR_WIDTH), 1),
+                "explained": f"{measure} ({MEASURE_WORDS.get(measure, measure)}): {MEASURE_EXPLAINED[measure]}."
+                if measure in MEASURE_EXPLAINED
+                else "",
+                "min_width": MIN_WIDTH,
                 "label_x": PLOT_LEFT - 10,
                 "top": 20,
                 "height": round(height, 1),

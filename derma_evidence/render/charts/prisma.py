@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
 from derma_evidence.model.living import Candidate, Search
+from derma_evidence.render.charts.scale import MIN_TEXT_PX
 from derma_evidence.render.words import NOT_RECORDED, plural
 
 
@@ -51,8 +53,15 @@ class Flow:
     rows: tuple[tuple[str, str, str], ...]  # the same counts as a table: (stage, box, n)
     summary: str  # the diagram in one sentence (the SVG's accessible description)
 
+    @property
+    def min_width(self) -> int:
+        """The narrowest the diagram is drawn (CSS px): its 13-unit text stays >= MIN_TEXT_PX; a phone scrolls it."""
+        return math.ceil(self.width * MIN_TEXT_PX / FONT_UNITS)
+
 
 BOX_W, SIDE_W, BOX_H, GAP, LEFT, STAGE_W = 300, 280, 96, 30, 30, 24
+FONT_UNITS = 13
+"""The diagram's font size in SVG units (the template draws every text at this size)."""
 
 
 @dataclass(frozen=True, slots=True)

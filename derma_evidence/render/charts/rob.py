@@ -12,7 +12,7 @@ from derma_evidence.contract.vocab import (
 from derma_evidence.grade import rob2
 from derma_evidence.model.answers import Judgement
 from derma_evidence.model.claims import Trial
-from derma_evidence.render.charts.scale import FONT, WIDTH
+from derma_evidence.render.charts.scale import FONT, MIN_WIDTH, WIDTH
 from derma_evidence.render.context import PAGES, Context, Linker
 
 ROB_SYMBOL = {"low": "+", "some-concerns": "\u2212", "high": "\u00d7"}
@@ -37,13 +37,25 @@ class RobCell:
 class RobRow:
     y: float
     text_y: float  # baseline of the trial's label
-    label: str
+    label: str  # the whole name (the table and the tooltip)
     href: str
     outcome: str
     cells: tuple[RobCell, ...]
+    short: str = ""  # the name as drawn: at most LABEL_CHARS characters
 
 
 ROB_COLUMNS = (*ROB_DOMAIN_WORDS, "overall")
+LABEL_CHARS = 34
+
+
+def _fit(name: str) -> str:
+    """A name shortened to LABEL_CHARS, keeping a trailing year ("Journal of Cosmetic Derma\u2026 2022")."""
+    if len(name) <= LABEL_CHARS:
+        return name
+    head, _, tail = name.rpartition(" ")
+    if tail.isdigit() and head:
+        return head[: LABEL_CHARS - len(tail) - 2].rstrip(" ,") + "\u2026 " + tail
+    return name[: LABEL_CHARS - 1].rstrip() + "\u2026"
 
 
 def domain_reason(name: str, d: Judgement, effect: str | None) -> str:
@@ -62,7 +74,7 @@ def domain_reason(name: str, d: Judgement, effect: str | None) -> str:
 def rob_chart(ctx: Context, link: Linker) -> dict[str, Any]:
     """A robvis-style traffic-light chart: one row per trial with a RoB 2 assessment, D1-D5 and overall."""
     trials: list[Trial] = [t for t in ctx.kb.trials if t.rob is not None and t.key]
-    left, col, row, top = 200.0, 56.0, 40.0, 60.0
+    left, col, row, top = 290.0, 56.0, 40.0, 60.0  # left: room for a 34-character label at 14 px
     rows = []
     for i, t in enumerate(trials):
         assert t.rob is not None
@@ -97,6 +109,7 @@ def rob_chart(ctx: Context, link: Linker) -> dict[str, Any]:
                 link(PAGES["trials"], "trial-" + (t.key or "")),
                 t.rob.outcome or "",
                 tuple(cells),
+                _fit(ctx.short(t.key or "")),
             )
         )
     heads = [
@@ -121,6 +134,7 @@ def rob_chart(ctx: Context, link: Linker) -> dict[str, Any]:
         "height": round(legend_y + 30, 1),
         "width": WIDTH,
         "label_x": left - 12,
+        "min_width": MIN_WIDTH,  # never drawn narrower (text >= 12 px): a narrow screen scrolls the chart
         "head_y": top - 16,
         "font": FONT,
         "radius": 15,

@@ -20,16 +20,39 @@ class QuestionVM:
     answer: str
     certainty: str
     certainty_words: str
-    outcomes: tuple[tuple[str, str, str], ...]  # (label, href, certainty words)
-    claims: tuple[tuple[str, str], ...]
+    outcomes: tuple[tuple[str, str, str, str], ...]  # (label, href, certainty words, why it differs or "")
+    claims: tuple[tuple[str, str, str], ...]  # (short title, href, certainty words)
     topic_title: str
     topic_href: str
     keywords: str = ""  # hidden search words (`words.SEARCH_SYNONYMS`)
+    claims_note: str = ""  # why a claim's certainty may differ from the answer's ("" when none differs)
+
+
+CLAIMS_DIFFER = (
+    "A claim's certainty is about its own statement (for example, which schedules the trials used), "
+    "not about the answer to the question, so the two can differ."
+)
+
+
+def differs(answer: str | None, outcome: str | None) -> str:
+    """Why an answer's certainty differs from an outcome it rests on, in words ("" when they agree).
+
+    An answer is rated at most as the lowest outcome it rests on (rule A007); rated lower, the outcome bears on
+    the question only in part (it measured something else: an effect size, not the schedule that was asked about).
+    """
+    if not answer or not outcome or answer == outcome:
+        return ""
+    a, o = certainty_words(answer).lower(), certainty_words(outcome).lower()
+    return (
+        f"The answer is rated {a}, below this outcome's {o}: the outcome bears on the question only in part, "
+        "so the claims listed above carry the answer."
+    )
 
 
 def question_vms(ctx: Context, link: Linker) -> list[QuestionVM]:
     outcomes = ctx.kb.outcome_map()
     titles = {c.id: c.title or c.id for c in ctx.kb.comparisons if c.id}
+    claim_certainty = {c.id: c.certainty for c in ctx.kb.claims if c.id}
     out = []
     for q in ctx.kb.questions:
         if not q.id or not safe_id(q.id):
@@ -44,6 +67,7 @@ def question_vms(ctx: Context, link: Linker) -> list[QuestionVM]:
                     f"{o.name or o.id} ({titles.get(o.comparison or '', '')})",
                     link(PAGES["findings"], outcome_anchor(o)),
                     certainty_words(o.certainty),
+                    differs(q.certainty, o.certainty),
                 )
             )
         topic = q.topic or ""
@@ -58,10 +82,16 @@ def question_vms(ctx: Context, link: Linker) -> list[QuestionVM]:
                 certainty=q.certainty or "",
                 certainty_words=certainty_words(q.certainty),
                 outcomes=tuple(rests),
-                claims=tuple((r.id, ctx.claim_href(link, r.id)) for r in q.claims),
+                claims=tuple(
+                    (ctx.claim_title(r.id), ctx.claim_href(link, r.id), certainty_words(claim_certainty.get(r.id)))
+                    for r in q.claims
+                ),
                 topic_title=ctx.topic_titles.get(topic, "") if has_topic else "",
                 topic_href=link(topic_path(topic)) if has_topic else Markup(""),
                 keywords=search_keywords(ctx.kb.vocab.search_synonyms, q.id, q.question, q.answer),
+                claims_note=CLAIMS_DIFFER
+                if any(claim_certainty.get(r.id) not in (None, q.certainty) for r in q.claims)
+                else "",
             )
         )
     return out

@@ -33,7 +33,7 @@ def article_page(ctx: Context) -> Page:
     for c in ctx.kb.claims:
         if c.id:
             for n in dict.fromkeys(c.article):
-                checks[n].append((c.id, ctx.claim_href(link, c.id)))
+                checks[n].append((ctx.claim_title(c.id), ctx.claim_href(link, c.id)))
     items = [
         StatementVM(
             s.n,

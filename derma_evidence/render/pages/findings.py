@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from derma_evidence.contract.vocab import (
     CERTAINTY_SYMBOLS,
+    CERTAINTY_WORDS,
     GRADE_DOMAIN_WORDS,
     GRADE_DOWNGRADE,
     GRADE_START,
@@ -35,6 +36,32 @@ from derma_evidence.render.words import (
 )
 
 # --- effects as reported ---------------------------------------------------------------------
+
+
+START_WORDS = {"randomised": "randomised trials", "observational": "observational studies"}
+
+
+def certainty_path(start: str, judgements: list[tuple[str, str]], upgrades: list[int]) -> str:
+    """How an outcome's certainty was reached, in words: "Starts high (randomised trials); lowered 1 level for
+    risk of bias and 1 for inconsistency: low." Never the bare arithmetic ("= -1 (floored ...)"): a result below
+    very low reads "very low, the lowest level"."""
+    result = grade.arithmetic(start, judgements, upgrades)
+    downs = [
+        (GRADE_DOWNGRADE.get(j, 0), GRADE_DOMAIN_WORDS.get(d, d.replace("_", " ")))
+        for d, j in judgements
+        if GRADE_DOWNGRADE.get(j, 0)
+    ]
+    text = f"Starts {CERTAINTY_WORDS[grade.level(GRADE_START[start])]} ({START_WORDS.get(start, start)})"
+    if downs:
+        first, *rest = downs
+        steps = [f"{first[0]} level{'s' if first[0] > 1 else ''} for {first[1]}"]
+        steps += [f"{n} for {words}" for n, words in rest]
+        text += "; lowered " + (", ".join(steps[:-1]) + " and " + steps[-1] if len(steps) > 1 else steps[0])
+    ups = sum(u for u in upgrades if u > 0) if start == "observational" else 0
+    if ups:
+        text += f"; raised {ups} level{'s' if ups > 1 else ''}"
+    floor = ", the lowest level" if result.score < 1 else ""
+    return f"{text}: {CERTAINTY_WORDS[result.certainty]}{floor}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +162,9 @@ def comparison_vm(ctx: Context, link: Linker, c: Comparison) -> ComparisonVM:
                 notes.append(fn)
         total = ""
         if g is not None and g.start in GRADE_START:
-            total = grade.arithmetic(
+            total = certainty_path(
                 g.start, [(n, j.judgement or "") for n, j in g.domains], [u.levels or 0 for u in g.upgrades]
-            ).sum
+            )
         effects = []
         for e in o.effects:
             key = e.source.key if e.source and e.source.key else ""
@@ -169,7 +196,7 @@ def comparison_vm(ctx: Context, link: Linker, c: Comparison) -> ComparisonVM:
                 notes=tuple(notes),
                 sum=total,
                 finding=o.finding or "",
-                claims=tuple((r.id, ctx.claim_href(link, r.id)) for r in o.claims),
+                claims=tuple((ctx.claim_title(r.id), ctx.claim_href(link, r.id)) for r in o.claims),
                 note=o.note or "",
                 forests=forests,
                 not_plottable=not_plottable,
@@ -208,7 +235,7 @@ def findings_page(ctx: Context) -> Page:
         answers_href=link(PAGES["answers"]),
         definitions_href=link(PAGES["glossary"]),
         search_boost=2,
-        wide=True,
+        # not `wide`: one card per outcome fits the column, and the table of contents lists comparisons and outcomes
     )
 
 

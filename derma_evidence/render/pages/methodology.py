@@ -60,7 +60,9 @@ def rules_page(ctx: Context) -> Page:
                 [segments(" ".join(p)) for p in paras if p],
             )
         )
-    return make_page(PAGES["rules"], "Rule reference", "rules.html.j2", rules=items, search_boost=0.3)
+    return make_page(
+        PAGES["rules"], "Rule reference", "rules.html.j2", rules=items, search_exclude=True
+    )  # not readers' search
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,5 +165,5 @@ def schema_page(ctx: Context, schema: Mapping[str, Any]) -> Page:
         "schema.html.j2",
         defs=defs,
         download_href=ctx.linker(path)(f"{ctx.download_dir}/claims.schema.json"),
-        search_boost=0.3,
+        search_exclude=True,  # contributors' reference: kept out of the readers' search index (issue 20)
     )

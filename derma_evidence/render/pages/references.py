@@ -22,7 +22,7 @@ def references_page(ctx: Context) -> Page:
         if not c.id:
             continue
         for key in dict.fromkeys(s.key for s in c.sources if s.key):
-            cited_by[key].append((f"Claim {c.id}", ctx.claim_href(link, c.id)))
+            cited_by[key].append((ctx.claim_title(c.id), ctx.claim_href(link, c.id)))
     for t in ctx.kb.trials:
         if t.key:
             trial_label = f"Trial {ctx.short(t.key)}"

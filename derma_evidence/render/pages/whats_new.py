@@ -60,7 +60,7 @@ def change_vm(ctx: Context, link: Linker, ch: Change) -> ChangeVM:
     links: list[tuple[str, Markup]] = []
     for r in ch.claims:
         if r.id in ctx.claim_topic:
-            links.append((f"claim {r.id}", ctx.claim_href(link, r.id)))
+            links.append((ctx.claim_title(r.id), ctx.claim_href(link, r.id)))
         else:
             links.append((f"claim {r.id} (removed)", Markup("")))
     links.extend((f"statement {n}", link(PAGES["article"], f"statement-{n}")) for n in ch.statements)
