@@ -48,7 +48,8 @@ def test_the_computed_line_leads_the_finding(pages: dict[str, str]) -> None:
 
 def test_every_judgement_has_its_footnote(pages: dict[str, str]) -> None:
     notes = re.findall(
-        r'<li id="fn_mn-minoxidil-vs-minoxidil--hair-count_([a-z])"><span class="derma-fn-letter">[a-z]</span> ([^<]*)</li>',
+        r'<li id="fn_mn-minoxidil-vs-minoxidil--hair-count_([a-z])">'
+        r'<span class="derma-fn-letter">[a-z]</span> ([^<]*)</li>',
         pages["findings.md"],
     )
     texts = [html.unescape(t) for _, t in notes]
