@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from derma_evidence.diagnostics import Diagnostic, Pos, Severity, declare, make
+from derma_evidence.model.answers import Effect, Outcome
 from derma_evidence.model.kb import KnowledgeBase
 
 
@@ -55,3 +56,21 @@ def at(obj: Any, field: str) -> Pos:
     """Where `field` of a claim, reference, quantity or living-review item is, else where the object is."""
     pos: Pos = obj.at.get(field, obj.pos)
     return pos
+
+
+def each_outcome(kb: KnowledgeBase) -> Iterator[Outcome]:
+    """Every outcome row of every comparison, in file order."""
+    for c in kb.comparisons:
+        yield from c.outcomes
+
+
+def each_effect(kb: KnowledgeBase) -> Iterator[tuple[Outcome, Effect]]:
+    """Every effect with its outcome row, in file order."""
+    for o in each_outcome(kb):
+        for e in o.effects:
+            yield o, e
+
+
+def effect_where(o: Outcome, e: Effect) -> str:
+    """How a message names an effect: its label and its row."""
+    return f"effect '{e.label}' of '{o.full_id}'"

@@ -11,28 +11,16 @@ import re
 from collections.abc import Iterator
 
 from derma_evidence.contract.vocab import GRADE_DOMAIN_WORDS, RANDOMISED_DESIGNS, UPGRADE_MAX, UPGRADE_TOTAL_MAX
-from derma_evidence.model.answers import Effect, Outcome
 from derma_evidence.model.claims import Trial
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.rules.base import Hit, rule
+from derma_evidence.rules.base import each_effect as _effects
+from derma_evidence.rules.base import each_outcome as _outcomes
+from derma_evidence.rules.base import effect_where as _where
 
 COMPARATIVE_NON_RANDOMISED = frozenset({"controlled-trial", "cohort"})
 """Designs ROBINS-I is made for: A033 asks them for a tool even when no outcome row lists them."""
 
-
-def _outcomes(kb: KnowledgeBase) -> Iterator[Outcome]:
-    for c in kb.comparisons:
-        yield from c.outcomes
-
-
-def _effects(kb: KnowledgeBase) -> Iterator[tuple[Outcome, Effect]]:
-    for o in _outcomes(kb):
-        for e in o.effects:
-            yield o, e
-
-
-def _where(o: Outcome, e: Effect) -> str:
-    return f"effect '{e.label}' of '{o.full_id}'"
 
 
 def _trial_map(kb: KnowledgeBase) -> dict[str, Trial]:

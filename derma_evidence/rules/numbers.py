@@ -12,25 +12,13 @@ from collections.abc import Iterator
 
 from derma_evidence.diagnostics import Pos
 from derma_evidence.grade import numbers
-from derma_evidence.model.answers import Effect, Outcome
+from derma_evidence.model.answers import Effect
 from derma_evidence.model.claims import Trial
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.rules.base import Hit, rule
-
-
-def _outcomes(kb: KnowledgeBase) -> Iterator[Outcome]:
-    for c in kb.comparisons:
-        yield from c.outcomes
-
-
-def _effects(kb: KnowledgeBase) -> Iterator[tuple[Outcome, Effect]]:
-    for o in _outcomes(kb):
-        for e in o.effects:
-            yield o, e
-
-
-def _where(o: Outcome, e: Effect) -> str:
-    return f"effect '{e.label}' of '{o.full_id}'"
+from derma_evidence.rules.base import each_effect as _effects
+from derma_evidence.rules.base import each_outcome as _outcomes
+from derma_evidence.rules.base import effect_where as _where
 
 
 @rule("A016", "effect-number-not-in-quote")

@@ -22,8 +22,9 @@ BIB = (ROOT / "references.bib").read_bytes()
 TODAY = dt.date(2026, 12, 7)
 
 AE_FINDING = (
-    "finding: Adding microneedling to minoxidil may slightly increase mild, short-lived side effects such as "
-    "itching and redness."
+    "finding: It is very uncertain whether adding microneedling to minoxidil increases mild, short-lived side "
+    "effects such as itching and redness; the trials and a meta-analysis reported such events as mild or "
+    "self-limiting."
 )
 
 # (name, code, old, new, anchor): `anchor` is the text of the line the diagnostic must point at, found at or
@@ -37,39 +38,25 @@ MUTATIONS = [
         "answer: >-",
     ),
     (
-        "intensifier with a stray 'may' and the month May (low)",
+        "intensifier with a stray 'may' and the month May (very low)",
         "A043",
         AE_FINDING,
-        "finding: Adding microneedling to minoxidil clearly increases mild side effects; you may see them in May.",
-        "finding: Adding microneedling",
+        "finding: It is very uncertain, but microneedling clearly increases side effects; you may see them in May.",
+        "finding: ",
     ),
     (
-        "unhedged effect claim (low)",
+        "unhedged effect claim (very low)",
         "A045",
         AE_FINDING,
-        "finding: Adding microneedling to minoxidil may increase itching, but it causes redness in everyone.",
-        "finding: Adding microneedling",
+        "finding: It is very uncertain whether microneedling increases itching, but it causes redness in everyone.",
+        "finding: ",
     ),
     (
-        "stronger hedge than the certainty allows (low)",
+        "stronger hedge than the certainty allows (very low)",
         "A011",
         AE_FINDING,
-        "finding: Adding microneedling to minoxidil probably increases mild, short-lived side effects.",
-        "finding: Adding microneedling",
-    ),
-    (
-        "size word above the recorded size",
-        "A046",
-        AE_FINDING,
-        "finding: Adding microneedling to minoxidil may cause a large increase in mild, short-lived side effects.",
-        "finding: Adding microneedling",
-    ),
-    (
-        "bottom line removed from a low-certainty row",
-        "A040",
-        "        bottom_line: {direction: increase, size: small, rule: judgement,",
-        "        # bottom_line: {direction: increase, size: small, rule: judgement,",
-        AE_FINDING,
+        "finding: Adding microneedling to minoxidil may increase mild, short-lived side effects.",
+        "finding: ",
     ),
     (
         "a rule of thumb named where it does not apply",
