@@ -26,9 +26,11 @@ reports of what a study found, not as our claim.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 from derma_evidence.contract.vocab import CERTAINTY_SCORE as SCORE
 from derma_evidence.contract.vocab import CERTAINTY_WORDS as LEVEL_WORDS
@@ -328,8 +330,34 @@ def _assertions(toks: list[Token]) -> list[Assertion]:
     return out
 
 
+_MEMO: dict[object, tuple[object, ...]] | None = None
+"""While `memo()` is open: each text's analysis and problems, computed once (None: nothing is kept)."""
+
+
+@contextlib.contextmanager
+def memo() -> Iterator[None]:
+    """Within the block, each text is analysed once: the rules A011, A043-A046, A050 and A051 read the
+    same answers and findings. What is kept is bounded by the texts read inside the block (one check's
+    answers and findings) and dropped when it closes; outside a block nothing is kept."""
+    global _MEMO
+    outer, _MEMO = _MEMO, _MEMO if _MEMO is not None else {}
+    try:
+        yield
+    finally:
+        _MEMO = outer
+
+
 def analyse(text: str) -> tuple[Sentence, ...]:
     """Read `text` into sentences and clauses, each with its hedges, assertions, intensifiers and absences."""
+    if _MEMO is None:
+        return _analyse(text)
+    got = _MEMO.get(text)
+    if got is None:
+        got = _MEMO[text] = _analyse(text)
+    return cast("tuple[Sentence, ...]", got)
+
+
+def _analyse(text: str) -> tuple[Sentence, ...]:
     out: list[Sentence] = []
     for stext, sstart in sentences(text):
         cls: list[Clause] = []
@@ -384,6 +412,17 @@ class Problem:
 
 
 def problems(text: str, certainty: str) -> list[Problem]:
+    """Everything in `text` that reads as more certain than `certainty`, in text order (see `_problems`)."""
+    if _MEMO is None:
+        return list(_problems(text, certainty))
+    key = (text, certainty)
+    got = _MEMO.get(key)
+    if got is None:
+        got = _MEMO[key] = _problems(text, certainty)
+    return list(cast("tuple[Problem, ...]", got))
+
+
+def _problems(text: str, certainty: str) -> tuple[Problem, ...]:
     """Everything in `text` that reads as more certain than `certainty` (a GRADE level), in text order.
 
     - "hedge": a hedge of a more certain level ("probably" at low), or the level's own hedge missing
@@ -393,7 +432,7 @@ def problems(text: str, certainty: str) -> list[Problem]:
     - "absence": an unhedged effect claim in the same sentence as a statement that nothing tested it.
     """
     if certainty not in SCORE:
-        return []
+        return ()
     cap = SCORE[certainty]
     out: list[Problem] = []
     own = False
@@ -427,7 +466,7 @@ def problems(text: str, certainty: str) -> list[Problem]:
     if certainty != "high" and not own:
         wanted = " or ".join(f"'{w}'" for w in HEDGES[certainty])
         out.append(Problem("hedge", f"no {wanted}", 0))
-    return sorted(out, key=lambda p: (p.start, p.kind))
+    return tuple(sorted(out, key=lambda p: (p.start, p.kind)))
 
 
 # --- size words ------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from derma_evidence.contract import markers, schema, vocabulary
 from derma_evidence.diagnostics import Code, Diagnostic, catalogue
+from derma_evidence.grade import hedges
 from derma_evidence.load import bib as load_bib
 from derma_evidence.load import text as load_text
 from derma_evidence.load import yamlpos as load_yaml
@@ -223,6 +224,7 @@ CODES: dict[str, Code] = catalogue((*LOADER_CHECKS, *SCHEMA_CHECKS, *RULES, sinc
 def run(kb: KnowledgeBase) -> list[Diagnostic]:
     """Every rule's diagnostics on `kb`, unsorted."""
     out: list[Diagnostic] = []
-    for r in RULES:
-        out.extend(r(kb))
+    with hedges.memo():  # the wording rules read the same texts: each is analysed once per run
+        for r in RULES:
+            out.extend(r(kb))
     return out
