@@ -30,9 +30,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from derma_evidence.commands.errors import HANDLED, fail
 from derma_evidence.commands.write import Refused, _locked, _newline, _write
 from derma_evidence.fetch import crossref
-from derma_evidence.fetch.http import Client, FetchError
+from derma_evidence.fetch.http import Client
 from derma_evidence.fetch.records import Notice
 from derma_evidence.load.bib import RawReference, load_bib
 from derma_evidence.load.text import read_bytes
@@ -324,16 +325,8 @@ def _guarded(
     except BadInput as exc:
         print(f"derma: error: {clean(args.csv)}: {clean(str(exc))}; nothing was written", file=sys.stderr)
         return 2
-    except FetchError as exc:
-        print(f"derma: error: {clean(str(exc))}; nothing was written", file=sys.stderr)
-        return 2
-    except Refused as exc:
-        print(f"derma: error: {clean(str(exc))}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        where = clean(str(exc.filename or args.bib))
-        print(f"derma: error: cannot write {where}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
-        return 2
+    except HANDLED as exc:
+        return fail(exc, args.bib)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -12,9 +12,10 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from derma_evidence.commands.errors import HANDLED, fail
 from derma_evidence.commands.living_write import Sections, edit
 from derma_evidence.commands.search import queue_entry, sort_queue
-from derma_evidence.commands.write import Refused, _locked, _write
+from derma_evidence.commands.write import _locked, _write
 from derma_evidence.load.text import read_bytes
 from derma_evidence.model.living import screening
 from derma_evidence.report import clean
@@ -86,10 +87,6 @@ def run(args: argparse.Namespace) -> int:
                 print("derma: dry run, nothing was written")
                 return 0
             _write(args.claims, data, new)
-    except Refused as exc:
-        print(f"derma: error: {clean(str(exc))}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"derma: error: {clean(str(exc.filename or args.claims))}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+    except HANDLED as exc:
+        return fail(exc, args.claims)
     return 0

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import derma_evidence
+from derma_evidence.commands.errors import HANDLED, fail
 from derma_evidence.commands.living_write import Sections, edit, plain
-from derma_evidence.commands.write import Refused, _locked, _write
+from derma_evidence.commands.write import _locked, _write
 from derma_evidence.fetch import ctgov, europepmc, pubmed
-from derma_evidence.fetch.http import Client, FetchError, Transport, urllib_transport, user_agent
+from derma_evidence.fetch.http import Client, Transport, urllib_transport, user_agent
 from derma_evidence.fetch.records import Found, Record
 from derma_evidence.fetch.records import doi as norm_doi
 from derma_evidence.fetch.records import nct as norm_nct
@@ -238,16 +239,6 @@ def run(args: argparse.Namespace) -> int:
                 f"{clean(args.claims)}: {len(result.searches)} searches logged, "
                 f"{len(result.records)} records added to the screening queue"
             )
-    except FetchError as exc:
-        print(f"derma: error: {clean(str(exc))}; nothing was written", file=sys.stderr)
-        return 2
-    except Refused as exc:
-        print(f"derma: error: {clean(str(exc))}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(
-            f"derma: error: {clean(str(exc.filename or args.claims))}: {exc.strerror or exc}; nothing was written",
-            file=sys.stderr,
-        )
-        return 2
+    except HANDLED as exc:
+        return fail(exc, args.claims)
     return 0
