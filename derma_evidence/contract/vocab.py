@@ -186,3 +186,8 @@ STATUS_LABELS = {"retracted": "Retracted", "corrected": "Corrected", "expression
 
 MARKERS = ("certainty-table", "key-numbers", "questions")
 """The `<!-- derma:NAME -->` markers a hand-written page may hold (the site map fills each; P001 checks)."""
+
+
+CLAIM_TITLE_MAX = 64
+"""The longest short title of a claim (characters), for tables of contents and links: a claim's own `title` over it
+is refused (rule C018); the title derived from the statement is cut to it."""

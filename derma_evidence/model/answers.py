@@ -149,6 +149,7 @@ class Outcome:
     """The counts (`participants`, `studies`) its sources do not report, said explicitly."""
     evidence: str | None = None  # "none": a "No studies found" row, with no rating
     bottom_line: BottomLine | None = None
+    better: str | None = None  # "higher" or "lower": which direction benefits; forest plots then say "Favours ..."
 
     @property
     def no_evidence(self) -> bool:

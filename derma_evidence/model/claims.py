@@ -80,6 +80,7 @@ class Claim:
     reviewed: str | None
     article: tuple[int, ...]
     pos: Pos
+    title: str | None = None  # short title for tables of contents and links (rule C018); else derived
     at: Mapping[str, Pos] = field(default_factory=dict)
 
     @property

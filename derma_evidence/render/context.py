@@ -346,9 +346,9 @@ class Context:
         return self.shorts.get(key) or short_cite(self.refs.get(key), key)
 
     def claim_title(self, claim_id: str | None) -> str:
-        """A claim's short title for links and tables of contents (`words.claim_title`); its id if it has none."""
+        """A claim's short title for links and contents lists: its `title`, else `words.claim_title`, else its id."""
         titles: dict[str, str] = self.memo(
-            "claim_titles", lambda kb: {c.id: claim_title(c.statement) for c in kb.claims if c.id}
+            "claim_titles", lambda kb: {c.id: c.title or claim_title(c.statement) for c in kb.claims if c.id}
         )
         return titles.get(claim_id or "") or claim_id or ""
 
@@ -412,7 +412,7 @@ class Context:
             topic=word(topic),
             topic_title=word(self.topic_titles.get(topic, topic)),
             statement=text(c.statement),
-            title=text(claim_title(c.statement)),
+            title=text(c.title or claim_title(c.statement)),
             quantity=text(format_range(c.quantity, with_measure=True, vocab=self.kb.vocab)),
             verdict=word(c.verdict),
             verdict_label=word(label(c.verdict)),

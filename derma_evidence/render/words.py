@@ -9,7 +9,7 @@ from derma_evidence import citations
 from derma_evidence.contract import vocab
 from derma_evidence.contract.patterns import compile_synonyms
 from derma_evidence.contract.schema import Vocab
-from derma_evidence.contract.vocab import CERTAINTY_TITLES, UNIT_WORDS
+from derma_evidence.contract.vocab import CERTAINTY_TITLES, CLAIM_TITLE_MAX, UNIT_WORDS
 from derma_evidence.model.answers import Arm, Effect, Outcome
 from derma_evidence.model.claims import Quantity, Reference
 from derma_evidence.model.kb import KnowledgeBase
@@ -105,15 +105,14 @@ def short_cite(ref: Reference | None, key: str) -> str:
     return f"{design}, {year}" if design and year else design or year or "Unnamed record"
 
 
-CLAIM_TITLE_MAX = 64
-"""The longest short title of a claim (characters), for tables of contents and links."""
 _CLAUSE_END_RE = re.compile(
     r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)[.;:](?=\s)|\s[-\u2013\u2014]\s|\s\(|,\s(?:and|but|so|while|which|although|whereas)\s"
 )
 
 
 def claim_title(statement: str | None, limit: int = CLAIM_TITLE_MAX) -> str:
-    """A claim's short title, derived from its statement: its first clause, cut at a word within `limit`.
+    """A claim's short title when it gives no `title` of its own, derived from its statement: its first clause,
+    cut at a word within `limit`.
 
     The first clause ends at the first full stop, semicolon or colon followed by a space (not "et al." or
     "e.g."), a dash between spaces, an opening bracket, or ", and"/", but"/...; a clause shorter than 24

@@ -54,6 +54,7 @@ CLAIMS: tuple[Rule, ...] = (
     claims.unknown_statement,
     claims.statement_without_claim,
     claims.quantity_out_of_range,
+    claims.title_too_long,
 )
 """Claims and topics (C codes)."""
 

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from derma_evidence.contract.vocab import CERTAINTY_RANK, CONTROLLED_DESIGNS, ID_RE, STRONG_DESIGNS
+from derma_evidence.contract.vocab import CERTAINTY_RANK, CLAIM_TITLE_MAX, CONTROLLED_DESIGNS, ID_RE, STRONG_DESIGNS
 from derma_evidence.diagnostics import Pos, Severity, Suggester
 from derma_evidence.model.claims import Claim, Quantity, Reference, Topic
 from derma_evidence.model.kb import KnowledgeBase
@@ -556,3 +556,23 @@ def quantity_out_of_range(kb: KnowledgeBase) -> Iterator[Hit]:
                     f"{name}.{bound} is {v:g}, but a proportion in '{q.unit}' lies between 0 and {top:g}",
                     "check the unit ('%' or '1') and the value",
                 )
+
+
+@rule("C018", "title-too-long")
+def title_too_long(kb: KnowledgeBase) -> Iterator[Hit]:
+    """A claim's `title` is longer than 64 characters.
+
+    Why: the title names the claim in tables of contents and links, where a long one wraps the sidebar
+    and buries the link; the whole statement stays the claim's heading.
+
+    Example: `title:` repeating a 30-word statement.
+
+    Fix: shorten the title to the claim's gist, or leave it out (the statement's first clause is used).
+    """
+    for c in kb.claims:
+        if c.title is not None and len(c.title) > CLAIM_TITLE_MAX:
+            yield Hit(
+                _at(c, "title"),
+                f"claim '{c.id}' has a title of {len(c.title)} characters, over {CLAIM_TITLE_MAX}",
+                "shorten it to the claim's gist, or leave it out",
+            )

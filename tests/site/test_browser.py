@@ -882,7 +882,8 @@ def test_forest_plots_stay_legible_on_a_phone(browser: Any, real_url: str) -> No
     captions = pg.locator(".derma-forest figcaption").all_inner_texts()
     assert captions and all(re.match(r"(MD|SMD|RR|OR|RD) \(", c) for c in captions), captions[:2]
     words = pg.evaluate("() => [...document.querySelectorAll('.derma-forest svg text')].map(t => t.textContent)")
-    assert any("with the intervention" in w for w in words)
+    assert any("with the intervention" in w for w in words)  # an outcome without `better`: neutral words
+    assert "Favours scalp microneedling + minoxidil \u2192" in words and "\u2190 Favours minoxidil" in words
     ctx.close()
 
 

@@ -12,7 +12,7 @@ from derma_evidence.contract.vocab import (
     RATIO_MEASURES,
 )
 from derma_evidence.grade.overlap import is_overlapping
-from derma_evidence.model.answers import Effect, Outcome
+from derma_evidence.model.answers import Comparison, Effect, Outcome
 from derma_evidence.render.charts.scale import FONT, MIN_WIDTH, WIDTH
 from derma_evidence.render.charts.scale import ticks as scale_ticks
 from derma_evidence.render.escape import attr
@@ -44,8 +44,48 @@ DIRECTION_WORDS = {
     True: ("\u2190 less often with the intervention", "more often with the intervention \u2192"),
 }
 """Which side of the line of no effect means what (differences, ratios). Whether higher is better depends on the
-outcome (a count of new growth up is good, adverse events up are not), which the data does not state, so the words say
-where the intervention's values lie, not which side is favoured."""
+outcome (a count of new growth up is good, adverse events up are not): these neutral words are used when the outcome
+gives no `better`, and say where the intervention's values lie, not which side is favoured."""
+
+
+FAVOURS_NAME_CHARS = 32
+"""The longest arm name a "Favours ..." label carries (characters); a longer short name gives "Favours
+intervention" / "Favours comparator", with the arms named in the caption."""
+_ARM_NOISE_RE = re.compile(r"\s*\([^)]*\)|;.*$|\b(?:topical|oral|alone)\b|\b\d+(?:\.\d+)?\s*%\s*", re.IGNORECASE)
+
+
+def arm_short_name(arm: str | None) -> str:
+    """An arm of a comparison in a few words for a "Favours ..." label: brackets, anything after a
+    semicolon, "topical", "oral", "alone" and percentages dropped, "plus" as "+"; "" when it does not fit in
+    FAVOURS_NAME_CHARS. "Weekly drug A plus topical 5% drug B" -> "weekly drug A + drug B"."""
+    text = " ".join(_ARM_NOISE_RE.sub(" ", arm or "").split())
+    text = text.replace(" plus ", " + ")
+    if text[:1].isupper() and not text[1:2].isupper():
+        text = text[0].lower() + text[1:]
+    return text if len(text) <= FAVOURS_NAME_CHARS else ""
+
+
+def direction_words(log: bool, better: str | None, comparison: Comparison | None) -> tuple[str, str, str]:
+    """The words left and right of the line of no effect, and a caption sentence naming the arms.
+
+    With the outcome's `better` ("higher" or "lower") the sides say which arm the estimate favours, named by
+    `arm_short_name` (or "intervention"/"comparator" when a name does not shorten, the caption then naming
+    both arms); without it, the neutral DIRECTION_WORDS (where the intervention's values lie)."""
+    if better not in ("higher", "lower"):
+        left, right = DIRECTION_WORDS[log]
+        return left, right, ""
+    full_i = (comparison.intervention if comparison else None) or ""
+    full_c = (comparison.comparator if comparison else None) or ""
+    short_i, short_c = arm_short_name(full_i), arm_short_name(full_c)
+    if short_i and short_c and short_i != short_c:
+        names = (short_i, short_c)
+        caption = ""
+    else:
+        names = ("intervention", "comparator")
+        caption = f"Intervention: {full_i}; comparator: {full_c}." if full_i and full_c else ""
+    favoured_right = names[0] if better == "higher" else names[1]
+    favoured_left = names[1] if better == "higher" else names[0]
+    return f"\u2190 Favours {favoured_left}", f"Favours {favoured_right} \u2192", caption
 
 
 def wrap_label(label: str, chars: int = LABEL_CHARS) -> tuple[str, ...]:
@@ -104,13 +144,16 @@ def not_plotted(e: Effect) -> str:
     return "a ratio whose CI reaches 0 cannot be drawn on a log axis"
 
 
-def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[str, str], ...]]:
+def forest_plots(
+    o: Outcome, comparison: Comparison | None = None
+) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[str, str], ...]]:
     """One static forest plot per effect measure of the outcome (effects with a CI), and the effects not plottable.
 
     Ratios (RR, OR) are drawn on a log axis with the line of no effect at 1; differences on a
     linear axis with it at 0. Nothing is imputed: an effect without both CI bounds is listed
     beneath the plot instead. A pooled estimate that overlaps the row's best one (the same trials,
-    `overlap: {role: overlapping}`) is drawn as an open circle, not as an independent diamond.
+    `overlap: {role: overlapping}`) is drawn as an open circle, not as an independent diamond. With the
+    outcome's `better`, the two sides read "Favours <arm>" (`direction_words`).
     """
     by_measure: dict[str, list[Effect]] = {}
     missing: list[tuple[str, str]] = []
@@ -182,7 +225,7 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
         ticks = [ForestTick(x(t), f"{t:g}") for t in scale_ticks(lo_t, hi_t, log)]
         axis_y = round(TOP + len(rows) * ROW + 4, 1)
         height = axis_y + 34
-        left_words, right_words = DIRECTION_WORDS[log]
+        left_words, right_words, arms_caption = direction_words(log, o.better, comparison)
         plots.append(
             {
                 "id": attr(f"forest_{o.full_id}_{measure.lower()}"),
@@ -204,6 +247,7 @@ def forest_plots(o: Outcome) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[st
                 "explained": f"{measure} ({MEASURE_WORDS.get(measure, measure)}): {MEASURE_EXPLAINED[measure]}."
                 if measure in MEASURE_EXPLAINED
                 else "",
+                "arms": arms_caption,
                 "min_width": MIN_WIDTH,
                 "label_x": PLOT_LEFT - 10,
                 "top": 20,

@@ -187,7 +187,7 @@ def comparison_vm(ctx: Context, link: Linker, c: Comparison) -> ComparisonVM:
                     _overlap_words(e.overlap.role if e.overlap else None),
                 )
             )
-        forests, not_plottable = forest_plots(o)
+        forests, not_plottable = forest_plots(o, c)
         outcomes.append(
             OutcomeVM(
                 anchor=attr(outcome_anchor(o)),
