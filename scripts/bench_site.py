@@ -40,7 +40,7 @@ from synthetic import generate  # noqa: E402
 
 from derma_evidence import render  # noqa: E402
 from derma_evidence.pipeline import check_files  # noqa: E402
-from derma_evidence.site.build import Site  # noqa: E402
+from derma_evidence.publish.build import Site  # noqa: E402
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 TARGET_BUILD, TARGET_CHECK = 1.0, 1.15

@@ -1,6 +1,6 @@
 """Shared test constants and fixtures: the folders, the one checking date, and the sites built once per session.
 
-Tests live in folders mirroring the package (tests/load/, tests/rules/, tests/site/, ...); every path they need
+Tests live in folders mirroring the package (tests/load/, tests/rules/, tests/publish/, ...); every path they need
 comes from here, never from their own `__file__`. Import with `from tests.conftest import ...` (pytest runs
 from the repository root: `python -m pytest`, or `pythonpath = ["."]` in pyproject.toml).
 """

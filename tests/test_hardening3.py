@@ -18,9 +18,9 @@ from derma_evidence.diagnostics import Diagnostic, clean
 from derma_evidence.load.text import forbidden_in
 from derma_evidence.load.yamlpos import load_yaml
 from derma_evidence.model.project import Project
+from derma_evidence.publish.build import MAX_NAV_TOPICS, Options
 from derma_evidence.render.words import search_keywords
 from derma_evidence.report import github, text
-from derma_evidence.site.build import MAX_NAV_TOPICS, Options
 from tests.conftest import CASES, FIXTURE
 
 # --- 1. writes outside the target ------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_plugin_options_at_the_limits_pass() -> None:
 
 
 def test_unknown_timeline_topic_stops_the_build() -> None:
-    from derma_evidence.site.build import OptionError, Site
+    from derma_evidence.publish.build import OptionError, Site
 
     root = FIXTURE
     site = Site(str(root), Options(claims="claims.yaml", bib="references.bib", timeline_topic="needle-dept"))

@@ -281,7 +281,7 @@ class Venv:
 def _source_copy(dest: Path) -> Path:
     """The working tree without caches and environments: the wheel is built from what would be committed."""
     anywhere = shutil.ignore_patterns("*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
-    at_root = {".git", ".venv", "site", "build", "dist", "bench-out"}  # the package has its own site/ (site.build)
+    at_root = {".git", ".venv", "site", "build", "dist", "bench-out"}  # outputs at the root only
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         return set(anywhere(folder, names)) | (at_root & set(names) if Path(folder) == ROOT else set())

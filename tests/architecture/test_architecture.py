@@ -20,10 +20,10 @@ LAYERS: dict[str, float] = {
     "pipeline": 6,
     "report": 7,
     "citations": 7,
-    "fetch": 7.5,  # after the model, before the commands; never render, export or site (issue 23)
+    "fetch": 7.5,  # after the model, before the commands; never render, export or publish (issue 23)
     "render": 8,
     "export": 8,
-    "site": 9,
+    "publish": 9,
     "commands": 10,
     "__main__": 11,
 }
@@ -94,11 +94,11 @@ def test_render_export_and_commands_never_import_rules() -> None:
             assert not rules, f"{name} imports {rules}; take vocabularies from contract.vocab, codes from pipeline"
 
 
-def test_fetch_never_imports_render_export_or_site() -> None:
+def test_fetch_never_imports_render_export_or_publish() -> None:
     for path in _modules():
         name = _module_name(path)
         if _stage(name) == "fetch":
-            bad = sorted(d for d in _imports(path) if _stage(d) in ("render", "export", "site", "commands"))
+            bad = sorted(d for d in _imports(path) if _stage(d) in ("render", "export", "publish", "commands"))
             assert not bad, f"{name} imports {bad}"
 
 
@@ -117,7 +117,7 @@ def test_no_feature_prefixed_modules() -> None:
 
 def test_only_the_mkdocs_glue_imports_mkdocs() -> None:
     users = sorted(_module_name(p) for p in _modules() if "<mkdocs>" in _imports(p))
-    assert users == ["site.plugin"]
+    assert users == ["publish.plugin"]
 
 
 MAX_LINES = 500

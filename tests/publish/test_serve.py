@@ -151,7 +151,7 @@ def test_a_data_edit_rewrites_only_what_it_changed(tmp_path: Path) -> None:
 
 
 def test_the_quick_update_keeps_the_last_good_site_on_every_fault(tmp_path: Path) -> None:
-    """The fault cases against a running server, with the quick update (derma_evidence.site.live) in the loop."""
+    """The fault cases against a running server, with the quick update (derma_evidence.publish.live) in the loop."""
     s = Served(tmp_path)
     try:
         page = s.base + "topics/wound-healing/"

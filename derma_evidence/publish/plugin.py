@@ -39,10 +39,10 @@ from mkdocs.structure.toc import get_toc
 from derma_evidence import render, report
 from derma_evidence.diagnostics import clean
 from derma_evidence.model.project import Project
+from derma_evidence.publish.build import Build, OptionError, Options, Refused, Site
+from derma_evidence.publish.live import LiveUpdate, Served, snapshot
 from derma_evidence.render.html import without_keywords
 from derma_evidence.render.search import shape_index
-from derma_evidence.site.build import Build, OptionError, Options, Refused, Site
-from derma_evidence.site.live import LiveUpdate, Served, snapshot
 
 log = get_plugin_logger("derma")
 DEFAULTS = Options()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from derma_evidence import render
-from derma_evidence.site.plugin import DermaConfig, DermaPlugin
+from derma_evidence.publish.plugin import DermaConfig, DermaPlugin
 from tests._sitebuild import FIXTURE, ROOT, build
 
 UNCITED = """
@@ -122,7 +122,7 @@ def test_build_stops_when_rendering_raises(monkeypatch: pytest.MonkeyPatch, tmp_
 
 
 def test_site_works_outside_a_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    from derma_evidence.site.build import Options, Site
+    from derma_evidence.publish.build import Options, Site
 
     monkeypatch.delenv("DERMA_CLAIMS", raising=False)
     monkeypatch.delenv("DERMA_BIB", raising=False)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from derma_evidence import render
-from derma_evidence.site.build import Options, Site
+from derma_evidence.publish.build import Options, Site
 from tests._sitebuild import ROOT, build, parse
 
 sys.path.insert(0, str(ROOT / "scripts"))

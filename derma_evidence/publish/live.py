@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from derma_evidence import render
-from derma_evidence.site.build import Build, Site
+from derma_evidence.publish.build import Build, Site
 
 Snapshot = dict[str, tuple[int, int]]
 Rewrite = Callable[[Any, render.Page], None]

@@ -1,6 +1,6 @@
 """The site build's logic as a plain class: check the data, list the topics, give every generated file.
 
-`Site` works outside any build (a script or a test can call it); `derma_evidence.site.plugin` is the
+`Site` works outside any build (a script or a test can call it); `derma_evidence.publish.plugin` is the
 only MkDocs glue and calls it from the build events. Under `mkdocs serve` a `Site` keeps the last
 version of the data that passed the checker and rendered (`Site.last_good`), so a bad edit never
 takes the served site down.
