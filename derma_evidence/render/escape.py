@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+import jinja2.compiler
 from markupsafe import Markup
 
 from derma_evidence.contract.vocab import DOI_RE, ID_RE, PMID_RE
@@ -31,18 +32,46 @@ def neutralise(value: str) -> str:
     return value.translate(_NEUTRAL)
 
 
+_markup = str.__new__
+"""`Markup` of a str already escaped, without `Markup.__new__`'s checks (written in Python, called per value)."""
+
+
 def _finalize(value: Any) -> Any:
     """Jinja's finalize hook: every printed value that is not already markup is neutralised."""
     if isinstance(value, Markup):
         return value
     if value is None:
         raise ValueError("a template printed None; the view-model must give a value")
-    return Markup(str(value).translate(_NEUTRAL))
+    return _markup(Markup, str(value).translate(_NEUTRAL))
+
+
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's code generator, printing a value as `finalize(value)` where Jinja writes `escape(finalize(value))`.
+
+    `_finalize` returns markup, escaped (neutralised) unless it already was; Jinja's `escape` of it then only
+    copied it, once per printed value (a fifth of a topic page's rendering). Where autoescaping is decided at
+    run time (a volatile `{% autoescape %}`), Jinja's code is kept. `test_render.py` renders the site with both.
+    """
+
+    def _folds(self, frame: Any, finalize: Any) -> bool:
+        return bool(frame.eval_ctx.autoescape) and not frame.eval_ctx.volatile and finalize.src is not None
+
+    def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
+        if self._folds(frame, finalize):
+            self.write(finalize.src)
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: Any, frame: Any, finalize: Any) -> None:
+        if self._folds(frame, finalize):
+            self.write(")")
+        else:
+            super()._output_child_post(node, frame, finalize)
 
 
 def text(value: str | None) -> Markup:
     """A data value neutralised once, ahead of the template (values shown on several pages, or many times)."""
-    return Markup((value or "").translate(_NEUTRAL))
+    return _markup(Markup, (value or "").translate(_NEUTRAL))
 
 
 word = cache(text)
@@ -50,8 +79,11 @@ word = cache(text)
 
 
 @cache
-def environment() -> jinja2.Environment:
-    """The one Jinja environment: autoescape on for every template, StrictUndefined, neutralising finalize."""
+def environment(stock: bool = False) -> jinja2.Environment:
+    """The one Jinja environment: autoescape on for every template, StrictUndefined, neutralising finalize.
+
+    `stock`: with Jinja's own code generator (`_CodeGenerator` prints the same bytes; the tests compare them).
+    """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("derma_evidence", "templates"),
         autoescape=True,
@@ -62,6 +94,8 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=False,
         auto_reload=False,  # package templates do not change during a build; skip a stat per include
     )
+    if not stock:
+        env.code_generator_class = _CodeGenerator
     return env
 
 
