@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import gc
 import io
 import json
 import math
@@ -31,33 +32,73 @@ def _dumps(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def _value(value: Any, s: Mapping[str, Any], defs: Mapping[str, Any] | None = None) -> Any:
-    """A model value as JSON data shaped by its schema `s`: the fields the schema lists, in its order.
+class _Walk:
+    """Model values as JSON data shaped by their schema: the fields the schema lists, in its order.
 
     The export is driven by the schema, so a new field or section needs no change here. Absent
-    values (None, empty lists) and non-finite numbers are left out.
+    values (None, empty lists) and non-finite numbers are left out. What the walk learns once per
+    (class, schema node), the `$ref` chain resolved and which properties are plain attributes, it keeps
+    for the rest of the walk (a claim's fields were resolved again for each of 10,000 claims).
     """
-    defs = defs if defs is not None else schema.schema()["definitions"]
-    while "$ref" in s:
-        s = defs[str(s["$ref"]).rsplit("/", 1)[-1]]
-    if value is None:
-        return None
-    if isinstance(value, Ref):
-        return value.id
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {}
-        for name, sub in s.get("properties", {}).items():
-            v = _value(_field(value, name, sub), sub, defs)
-            if v is not None and v != []:
-                out[name] = v
+
+    def __init__(self, defs: Mapping[str, Any]) -> None:
+        self.defs = defs
+        self._nodes: dict[int, Mapping[str, Any]] = {}  # id of a schema node (alive in `defs`) -> resolved node
+        self._plans: dict[tuple[type, int], tuple[tuple[str, Mapping[str, Any], bool], ...]] = {}
+        self._classes: dict[type, bool] = {}  # is a dataclass
+
+    def node(self, s: Mapping[str, Any]) -> Mapping[str, Any]:
+        out = self._nodes.get(id(s))
+        if out is None:
+            out = s
+            while "$ref" in out:
+                out = self.defs[str(out["$ref"]).rsplit("/", 1)[-1]]
+            self._nodes[id(s)] = out
         return out
-    if isinstance(value, tuple | list):
-        return [v for v in (_value(x, s.get("items", {}), defs) for x in value) if v is not None]
-    if isinstance(value, float):
-        if not math.isfinite(value):
+
+    def plan(self, cls: type, s: Mapping[str, Any]) -> tuple[tuple[str, Mapping[str, Any], bool], ...]:
+        """(property, its schema, whether it is an attribute of `cls`) for each property of `s`, in order."""
+        key = (cls, id(s))
+        out = self._plans.get(key)
+        if out is None:
+            attributes = _attributes(cls)
+            out = self._plans[key] = tuple(
+                (name, sub, name in attributes) for name, sub in s.get("properties", {}).items()
+            )
+        return out
+
+    def value(self, value: Any, s: Mapping[str, Any]) -> Any:
+        kind = type(value)
+        if kind is str or kind is int or kind is bool:  # the same whatever the schema says
+            return value
+        s = self.node(s)
+        if value is None:
             return None
-        return int(value) if value.is_integer() and abs(value) < 2**53 else value
-    return value
+        if isinstance(value, Ref):
+            return value.id
+        dataclass = self._classes.get(kind)
+        if dataclass is None:
+            dataclass = self._classes[kind] = dataclasses.is_dataclass(kind)
+        if dataclass:
+            out = {}
+            for name, sub, attribute in self.plan(kind, s):
+                v = self.value(getattr(value, name) if attribute else _field(value, name, sub), sub)
+                if v is not None and v != []:
+                    out[name] = v
+            return out
+        if isinstance(value, tuple | list):
+            items = s.get("items", {})
+            return [v for v in (self.value(x, items) for x in value) if v is not None]
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return None
+            return int(value) if value.is_integer() and abs(value) < 2**53 else value
+        return value
+
+
+def _value(value: Any, s: Mapping[str, Any], defs: Mapping[str, Any] | None = None) -> Any:
+    """A model value as JSON data shaped by its schema `s` (see `_Walk`)."""
+    return _Walk(defs if defs is not None else schema.schema()["definitions"]).value(value, s)
 
 
 _ATTRIBUTES: dict[type, frozenset[str]] = {}
@@ -93,8 +134,9 @@ def knowledge_base_data(kb: KnowledgeBase) -> dict[str, list[Any]]:
     """The knowledge base as data valid against claims.schema.json: every top-level section, complete."""
     root = schema.schema()
     defs = schema.schema_for(kb.vocab)["definitions"]
+    walk = _Walk(defs)
     return {
-        name: _value(getattr(kb, name), sub, defs) or []
+        name: walk.value(getattr(kb, name), sub) or []
         for name, sub in root["properties"].items()
         if name not in NOT_SECTIONS
     }
@@ -104,8 +146,12 @@ NOT_SECTIONS = frozenset({"vocabulary", "source_article"})
 """Top-level objects that are settings, not lists: `claims_json` writes each on its own line."""
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+"""`json.dumps(data, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)`, made once (not per item)."""
+
+
 def _compact(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+    return _COMPACT.encode(data)
 
 
 def claims_json(kb: KnowledgeBase, data: Mapping[str, list[Any]] | None = None) -> bytes:
@@ -246,16 +292,22 @@ def all_exports(
     datapackage, the schema and answers.json (the defaults when absent).
     """
     project = project or Project()
-    data = knowledge_base_data(kb)  # one walk: claims.json and answers.json
-    return {
-        "claims.json": claims_json(kb, data),
-        "claims.csv": claims_csv(kb),
-        "datapackage.json": datapackage(kb, project),
-        "answers.json": answers_json(kb, project, data),
-        "references.csl.json": references_csl(kb, csl),
-        "references.bib": bib_bytes,
-        "claims.schema.json": schema_bytes(kb, project, download_dir),
-    }
+    enabled = gc.isenabled()
+    gc.disable()  # the data holds no cycles; the collector would only rescan it (as for the check)
+    try:
+        data = knowledge_base_data(kb)  # one walk: claims.json and answers.json
+        return {
+            "claims.json": claims_json(kb, data),
+            "claims.csv": claims_csv(kb),
+            "datapackage.json": datapackage(kb, project),
+            "answers.json": answers_json(kb, project, data),
+            "references.csl.json": references_csl(kb, csl),
+            "references.bib": bib_bytes,
+            "claims.schema.json": schema_bytes(kb, project, download_dir),
+        }
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- the answers layer --------------------------------------------------------------------------
