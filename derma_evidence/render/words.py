@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 from derma_evidence import citations
 from derma_evidence.contract import vocab
@@ -240,18 +239,42 @@ def topic_search_boost(designs: list[str]) -> float:
 ISSUE_TITLE_MAX = 120
 
 
+_CORRECTION_BODY = ("Claim: `", "`\n\n> ", "\n\nWhat should change, and the source (page, table or figure) that shows it:\n\n")
+"""The issue's body around the claim's id and statement."""
+
+
 def correction_url(issues_url: str, claim_id: str | None, statement: str | None) -> str:
     """A prefilled new-issue URL (GitHub's query form) to suggest a correction to one claim (id and statement in
-    it); `issues_url` is the knowledge base's own (`Project.issues_url`); "" (no repository) gives no link."""
+    it); `issues_url` is the knowledge base's own (`Project.issues_url`); "" (no repository) gives no link.
+
+    The query `urlencode` gives for the title, the body and the label, quoted part by part (`quote_plus`): the
+    fixed words of the body once, the id and the statement for each claim."""
     if not issues_url:
         return ""
     cid = claim_id or ""
-    title = f"Correction to claim {cid}"
-    body = (
-        f"Claim: `{cid}`\n\n> {statement or ''}\n\n"
-        "What should change, and the source (page, table or figure) that shows it:\n\n"
+    title = f"Correction to claim {cid}"[:ISSUE_TITLE_MAX]
+    head, middle, tail = _QUOTED_BODY
+    return (
+        f"{issues_url}?title={quote_plus(title)}&body={head}{quote_plus(cid)}{middle}"
+        f"{quote_plus(statement or '')}{tail}&labels=correction"
     )
-    return f"{issues_url}?" + urlencode({"title": title[:ISSUE_TITLE_MAX], "body": body, "labels": "correction"})
+
+
+_UNSAFE_RUN_RE = re.compile(r"[^A-Za-z0-9_.~ -]+")
+
+
+def quote_plus(value: str) -> str:
+    """`urllib.parse.quote_plus(value)`: UTF-8, "+" for a space, "%XX" for every other byte but letters, digits and
+    `_.-~`. One regular expression finds the few runs to encode, where urllib maps every byte in Python (a
+    statement's quoting was a fifth of its claim's view-model)."""
+    return _UNSAFE_RUN_RE.sub(_percent, value).replace(" ", "+")
+
+
+def _percent(m: re.Match[str]) -> str:
+    return "".join(f"%{b:02X}" for b in m.group().encode("utf-8"))
+
+
+_QUOTED_BODY = tuple(quote_plus(part) for part in _CORRECTION_BODY)
 
 
 UNNAMED = "not named in the data"
