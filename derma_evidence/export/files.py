@@ -191,14 +191,19 @@ def _number(value: float) -> str:
 
 def _cell(value: object) -> str:
     """A CSV cell: numbers as numbers; text on one line, with formula starts neutralised."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int | float):
-        return _number(float(value)) if isinstance(value, float) else str(value)
-    text = LINE_BREAKS.sub(" ", str(value))
-    return "'" + text if text.lstrip(" ")[:1] in FORMULA_START and text.lstrip(" ") else text
+    if type(value) is not str:  # text first: eleven cells in thirteen
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, int | float):
+            return _number(float(value)) if isinstance(value, float) else str(value)
+        value = str(value)
+    text = value if value.isprintable() else LINE_BREAKS.sub(" ", value)  # every line break is unprintable
+    first = text[:1]
+    if first == " ":
+        first = text.lstrip(" ")[:1]
+    return "'" + text if first in FORMULA_START else text
 
 
 def datapackage(kb: KnowledgeBase, project: Project | None = None) -> bytes:
@@ -245,8 +250,8 @@ def claims_csv(kb: KnowledgeBase) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(col.name for col in table.COLUMNS)
-    for c in kb.claims:
-        w.writerow(_cell(col.value(c)) for col in table.COLUMNS)
+    values = [col.value for col in table.COLUMNS]
+    w.writerows([_cell(value(c)) for value in values] for c in kb.claims)
     return buf.getvalue().encode("utf-8")
 
 
