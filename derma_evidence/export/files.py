@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import gc
 import io
 import json
 import math
@@ -297,22 +296,16 @@ def all_exports(
     datapackage, the schema and answers.json (the defaults when absent).
     """
     project = project or Project()
-    enabled = gc.isenabled()
-    gc.disable()  # the data holds no cycles; the collector would only rescan it (as for the check)
-    try:
-        data = knowledge_base_data(kb)  # one walk: claims.json and answers.json
-        return {
-            "claims.json": claims_json(kb, data),
-            "claims.csv": claims_csv(kb),
-            "datapackage.json": datapackage(kb, project),
-            "answers.json": answers_json(kb, project, data),
-            "references.csl.json": references_csl(kb, csl),
-            "references.bib": bib_bytes,
-            "claims.schema.json": schema_bytes(kb, project, download_dir),
-        }
-    finally:
-        if enabled:
-            gc.enable()
+    data = knowledge_base_data(kb)  # one walk: claims.json and answers.json
+    return {
+        "claims.json": claims_json(kb, data),
+        "claims.csv": claims_csv(kb),
+        "datapackage.json": datapackage(kb, project),
+        "answers.json": answers_json(kb, project, data),
+        "references.csl.json": references_csl(kb, csl),
+        "references.bib": bib_bytes,
+        "claims.schema.json": schema_bytes(kb, project, download_dir),
+    }
 
 
 # --- the answers layer --------------------------------------------------------------------------
