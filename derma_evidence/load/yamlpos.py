@@ -322,7 +322,8 @@ class _Builder:
         root: Node | None = None
         docs = 0
         count = 0
-        comments = bool(self.comment_lines)
+        comment_lines = self.comment_lines
+        comments = bool(comment_lines)
         words = _WORDS.get
         scalar_event, seq_start, map_start = _SCALAR_EVENT, yaml.SequenceStartEvent, yaml.MappingStartEvent
         seq_end, map_end = yaml.SequenceEndEvent, yaml.MappingEndEvent
@@ -337,7 +338,13 @@ class _Builder:
                     self.too_many(ev)
                 mark = ev.start_mark
                 value: str = ev.value
-                if ev.style or ev.anchor is not None or ev.tag is not None or comments or not value:
+                if (
+                    ev.style
+                    or ev.anchor is not None
+                    or ev.tag is not None
+                    or not value
+                    or (comments and ev.end_mark.line in comment_lines)
+                ):
                     node = self.scalar(ev, mark.line + 1, mark.column + 1)
                 else:
                     first = value[0]
