@@ -132,7 +132,7 @@ def render(name: str, context: dict[str, Any]) -> str:
     env = template.environment
     ctx = jinja2.runtime.new_context(env, template.name, template.blocks, context, False, globals_)
     try:
-        return env.concat(template.root_render_func(ctx))  # type: ignore[attr-defined]
+        return env.concat(template.root_render_func(ctx))
     except Exception:
         env.handle_exception()
 
