@@ -81,7 +81,14 @@ class _Walk:
         if dataclass:
             out = {}
             for name, sub, attribute in self.plan(kind, s):
-                v = self.value(getattr(value, name) if attribute else _field(value, name, sub), sub)
+                v = getattr(value, name) if attribute else _field(value, name, sub)
+                leaf = type(v)
+                if leaf is str or leaf is int or leaf is bool:  # `value(v, sub)` is `v` (most fields): no call
+                    out[name] = v
+                    continue
+                if v is None:  # absent: left out
+                    continue
+                v = self.value(v, sub)
                 if v is not None and v != []:
                     out[name] = v
             return out
