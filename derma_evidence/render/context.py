@@ -308,7 +308,7 @@ class Context:
     project: Project = field(default_factory=Project)  # whose knowledge base: name, publisher, repository, licence
     _claims: dict[int, ClaimVM] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
-    _hrefs: dict[tuple[str, str, str | None], Markup] = field(default_factory=dict)
+    _hrefs: dict[tuple[str, str, str | None, bool], Markup] = field(default_factory=dict)
     _sources: dict[str, tuple[Markup, Markup, Markup, str]] = field(default_factory=dict)
 
     @classmethod
@@ -363,7 +363,7 @@ class Context:
 
     def href(self, page: str, target: str, anchor: str | None = None) -> Markup:
         """`self.linker(page)(target, anchor)`, computed once a build (the links every claim block repeats)."""
-        key = (page, target, anchor)
+        key = (page, target, anchor, self.use_directory_urls)
         out = self._hrefs.get(key)
         if out is None:
             out = self._hrefs[key] = self.linker(page)(target, anchor)
@@ -373,8 +373,17 @@ class Context:
         return Linker(page, self.use_directory_urls)
 
     def claim_href(self, link: Linker, claim_id: str) -> Markup:
+        """`link(topic_path(topic), safe_id(claim_id))`, the link to the claim's topic page made once per page
+        (an id that `safe_id` accepts is lowercase letters, digits and hyphens: nothing for `attr` to escape)."""
         topic = self.claim_topic.get(claim_id)
-        return link(topic_path(topic), safe_id(claim_id)) if topic else Markup("#")
+        if not topic:
+            return Markup("#")
+        key = (link.page, topic_path(topic), None, link.use_directory_urls)
+        page = self._hrefs.get(key)
+        if page is None:
+            page = self._hrefs[key] = link(key[1])
+        anchor = safe_id(claim_id)
+        return Markup(page + "#" + anchor) if anchor else page
 
     def ref_vm(self, link: Linker, key: str, n: int, anchor: str, backlinks: tuple[tuple[str, str], ...] = ()) -> RefVM:
         ref = self.refs.get(key)
