@@ -94,6 +94,13 @@ def without_keywords(html: str) -> str:
     return KEYWORDS_RE.sub("", html)
 
 
+def marked_keywords(html: str) -> str:
+    """The page with its hidden search words as bare text between `KEYWORDS_START` and `KEYWORDS_END`."""
+    if KEYWORDS_START in html or KEYWORDS_END in html:  # never mistaken for the marks
+        html = html.replace(KEYWORDS_START, "").replace(KEYWORDS_END, "")
+    return KEYWORDS_RE.sub(lambda m: KEYWORDS_START + m.group(1) + KEYWORDS_END, html)
+
+
 def search_html(html: str) -> str:
     """The HTML Material's search plugin would index from `html`, with far fewer tags and no attributes.
 
