@@ -328,7 +328,8 @@ def _search_index(config: Any) -> Any:
     """Material's search index when its plugin is on and indexes page by page (`create_entry_for_section`)."""
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
-        if callable(getattr(index, "create_entry_for_section", None)) and isinstance(getattr(index, "entries", None), list):
+        entries = getattr(index, "entries", None)
+        if callable(getattr(index, "create_entry_for_section", None)) and isinstance(entries, list):
             return index if plugin.config.get("enabled", True) else None
     return None
 

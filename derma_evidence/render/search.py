@@ -1,10 +1,12 @@
 """The search index as readers need it: hidden synonyms in a field of their own, answers in editorial order.
 
-Material's search plugin writes `search/search_index.json` (config + one document per section). The
-plugin (`derma_evidence.plugin`, after the search plugin's post-build) passes it through `shape_index`:
+A generated page's documents (`sections`) are made here from its HTML in one pass, as Material's search
+plugin would make them with its HTML parser (the plugin adds them in place of its own; see
+`derma_evidence.publish.plugin`). Material's search plugin writes `search/search_index.json` (config + one
+document per section); the plugin, after the search plugin's post-build, passes it through `shape_index`:
 
 - hidden search words (a claim's or answer's synonyms, `vocabulary: search_synonyms` in the data) reach
-  the index as text between `KEYWORDS_START` and `KEYWORDS_END` (see `render.html.search_html`); they move
+  the index as text between `KEYWORDS_START` and `KEYWORDS_END` (see `sections` below); they move
   into the `keywords` field, which lunr searches (every field named in `config.fields` is indexed) but a
   result never displays (Material shows only `title` and `text`), so synonyms find without showing;
 - the answers keep the Answers page's editorial order among close matches (general answers are listed
@@ -15,7 +17,7 @@ plugin (`derma_evidence.plugin`, after the search plugin's post-build) passes it
   reach the index (their front matter says `search: exclude`), the search log table is marked
   `data-search-exclude` in its template.
 
-No mkdocs import: a plain function on the index's JSON data, tested without a build.
+No mkdocs import: plain functions on a page's HTML and on the index's JSON data, tested without a build.
 """
 
 from __future__ import annotations
@@ -74,7 +76,6 @@ def shape_index(index: dict[str, Any], answers_location: str | None = None) -> d
             place += 1
         docs.append(new)
     return {**index, "config": config, "docs": docs}
-
 
 
 class Section:
@@ -152,18 +153,18 @@ def sections(html: str) -> list[Section]:
         else:
             section.text.append(escape(data, quote=False))
 
-    pos = 0
-    for m in _TOKEN_RE.finditer(html):
-        if skip_at < 0 and m.start() > pos:
-            run.append(html[pos : m.start()])
-        pos = m.end()
-        tag = m.group(2)
+    parts = _TOKEN_RE.split(html)  # text, then per tag: "/" or "", its name, its attributes, the text after it
+    for i in range(1, len(parts), 4):
+        if skip_at < 0 and parts[i - 1]:
+            run.append(parts[i - 1])
+        tag = parts[i + 1]
         if tag is None:  # a comment
             continue
         tag = tag.lower()
-        if tag in _VOID or m.group(3).endswith("/"):
+        attrs = parts[i + 2]
+        if tag in _VOID or attrs.endswith("/"):
             continue
-        if m.group(1):  # an end tag
+        if parts[i]:  # an end tag
             if not stack or stack[-1] != tag:
                 if tag not in stack:
                     continue
@@ -191,19 +192,18 @@ def sections(html: str) -> list[Section]:
                         break
             context.pop()
             if tag in _KEEP:
-                parts = section.title if section.tag in context else section.text
-                start = parts.index(f"<{tag}>")  # the first one, as the plugin looks it up
-                for part in islice(parts, start + 1, None):
+                found = section.title if section.tag in context else section.text
+                start = found.index(f"<{tag}>")  # the first one, as the plugin looks it up
+                for part in islice(found, start + 1, None):
                     if not part.isspace():
-                        parts.append(f"</{tag}>")
+                        found.append(f"</{tag}>")
                         break
                 else:
-                    del parts[start:]  # an empty element (or only whitespace after the first such tag)
+                    del found[start:]  # an empty element (or only whitespace after the first such tag)
             continue
         stack.append(tag)
         if skip_at >= 0:
             continue
-        attrs = m.group(3)
         if tag in _SKIP or "data-search-exclude" in attrs or 'class="headerlink"' in attrs:
             skip_at = len(stack) - 1
             continue
@@ -214,21 +214,21 @@ def sections(html: str) -> list[Section]:
         # the plugin's `handle_starttag`
         context.append(tag)
         if tag in _HEADINGS and tag != "h1":  # an h1 is the page's title: never a document of its own
-            found = _ID_RE.search(attrs)
-            if found is not None:
+            anchor = _ID_RE.search(attrs)
+            if anchor is not None:
                 depth = len(context)
                 if not docs:
                     docs.append(Section("hx", depth))
                 section = Section(tag, depth)
-                section.id = unescape(found.group(1))
+                section.id = unescape(anchor.group(1))
                 docs.append(section)
         if section is None:
             section = Section("hx", 0)
             docs.append(section)
         if tag in _KEEP:
             (section.title if section.tag in context else section.text).append(f"<{tag}>")
-    if skip_at < 0 and pos < len(html):
-        run.append(html[pos:])
+    if skip_at < 0 and parts[-1]:
+        run.append(parts[-1])
     if run:
         text()
     return docs
