@@ -76,6 +76,8 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         self.current: Build | None = None
         self.live: LiveUpdate | None = None  # under serve: rewrites only what a data edit changed
         self._served: dict[str, Any] = {}  # what this full build gives `live` (files, nav, env, markers)
+        self._indexing: tuple[Any, int] | None = None  # Material's search index and where this page's entries start
+        self._shaped = False  # this build's search entries were shaped as they joined the index
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -200,22 +202,35 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(100)  # just before the search plugin's on_page_context
     def _before_search(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        """A generated page: nothing for Material's search plugin to parse (its entries come after it)."""
+        """Where this page's search entries will start; a generated page: nothing for Material's plugin to parse."""
+        index = _search_index(config)
+        self._indexing = None if index is None else (index, len(index.entries))
+        if index is not None:
+            index.config["fields"] = search.with_keywords_field(index.config.get("fields") or {})
         generated = self._generated(page)
         if generated is not None:
             # another search plugin indexes the HTML itself, the hidden words marked for `shape_index`
-            page.content = "" if _search_index(config) is not None else marked_keywords(generated.html)
+            page.content = "" if index is not None else marked_keywords(generated.html)
         return context
 
     @event_priority(-100)  # after the search plugin's on_page_context, before the theme renders the page
     def _after_search(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        """A generated page: its search entries, where the search plugin would have added them, and its HTML."""
+        """A generated page: its search entries, where the search plugin would have added them, and its HTML.
+
+        Every page: its entries shaped for readers (`render.search.shape_docs`) as they join the index, so the
+        index Material writes (after a full build, or after the quick update under serve) is the final one.
+        """
         generated = self._generated(page)
-        if generated is not None:
-            index = _search_index(config)
-            if index is not None and not (page.meta.get("search") or {}).get("exclude"):
+        if self._indexing is not None:
+            index, start = self._indexing
+            self._indexing = None
+            if generated is not None and not (page.meta.get("search") or {}).get("exclude"):
                 for section in search.sections(generated.html):  # as the plugin's own `add_entry_from_context`
                     index.create_entry_for_section(section, [], page.url, page)
+            answers = render.page_url(render.PAGES["answers"], bool(config.use_directory_urls))
+            search.shape_docs(index.entries[start:], answers_location=answers)
+            self._shaped = True
+        if generated is not None:
             page.content = without_keywords(generated.html)  # the hidden search words live in the index only
         return context
 
@@ -256,10 +271,11 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)  # after the search plugin has written the index
     def on_post_build(self, *, config: Any) -> None:
-        """The search index shaped for readers (`render.search.shape_index`: hidden words in their own field);
-        under serve, what the next data-only edit needs to rewrite its pages (see `live`)."""
+        """The search index shaped for readers (`render.search.shape_index`: hidden words in their own field), unless
+        its entries were shaped as they joined it; under serve, what the next data-only edit needs (see `live`)."""
         path = os.path.join(config.site_dir, "search", "search_index.json")
-        if os.path.isfile(path):
+        shaped, self._shaped = self._shaped, False
+        if not shaped and os.path.isfile(path):
             with open(path, encoding="utf-8") as f:
                 index = json.load(f)
             answers = render.page_url(render.PAGES["answers"], bool(config.use_directory_urls))
@@ -325,12 +341,13 @@ def _fill(page: Any, generated: render.Page) -> str:
 
 
 def _search_index(config: Any) -> Any:
-    """Material's search index when its plugin is on and indexes page by page (`create_entry_for_section`)."""
+    """Material's search index when its plugin is on: entries made page by page (`create_entry_for_section`),
+    kept in a list, written with the options in its `config`. None for any other search plugin, or none."""
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
-        entries = getattr(index, "entries", None)
+        entries, options = getattr(index, "entries", None), getattr(index, "config", None)
         if callable(getattr(index, "create_entry_for_section", None)) and isinstance(entries, list):
-            return index if plugin.config.get("enabled", True) else None
+            return index if isinstance(options, dict) and plugin.config.get("enabled", True) else None
     return None
 
 

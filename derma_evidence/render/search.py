@@ -58,24 +58,33 @@ def shape_index(index: dict[str, Any], answers_location: str | None = None) -> d
     (locations "answers/#...") get the decaying boost.
     """
     config = dict(index.get("config") or {})
-    fields = dict(config.get("fields") or {})
-    fields.setdefault(KEYWORDS_FIELD, {"boost": KEYWORDS_BOOST})
-    config["fields"] = fields
-    docs = []
-    place = 0
-    for doc in index.get("docs") or []:
-        new = dict(doc)
-        text, words = split_keywords(str(new.get("text") or ""))
-        new["text"] = text
-        if words:
-            new[KEYWORDS_FIELD] = words
-        loc = str(new.get("location") or "")
-        if answers_location is not None and loc.startswith(answers_location + "#"):
-            base = float(new.get("boost", 1.0))
-            new["boost"] = round(base * max(ANSWER_LEAD * ANSWER_DECAY**place, ANSWER_FLOOR), 3)
-            place += 1
-        docs.append(new)
+    config["fields"] = with_keywords_field(config.get("fields") or {})
+    docs = [dict(doc) for doc in index.get("docs") or []]
+    shape_docs(docs, answers_location)
     return {**index, "config": config, "docs": docs}
+
+
+def with_keywords_field(fields: dict[str, Any]) -> dict[str, Any]:
+    """The index's `config.fields` with the hidden words' field (after the others, unless mkdocs.yml names it)."""
+    return fields if KEYWORDS_FIELD in fields else {**fields, KEYWORDS_FIELD: {"boost": KEYWORDS_BOOST}}
+
+
+def shape_docs(docs: list[dict[str, Any]], answers_location: str | None = None) -> None:
+    """`shape_index` on a list of documents, changed in place: those of a whole index, or of one page.
+
+    The answers' places count from the first document located on the Answers page: all of them are that page's.
+    """
+    place = 0
+    for doc in docs:
+        text, words = split_keywords(str(doc.get("text") or ""))
+        doc["text"] = text
+        if words:
+            doc[KEYWORDS_FIELD] = words
+        loc = str(doc.get("location") or "")
+        if answers_location is not None and loc.startswith(answers_location + "#"):
+            base = float(doc.get("boost", 1.0))
+            doc["boost"] = round(base * max(ANSWER_LEAD * ANSWER_DECAY**place, ANSWER_FLOOR), 3)
+            place += 1
 
 
 class Section:
