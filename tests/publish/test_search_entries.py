@@ -22,7 +22,7 @@ from material.plugins.search.plugin import Parser, SearchIndex
 from derma_evidence import render
 from derma_evidence.publish.build import Options, Site
 from derma_evidence.render.html import KEYWORDS_END, KEYWORDS_RE, KEYWORDS_START, marked_keywords
-from derma_evidence.render.search import sections
+from derma_evidence.render.search import KEYWORDS_FIELD, sections, shape_docs, shape_index, with_keywords_field
 from tests._sitebuild import FIXTURE, ROOT
 from tests.publish.test_plugin import _served
 
@@ -234,3 +234,46 @@ def test_the_quick_update_indexes_a_rewritten_page_as_the_full_build(
     rebuilt = json.loads((site / "search/search_index.json").read_text("utf-8"))["docs"]
     key = lambda d: json.dumps(d, sort_keys=True)  # noqa: E731
     assert sorted(map(key, everything)) == sorted(map(key, rebuilt))  # the same entries (the page's at the end)
+
+
+def test_entries_shaped_page_by_page_equal_the_whole_index_shaped() -> None:
+    """`shape_docs` on each page's entries as they join the index == `shape_index` on the index written unshaped."""
+    docs = [
+        {"location": "", "title": "Home", "text": "<p>a  b</p>"},
+        {"location": "answers/", "title": "Answers", "text": "x", "boost": 4},
+        *({"location": f"answers/#q{i}", "title": f"Q{i}", "text": f"t {KEYWORDS_START}w{i}{KEYWORDS_END}", "boost": 4}
+          for i in range(25)),
+        {"location": "answers/#plain", "title": "P", "text": "no boost"},
+        {"location": "topics/a/#c", "title": "C", "text": f"<p>x</p> <p>{KEYWORDS_START} roller {KEYWORDS_END}</p>"},
+    ]  # fmt: skip
+    index = {"config": {"lang": ["en"], "fields": {"title": {"boost": 10}}}, "docs": docs}
+    whole = json.loads(json.dumps(shape_index(json.loads(json.dumps(index)), answers_location="answers/")))
+    pages = json.loads(json.dumps(docs))
+    for start, end in ((0, 1), (1, 28), (28, 29)):
+        chunk = pages[start:end]
+        shape_docs(chunk, answers_location="answers/")
+        pages[start:end] = chunk
+    assert pages == whole["docs"]
+    assert [list(d) for d in pages] == [list(d) for d in whole["docs"]]  # the same key order: the same JSON
+    assert with_keywords_field(index["config"]["fields"]) == whole["config"]["fields"]
+    assert list(whole["config"]["fields"]) == ["title", KEYWORDS_FIELD]
+    assert with_keywords_field({KEYWORDS_FIELD: {"boost": 8}, "text": {}}) == {KEYWORDS_FIELD: {"boost": 8}, "text": {}}
+
+
+def test_without_material_search_the_written_index_is_shaped(tmp_path: Path) -> None:
+    """Another search plugin (no page-by-page entries): the plugin shapes search_index.json after it is written."""
+    from derma_evidence.publish.plugin import DermaPlugin, _search_index
+
+    raw = {
+        "config": {"fields": {}},
+        "docs": [{"location": "a/#x", "title": "X", "text": f"t {KEYWORDS_START}w{KEYWORDS_END}"}],
+    }
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search/search_index.json").write_text(json.dumps(raw), "utf-8")
+    other = SimpleNamespace(search_index=SimpleNamespace(entries=[]), config={"enabled": True})
+    config = SimpleNamespace(site_dir=str(tmp_path), use_directory_urls=True, plugins={"search": other})
+    assert _search_index(config) is None
+    DermaPlugin().on_post_build(config=config)
+    written = json.loads((tmp_path / "search/search_index.json").read_text("utf-8"))
+    assert written == shape_index(raw, answers_location="answers/")
+    assert written["docs"][0]["keywords"] == "w" and KEYWORDS_START not in written["docs"][0]["text"]
