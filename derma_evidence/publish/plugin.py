@@ -77,7 +77,6 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         self.live: LiveUpdate | None = None  # under serve: rewrites only what a data edit changed
         self._served: dict[str, Any] = {}  # what this full build gives `live` (files, nav, env, markers)
         self._indexing: tuple[Any, int] | None = None  # Material's search index and where this page's entries start
-        self._shaped = False  # this build's search entries were shaped as they joined the index
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -229,7 +228,6 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
                     index.create_entry_for_section(section, [], page.url, page)
             answers = render.page_url(render.PAGES["answers"], bool(config.use_directory_urls))
             search.shape_docs(index.entries[start:], answers_location=answers)
-            self._shaped = True
         if generated is not None:
             page.content = without_keywords(generated.html)  # the hidden search words live in the index only
         return context
@@ -271,11 +269,10 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)  # after the search plugin has written the index
     def on_post_build(self, *, config: Any) -> None:
-        """The search index shaped for readers (`render.search.shape_index`: hidden words in their own field), unless
-        its entries were shaped as they joined it; under serve, what the next data-only edit needs (see `live`)."""
+        """Another search plugin's index shaped for readers (`render.search.shape_index`: hidden words in their own
+        field; Material's was shaped page by page); under serve, what the next data-only edit needs (see `live`)."""
         path = os.path.join(config.site_dir, "search", "search_index.json")
-        shaped, self._shaped = self._shaped, False
-        if not shaped and os.path.isfile(path):
+        if _search_index(config) is None and os.path.isfile(path):
             with open(path, encoding="utf-8") as f:
                 index = json.load(f)
             answers = render.page_url(render.PAGES["answers"], bool(config.use_directory_urls))

@@ -156,9 +156,9 @@ def sections(html: str) -> list[Section]:
         if section.tag in context:
             section.title.append(escape(data, quote=False))
         elif data.isspace():
-            parts = section.text
-            if not parts or not parts[-1].isspace() or "pre" in context:
-                parts.append(data)
+            done = section.text
+            if not done or not done[-1].isspace() or "pre" in context:
+                done.append(data)
         else:
             section.text.append(escape(data, quote=False))
 
