@@ -12,6 +12,7 @@ import pytest
 
 from derma_evidence import render
 from derma_evidence.publish.plugin import DermaConfig, DermaPlugin
+from derma_evidence.render import search
 from tests._sitebuild import FIXTURE, ROOT, build
 
 UNCITED = """
@@ -210,12 +211,12 @@ def test_a_failing_quick_update_falls_back_to_the_full_build(
 ) -> None:
     plugin, _config, claims, server, full_builds = _served(monkeypatch, tmp_path)
 
-    def broken(html: str) -> str:
-        raise OverflowError("a bug in the lean copy")
+    def broken(html: str) -> list[search.Section]:
+        raise OverflowError("a bug in the search entries")
 
-    monkeypatch.setattr(render, "search_html", broken)
+    monkeypatch.setattr(search, "sections", broken)
     claims.write_text(claims.read_text("utf-8").replace("after injury.", "after an injury."), "utf-8")
-    with pytest.raises(Exception, match="a bug in the lean copy"):  # the full build meets the same bug
+    with pytest.raises(Exception, match="a bug in the search entries"):  # the full build meets the same bug
         server.builder()  # type: ignore[operator]
     assert "the quick update failed" in capsys.readouterr().err and full_builds == [1, 1]
 
