@@ -31,10 +31,13 @@ from derma_evidence.render.escape import (
     safe_id,
     text,
     word,
+    yaml_quoted,
 )
 from derma_evidence.render.html import page_description, toc_tokens
 from derma_evidence.render.words import (
+    BADGE_WORDS,
     claim_title,
+    claim_titles,
     correction_url,
     design_label,
     format_range,
@@ -227,15 +230,6 @@ class ClaimVM:
     model: Claim | None = None  # the claim itself: a new field shows with one template line (autoescaped)
 
 
-BADGE_WORDS = {
-    "supported": "supported by its sources",
-    "partly-supported": "partly supported by its sources",
-    "insufficient": "sources too weak to decide",
-    "contradicted": "contradicted by its sources",
-}
-"""A verdict as a badge says it: a verdict on the statement against its sources, never a recommendation."""
-
-
 @dataclass(frozen=True, slots=True)
 class SiteMap:
     """What the site holds, as one value (the value itself, `SITE_MAP`, is written out in `render/sitemap.py`).
@@ -347,19 +341,11 @@ class Context:
     def short(self, key: str) -> str:
         return self.shorts.get(key) or short_cite(self.refs.get(key), key)
 
-    def _titles(self) -> dict[int, str]:
-        """Each claim's `title`, else `words.claim_title` of its statement, by claim object: computed once a build."""
-        titles: dict[int, str] = self.memo(
-            "claim_titles_by_object", lambda kb: {id(c): c.title or claim_title(c.statement) for c in kb.claims}
-        )
-        return titles
-
     def claim_title(self, claim_id: str | None) -> str:
         """A claim's short title for links and contents lists: its `title`, else `words.claim_title`, else its id."""
-        titles: dict[str, str] = self.memo(
-            "claim_titles", lambda kb: {c.id: self._titles()[id(c)] for c in kb.claims if c.id}
-        )
-        return titles.get(claim_id or "") or claim_id or ""
+        by_claim: dict[int, str] = self.memo("claim_titles_by_claim", lambda kb: claim_titles(kb.claims))
+        by_id: dict[str, str] = self.memo("claim_titles", lambda kb: {c.id: by_claim[id(c)] for c in kb.claims if c.id})
+        return by_id.get(claim_id or "") or claim_id or ""
 
     def href(self, page: str, target: str, anchor: str | None = None) -> Markup:
         """`self.linker(page)(target, anchor)`, computed once a build (the links every claim block repeats)."""
@@ -373,17 +359,8 @@ class Context:
         return Linker(page, self.use_directory_urls)
 
     def claim_href(self, link: Linker, claim_id: str) -> Markup:
-        """`link(topic_path(topic), safe_id(claim_id))`, the link to the claim's topic page made once per page
-        (an id that `safe_id` accepts is lowercase letters, digits and hyphens: nothing for `attr` to escape)."""
         topic = self.claim_topic.get(claim_id)
-        if not topic:
-            return Markup("#")
-        key = (link.page, topic_path(topic), None, link.use_directory_urls)
-        page = self._hrefs.get(key)
-        if page is None:
-            page = self._hrefs[key] = link(key[1])
-        anchor = safe_id(claim_id)
-        return Markup(page + "#" + anchor) if anchor else page
+        return link(topic_path(topic), safe_id(claim_id)) if topic else Markup("#")
 
     def ref_vm(self, link: Linker, key: str, n: int, anchor: str, backlinks: tuple[tuple[str, str], ...] = ()) -> RefVM:
         ref = self.refs.get(key)
@@ -449,7 +426,7 @@ class Context:
                     unverified=unverified,
                 )
             )
-        title = self._titles().get(id(c))
+        title = self.memo("claim_titles_by_claim", lambda kb: claim_titles(kb.claims)).get(id(c))
         return ClaimVM(
             id=safe_id(c.id),
             topic=word(topic),
@@ -498,26 +475,6 @@ def numbering(claims: Iterable[Claim]) -> dict[str, int]:
 
 
 TOPICS_NAV = "Topics"
-
-
-def yaml_quoted(value: str) -> str:
-    """A YAML double-quoted scalar in ASCII only: every other character as a \\u or \\U escape.
-
-    `json.dumps` would write an emoji as a surrogate pair (`\\ud83d\\ude00`), which YAML refuses; the
-    front matter then fails to parse and shows on the page as a raw `title:` line.
-    """
-    out = []
-    for ch in value:
-        o = ord(ch)
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif 0x20 <= o < 0x7F:
-            out.append(ch)
-        elif o <= 0xFFFF:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(f"\\U{o:08x}")
-    return '"' + "".join(out) + '"'
 
 
 def make_page(path: str, page_title: str, template: str, **context: Any) -> Page:

@@ -193,3 +193,23 @@ def pmc_url(pmcid: str | None) -> str | None:
 def clean_title(title: str) -> str:
     """A page or nav title: MkDocs' own templates print it without escaping, so keep harmless characters only."""
     return re.sub(r"[<>&\"'`{}\[\]\\]", "", title).strip() or "Untitled"
+
+
+def yaml_quoted(value: str) -> str:
+    """A YAML double-quoted scalar in ASCII only: every other character as a \\u or \\U escape.
+
+    `json.dumps` would write an emoji as a surrogate pair (`\\ud83d\\ude00`), which YAML refuses; the
+    front matter then fails to parse and shows on the page as a raw `title:` line.
+    """
+    out = []
+    for ch in value:
+        o = ord(ch)
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif 0x20 <= o < 0x7F:
+            out.append(ch)
+        elif o <= 0xFFFF:
+            out.append(f"\\u{o:04x}")
+        else:
+            out.append(f"\\U{o:08x}")
+    return '"' + "".join(out) + '"'

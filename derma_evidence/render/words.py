@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from derma_evidence import citations
 from derma_evidence.contract import vocab
@@ -10,13 +11,22 @@ from derma_evidence.contract.patterns import compile_synonyms
 from derma_evidence.contract.schema import Vocab
 from derma_evidence.contract.vocab import CERTAINTY_TITLES, CLAIM_TITLE_MAX, UNIT_WORDS
 from derma_evidence.model.answers import Arm, Effect, Outcome
-from derma_evidence.model.claims import Quantity, Reference
+from derma_evidence.model.claims import Claim, Quantity, Reference
 from derma_evidence.model.kb import KnowledgeBase
 
 LABELS: dict[str, str] = {
     value: words for name in ("verdict", "certainty", "stance") for value, words in vocab.LABELS[name].items()
 }
 """Verdicts, certainties and stances in words, from the schema's `x-labels`."""
+
+
+BADGE_WORDS = {
+    "supported": "supported by its sources",
+    "partly-supported": "partly supported by its sources",
+    "insufficient": "sources too weak to decide",
+    "contradicted": "contradicted by its sources",
+}
+"""A verdict as a badge says it: a verdict on the statement against its sources, never a recommendation."""
 
 
 def label(value: str | None) -> str:
@@ -135,6 +145,11 @@ def claim_title(statement: str | None, limit: int = CLAIM_TITLE_MAX) -> str:
     if len(head) <= limit:
         return head
     return head[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "\u2026"
+
+
+def claim_titles(claims: Iterable[Claim]) -> dict[int, str]:
+    """Each claim's `title`, else `claim_title` of its statement, by claim object (`id(claim)`)."""
+    return {id(c): c.title or claim_title(c.statement) for c in claims}
 
 
 SHORT_JOURNAL_CHARS = 20
