@@ -9,15 +9,20 @@ italics); the renderer escapes it.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import os
 import re
 import sys
+import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from bibtexparser.middlewares.names import (  # the splitter BibTeX's own rules are written into
@@ -176,17 +181,31 @@ def _bibliography_of_bibtex(bib_path: str, bib_bytes: bytes) -> Bibliography:
     return bibliography(build("", None, bib_path, raw, dt.date.today()).references)
 
 
-def format_in_background(bib_path: str, bib_bytes: bytes) -> Callable[[Iterable[Reference]], Bibliography]:
+def format_in_background(
+    bib_path: str, bib_bytes: bytes, cache_dir: str | None = None
+) -> Callable[[Iterable[Reference]], Bibliography]:
     """Start formatting the bibliography in a second process; returns a function that gives the result.
 
     citeproc-py is the slowest part of a large build after the checker and needs only the BibTeX, so
     on a machine with more than one core it runs next to the checker instead of after it. The
     returned function takes the checked references: if the worker failed (or is not worth starting),
     or its keys differ from them, it formats them here instead, so the result is always the same.
+    With `cache_dir`, the last bibliography is kept there (`BibliographyCache`): the same BibTeX,
+    style and code give it back without any formatting; whatever is made is kept for the next build.
     """
+    cache = BibliographyCache(cache_dir, bib_bytes) if cache_dir else None
+    kept = cache.load() if cache is not None else None
+    if cache is not None and kept is not None:
+        hit, keeper = kept, cache
+
+        def cached(refs: Iterable[Reference]) -> Bibliography:
+            checked = list(refs)
+            return hit if list(hit.csl) == [r.key for r in checked] else _kept(bibliography(checked), keeper)
+
+        return cached
 
     def inline(refs: Iterable[Reference]) -> Bibliography:
-        return bibliography(refs)
+        return _kept(bibliography(refs), cache)
 
     # A forked worker starts at once with everything imported, and re-runs nothing of the caller's
     # script (a spawned one would). Forking is only safe while no other thread runs (`mkdocs build`
@@ -215,11 +234,99 @@ def format_in_background(bib_path: str, bib_bytes: bytes) -> Callable[[Iterable[
             bib = None
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
-        if bib is None or list(bib.csl) != [r.key for r in refs]:
-            return bibliography(refs)
-        return bib
+        if bib is None:
+            return _kept(bibliography(refs), cache)
+        return _checked(bib, refs, cache)
 
     return result
+
+
+def _checked(bib: Bibliography, refs: list[Reference], cache: BibliographyCache | None) -> Bibliography:
+    """`bib` when it holds exactly the checked references in their order (then kept), else theirs formatted here."""
+    if list(bib.csl) != [r.key for r in refs]:
+        bib = bibliography(refs)
+    return _kept(bib, cache)
+
+
+def _kept(bib: Bibliography, cache: BibliographyCache | None) -> Bibliography:
+    if cache is not None:
+        cache.save(bib)
+    return bib
+
+
+CACHE_FILE = "bibliography.json"
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+"""Largest cache file read (a larger one is ignored and written again): 1,000 references take ~0.6 MB."""
+
+
+@cache
+def _code_digest() -> str:
+    """A digest of this package's code and styles and of the libraries that read and format a reference:
+    any change to them (an edit in an editable install included) makes every cached bibliography stale."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.csl")]):
+        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for dist in ("citeproc-py", "bibtexparser", "pylatexenc", "lxml"):
+        try:
+            h.update(f"{dist} {version(dist)}\0".encode())
+        except PackageNotFoundError:
+            h.update(f"{dist} absent\0".encode())
+    return h.hexdigest()
+
+
+class BibliographyCache:
+    """The last formatted bibliography of a site, in one JSON file under the cache folder (as Material's
+    plugins keep theirs under `.cache/`), keyed by the BibTeX's bytes and the code that reads and formats it.
+
+    Best effort and never trusted blindly: a missing, unreadable, oversized (`MAX_CACHE_BYTES`), malformed
+    or stale file reads as no cache; the file is replaced atomically (a temporary file, then a rename), so
+    two builds at once leave one whole file. Entries are plain text that the renderer escapes like any other.
+    """
+
+    def __init__(self, folder: str, bib_bytes: bytes) -> None:
+        self.path = os.path.join(folder, CACHE_FILE)
+        self.key = hashlib.sha256(_code_digest().encode() + b"\0" + bib_bytes).hexdigest()
+
+    def load(self) -> Bibliography | None:
+        try:
+            with open(self.path, "rb") as f:
+                if os.fstat(f.fileno()).st_size > MAX_CACHE_BYTES:
+                    return None
+                data = json.loads(f.read())
+        except (OSError, ValueError, RecursionError):
+            return None
+        if not isinstance(data, dict) or data.get("key") != self.key:
+            return None
+        csl, formatted = data.get("csl"), data.get("formatted")
+        if not isinstance(csl, dict) or not all(isinstance(k, str) and isinstance(v, dict) for k, v in csl.items()):
+            return None
+        if not isinstance(formatted, dict) or not all(
+            isinstance(k, str) and k in csl and isinstance(v, str) for k, v in formatted.items()
+        ):
+            return None
+        return Bibliography(csl, formatted)
+
+    def save(self, bib: Bibliography) -> None:
+        data = json.dumps({"key": self.key, "csl": dict(bib.csl), "formatted": dict(bib.formatted)})
+        if len(data) > MAX_CACHE_BYTES:
+            return
+        folder = os.path.dirname(self.path)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".bibliography-", suffix=".tmp", dir=folder)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(data)
+                os.replace(tmp, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            return  # a read-only or full disk: the next build formats again
 
 
 def format_bibliography(refs: Iterable[Reference]) -> dict[str, str]:

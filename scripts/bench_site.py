@@ -6,7 +6,9 @@ Prints, from measurements of the same run on the same machine:
 1. the build ratio: `mkdocs build --strict` with the derma plugin (check, render, exports, search
    index) over `mkdocs build --strict` of a plain-Markdown project with the same number of claims on
    the same number of topic pages (a heading, a paragraph and source links per claim, a reference
-   list), the same theme, search plugin and nav shape, and no derma plugin;
+   list), the same theme, search plugin and nav shape, and no derma plugin; cold (the plugin's cache
+   emptied: the first build of a checkout, as CI's) and warm (the same data built again: the
+   formatted bibliography reused from the cache), each against plain Markdown of the same run;
 2. the check ratio: `scripts/bench.py`'s full check over the bare parse (libyaml + BibTeX), with the
    garbage collector off in both;
 3. the search figures of `scripts/bench_search.py` (Chromium, 1,000 claims), when Chromium is there;
@@ -164,38 +166,48 @@ def largest(site: Path) -> tuple[int, str]:
 
 @dataclass(frozen=True)
 class Figures:
-    ours: float  # median CPU seconds
+    ours: float  # median CPU seconds, cold: no cache (the first build of a checkout)
+    warm: float | None  # median CPU seconds of the next build of the same data (the cache filled), when measured
     plain: float | None  # the plain-Markdown baseline, when measured
-    rss: float  # peak RSS of our build, MB (median)
+    rss: float  # peak RSS of our build, MB (median, cold)
     plain_rss: float | None
 
 
+CACHE = ROOT / ".cache" / "plugin" / "derma"
+"""The plugin's cache folder for this checkout (mkdocs.yml's `cache_dir`): emptied before every cold build."""
+
+
 def measure(tmp: Path, size: Size, repeat: int, with_plain: bool) -> Figures:
-    """Median build times and peak RSS of ours (and of plain Markdown, interleaved run by run)."""
+    """Median build times and peak RSS of ours, cold and (with the baseline) warm, and of plain Markdown,
+    interleaved run by run: a cold build (the plugin's cache emptied), the same data built again (the
+    formatted bibliography reused), then plain Markdown."""
     folder = tmp / size.label()
     claims, bib = write_data(folder / "data", size)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     ours_env = dict(env, DERMA_CLAIMS=str(claims), DERMA_BIB=str(bib))
     plain_cfg = plain_project(folder / "plain", claims, bib) if with_plain else None
-    ours, plain = [], []
+    ours, warm, plain = [], [], []
     for i in range(repeat):
+        shutil.rmtree(CACHE, ignore_errors=True)
         ours.append(timed_build(ROOT / "mkdocs.yml", folder / f"ours{i}", ours_env))
         if plain_cfg is not None:
+            warm.append(timed_build(ROOT / "mkdocs.yml", folder / f"warm{i}", ours_env))
             plain.append(timed_build(plain_cfg, folder / f"plain{i}", env))
     index = (folder / "ours0" / "search" / "search_index.json").stat().st_size
     page_size, page = largest(folder / "ours0")
     o, rss = statistics.median(t for t, _ in ours), statistics.median(m for _, m in ours)
+    w = statistics.median(t for t, _ in warm) if warm else None
     p = statistics.median(t for t, _ in plain) if plain else None
     prss = statistics.median(m for _, m in plain) if plain else None
     shown = f"{p:>8.2f} {o / p:>6.2f}" if p else f"{'':>8} {'':>6}"
     print(
         f"{size.claims:>7} {size.topics:>6} {size.refs:>6} {size.questions:>5} {size.comparisons:>5} "
         f"{size.changes:>5} {o:>8.2f} {shown} {rss:>7.0f} {prss or 0:>7.0f} {index / 1e6:>8.2f} "
-        f"{page_size / 1e6:>7.2f}  {page}",
+        f"{page_size / 1e6:>7.2f}  {page}" + (f"  (warm {w:.2f} s: {w / p:.2f}x)" if w and p else ""),
         flush=True,
     )
     shutil.rmtree(folder, ignore_errors=True)
-    return Figures(o, p, rss, prss)
+    return Figures(o, w, p, rss, prss)
 
 
 def check_ratio(tmp: Path, size: Size, repeat: int) -> tuple[float, float, float, float]:
@@ -261,8 +273,10 @@ def main() -> int:
                 growth[d] = (base, fig, base_check, check)
     assert head.plain is not None and head.plain_rss is not None
     print()
+    assert head.warm is not None
     print(f"1. build of {main_size.claims:,} claims ({main_size.topics} topics, {main_size.refs:,} references): "
-          f"{head.ours:.2f} s vs plain Markdown {head.plain:.2f} s: {head.ours / head.plain:.2f}x "
+          f"cold {head.ours:.2f} s, warm {head.warm:.2f} s vs plain Markdown {head.plain:.2f} s: "
+          f"{head.ours / head.plain:.2f}x cold, {head.warm / head.plain:.2f}x warm "
           f"(target {TARGET_BUILD}x); peak RSS {head.rss:.0f} MB vs {head.plain_rss:.0f} MB")  # fmt: skip
     print(f"2. check of {check_size.claims:,} claims + {check_size.refs:,} references, GC off: {full:.2f} s "
           f"vs bare parse {bare:.2f} s: {full / bare:.2f}x (target {TARGET_CHECK}x); "

@@ -130,6 +130,11 @@ def test_write_tree_file_count_limit(tmp_path: Path) -> None:
         (Options(download_dir="../outside"), "download_dir"),
         (Options(download_dir="/srv"), "download_dir"),
         (Options(download_dir="./files/"), "download_dir"),
+        (Options(cache_dir=""), "cache_dir"),
+        (Options(cache_dir="../outside"), "cache_dir"),
+        (Options(cache_dir="/tmp/cache"), "cache_dir"),
+        (Options(cache_dir=".cache/x\x1b[2J"), "cache_dir"),
+        (Options(cache="yes"), "cache"),  # type: ignore[arg-type]
         (Options(nav_topics_max=-3), "nav_topics_max"),
         (Options(nav_topics_max=MAX_NAV_TOPICS + 1), "nav_topics_max"),
         (Options(topics_nav=""), "topics_nav"),
@@ -147,6 +152,7 @@ def test_plugin_options_refused_with_their_name(options: Options, name: str) -> 
 def test_plugin_options_at_the_limits_pass() -> None:
     assert Options(nav_topics_max=0).problems() == []
     assert Options(nav_topics_max=MAX_NAV_TOPICS, download_dir="a/b").problems() == []
+    assert Options(cache=False, cache_dir=".cache/plugin/derma").problems() == []
 
 
 def test_unknown_timeline_topic_stops_the_build() -> None:

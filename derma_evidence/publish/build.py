@@ -24,6 +24,9 @@ from derma_evidence.pipeline import CODES, Result, check_bytes
 from derma_evidence.render import feed
 from derma_evidence.render import jsonld as schema_org
 
+CACHE_DIR = ".cache/plugin/derma"
+"""The default cache folder, beside Material's own (`.cache/plugin/<name>`); `.gitignore` leaves `.cache/` out."""
+
 CLAIMS_ENV = "DERMA_CLAIMS"
 BIB_ENV = "DERMA_BIB"
 """Environment variables overriding the configured data paths (the tests build a fixture this way)."""
@@ -42,13 +45,17 @@ class Options:
     nav_topics_max: int = 60
     """Above this many topics the nav lists only the All topics page: every page carries the whole nav, so
     listing every topic makes the build's cost grow with the square of the number of topics."""
+    cache: bool = True
+    cache_dir: str = CACHE_DIR
+    """Where the build keeps what it can reuse next time (the formatted bibliography), relative to the project."""
 
     def problems(self) -> list[str]:
         """Every option that is not valid, as `name: why` (empty when all are); the plugin stops on any.
 
-        `download_dir` is a relative path inside the site folder (`safefs.relative_path`: not empty, not
-        absolute, no `..`), normalised; text options hold no character a data file may not hold
-        (`load.text.forbidden_in`); `nav_topics_max` is a whole number from 0 to `MAX_NAV_TOPICS`.
+        `download_dir` is a relative path inside the site folder and `cache_dir` one inside the project
+        (`safefs.relative_path`: not empty, not absolute, no `..`), normalised; text options hold no
+        character a data file may not hold (`load.text.forbidden_in`); `nav_topics_max` is a whole
+        number from 0 to `MAX_NAV_TOPICS`.
         `timeline_topic` is checked against the data's topics by `Site.build`.
         """
         out = []
@@ -57,14 +64,21 @@ class Options:
                 out.append(f"download_dir: write it as {safefs.relative_path(self.download_dir)!r}")
         except safefs.UnsafePath as exc:
             out.append(f"download_dir: {exc}; write a folder inside the site, e.g. 'downloads'")
+        try:
+            if safefs.relative_path(self.cache_dir, "the path") != self.cache_dir:
+                out.append(f"cache_dir: write it as {safefs.relative_path(self.cache_dir)!r}")
+        except safefs.UnsafePath as exc:
+            out.append(f"cache_dir: {exc}; write a folder inside the project, e.g. '{CACHE_DIR}'")
+        if not isinstance(self.cache, bool):
+            out.append(f"cache: must be true or false, not {self.cache!r}")
         for name in ("claims", "bib", "topics_nav"):
             value = getattr(self, name)
             if not value.strip():
                 out.append(f"{name}: must not be empty")
-        for name in ("claims", "bib", "download_dir", "topics_nav", "timeline_topic"):
+        for name in ("claims", "bib", "download_dir", "cache_dir", "topics_nav", "timeline_topic"):
             value = getattr(self, name)
             why = forbidden_in(value) if value else None
-            if why:
+            if why and not any(o.startswith(f"{name}:") for o in out):  # one problem per option
                 out.append(f"{name}: {why}")
         reported: list[str] = []  # the publisher defaults to the name, the rule reference to the site URL
         for name in ("name", "site_url", "repo_url", "publisher", "licence", "licence_url", "rules_url"):
@@ -143,7 +157,8 @@ class Site:
         key = (claims_path, bib_path, digest, dt.date.today(), use_directory_urls, self.options)
         if self._key == key and self.last_good is not None:
             return self.last_good
-        formatted = citations.format_in_background(bib_path, bib_bytes)
+        cache = os.path.join(self.root, self.options.cache_dir) if self.options.cache else None
+        formatted = citations.format_in_background(bib_path, bib_bytes, cache)
         result = check_bytes(claims_path, claims_bytes, bib_path, bib_bytes)
         if result.errors:
             raise Refused(result.diagnostics)

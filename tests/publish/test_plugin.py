@@ -139,7 +139,8 @@ def test_site_works_outside_a_build(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("command", ["build", "serve"])
 @pytest.mark.parametrize(
-    ("option", "value"), [("download_dir", ""), ("download_dir", "../outside"), ("nav_topics_max", -3)]
+    ("option", "value"),
+    [("download_dir", ""), ("download_dir", "../outside"), ("nav_topics_max", -3), ("cache_dir", "/var/cache")],
 )
 def test_bad_plugin_option_stops_with_its_name(
     monkeypatch: pytest.MonkeyPatch,
