@@ -17,7 +17,14 @@ without a search plugin of that shape the full build runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import sysconfig
+import tempfile
+import threading
+import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,13 +37,29 @@ Rewrite = Callable[[Any, render.Page], None]
 """Renders one MkDocs page (with its new generated page) through the theme and writes it: the plugin's step."""
 
 
+def _installed() -> tuple[str, ...]:
+    """The folders installed packages live in (a theme there is not edited while a site is served)."""
+    paths = sysconfig.get_paths()
+    return tuple(os.path.join(os.path.realpath(paths[k]), "") for k in ("purelib", "platlib") if paths.get(k))
+
+
+INSTALLED = _installed()
+
+
 def snapshot(paths: list[str]) -> Snapshot:
-    """Size and modification time of every file under `paths` (files or folders)."""
+    """Size and modification time of every file under `paths` (files or folders).
+
+    A folder of an installed package (Material's templates, some 14,000 files with its icons) is left
+    out: MkDocs does not watch it either unless asked to (`--watch-theme`), and reading it took a
+    tenth of a second per edit.
+    """
     out: Snapshot = {}
     for top in paths:
         if os.path.isfile(top):
             st = os.stat(top)
             out[top] = (st.st_mtime_ns, st.st_size)
+            continue
+        if os.path.join(os.path.realpath(top), "").startswith(INSTALLED):
             continue
         for folder, _dirs, names in os.walk(top):
             for name in names:
@@ -47,6 +70,49 @@ def snapshot(paths: list[str]) -> Snapshot:
                     continue
                 out[path] = (st.st_mtime_ns, st.st_size)
     return out
+
+
+DATA_POLL = 0.05
+"""Seconds between two looks at the data files' size and time under serve (MkDocs polls every 0.5 s)."""
+
+
+def watch_data(server: Any, paths: list[str], interval: float = DATA_POLL) -> bool:
+    """Tell MkDocs' live-reload server of a save of the data files within `interval` seconds; False: cannot.
+
+    MkDocs notices a change by looking at every watched file every half second, then waits 0.1 s for
+    the writes to stop: on average a third of a second before a rebuild starts, more than the quick
+    update takes for the real knowledge base. The data files are two: a thread looks at them every
+    `interval` seconds and raises the server's rebuild signal (the one its own watcher raises) when
+    one's size, time or inode changes. That signal is not public: on a server without it (another
+    MkDocs version, a test's stand-in) this returns False and the caller asks `server.watch` instead.
+    """
+    cond = getattr(server, "_rebuild_cond", None)
+    if not isinstance(cond, threading.Condition) or not isinstance(getattr(server, "_want_rebuild", None), bool):
+        return False
+
+    def stamp() -> list[tuple[int, int, int] | None]:
+        out: list[tuple[int, int, int] | None] = []
+        for path in paths:
+            try:
+                st = os.stat(path)
+                out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            except OSError:
+                out.append(None)
+        return out
+
+    def poll() -> None:
+        last = stamp()
+        while not getattr(server, "_shutdown", False):
+            time.sleep(interval)
+            now = stamp()
+            if now != last:
+                last = now
+                with cond:
+                    server._want_rebuild = True
+                    cond.notify_all()
+
+    threading.Thread(target=poll, name="derma-watch", daemon=True).start()
+    return True
 
 
 @dataclass
@@ -67,6 +133,8 @@ class LiveUpdate:
     site: Site
     served: Served | None = None
     rewritten: list[str] = field(default_factory=list)  # the pages the last update wrote (for tests and logs)
+    pending: threading.Thread | None = None  # the last update's second part (downloads, feed, search index)
+    failure: str | None = None  # what went wrong in that second part (a traceback), until `settle` reports it
 
     def changed_elsewhere(self) -> bool:
         assert self.served is not None
@@ -78,12 +146,34 @@ class LiveUpdate:
         """Whether a full build has been served and only the data files changed since it started."""
         return self.served is not None and not self.changed_elsewhere()
 
-    def update(self, current: Build, new: Build, adopt: Callable[[Build], None], rewrite: Rewrite) -> Build | None:
+    def settle(self) -> str | None:
+        """Wait for the last update's second part; its failure (a traceback) if it failed, then nothing is served
+        for a quick update any more (the caller runs the full build, which writes every file again)."""
+        if self.pending is not None:
+            self.pending.join()
+            self.pending = None
+        failure, self.failure = self.failure, None
+        if failure is not None:
+            self.served = None
+        return failure
+
+    def update(
+        self,
+        current: Build,
+        new: Build,
+        adopt: Callable[[Build], None],
+        rewrite: Rewrite,
+        shape_index: Callable[[str], None] = lambda path: None,
+    ) -> Build | None:
         """`new` (the data as checked and rendered now) applied to the served site; None: a full build is needed.
 
         `adopt(new)` is called before any page is written (the plugin's page events then render `new`);
-        `rewrite(page, generated)` renders one MkDocs page through the theme and writes it (MkDocs glue).
+        `rewrite(page, generated)` renders one MkDocs page through the theme and writes it (MkDocs glue);
+        `shape_index(path)` gives the search index at `path` the shape the full build's last step gives it.
+        The changed pages are written here; the downloads, the feed and the search index by a thread this
+        starts (the page shows meanwhile), which `settle` waits for: call it before anything else is built.
         """
+        self.settle()
         served = self.served
         assert served is not None
         config = served.config
@@ -98,44 +188,63 @@ class LiveUpdate:
             if render.fill_markers(markdown, new.ctx, uri, shown, lenient=True) != filled:
                 return None
         pages = [p for p in sorted(new.pages) if _page_changed(current, new, p)]
-        downloads = [p for p in sorted(new.files) if p not in new.pages and new.files[p] != current.files.get(p)]
-        self.rewritten = pages + downloads
+        self.rewritten = list(pages)
         adopt(new)
-        return self._write(new, pages, downloads, search, rewrite)
+        self._write_pages(new, pages, search, rewrite)
+        thread = threading.Thread(
+            target=self._finish, args=(current, new, bool(pages), search, shape_index), name="derma-live", daemon=True
+        )
+        self.pending = thread
+        thread.start()
+        return new
 
     def same_shape(self, old: Build, new: Build) -> bool:
-        """The same generated files, page titles and topic nav: nothing outside the changed pages moves."""
-        if new.files.keys() != old.files.keys() or new.pages.keys() != old.pages.keys():
+        """The same generated pages, page titles and topic nav: nothing outside the changed pages moves.
+
+        The files besides the pages (downloads, feed) have fixed names: `_finish` checks them too."""
+        if new.pages.keys() != old.pages.keys():
             return False
         if any(new.pages[p].title != old.pages[p].title or new.pages[p].front != old.pages[p].front for p in new.pages):
             return False
         return self.site.nav_topics(new.kb) == self.site.nav_topics(old.kb)
 
-    def _write(
-        self,
-        new: Build,
-        pages: list[str],
-        downloads: list[str],
-        search: Any,
-        rewrite: Callable[[Any, render.Page], None],
-    ) -> Build:
+    def _write_pages(self, new: Build, pages: list[str], search: Any, rewrite: Rewrite) -> None:
+        """Each changed page through the theme; its search entries replaced where they stand in the index."""
         served = self.served
         assert served is not None
-        config = served.config
-        for path in downloads:
-            data = new.files[path]
-            dest = os.path.join(config.site_dir, path)
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            with open(dest, "wb") as out:
-                out.write(data.encode("utf-8") if isinstance(data, str) else data)
+        entries = search.search_index.entries if search is not None else None
         for path in pages:
             page = served.files.get_file_from_path(path).page
-            if search is not None:
-                _drop_entries(search, page.url)
+            if entries is None:
+                rewrite(page, new.pages[path])
+                continue
+            at = _take_entries(entries, page.url)
+            mark = len(entries)
             rewrite(page, new.pages[path])
-        if search is not None:
-            search.on_post_build(config=config)
-        return new
+            added = entries[mark:]
+            del entries[mark:]
+            if added and at is None:
+                raise RuntimeError(f"{path}: the page has entries in the search index and had none")
+            entries[at or 0 : at or 0] = added
+
+    def _finish(self, current: Build, new: Build, pages: bool, search: Any, shape_index: Callable[[str], None]) -> None:
+        """The update's second part (in a thread): the downloads and feed whose bytes changed, the search index."""
+        served = self.served
+        assert served is not None
+        try:
+            old, files = current.files, new.files
+            if files.keys() != old.keys():
+                raise RuntimeError("the generated files are not the same files")
+            site_dir = served.config.site_dir
+            for path in sorted(files):
+                if path not in new.pages and files[path] != old[path]:
+                    data = files[path]
+                    _write_atomic(os.path.join(site_dir, path), data.encode("utf-8") if isinstance(data, str) else data)
+                    self.rewritten.append(path)
+            if search is not None and pages:
+                _write_index(served.config, search, shape_index)
+        except BaseException:  # noqa: BLE001 - reported by `settle`, and the full build runs
+            self.failure = traceback.format_exc()
 
 
 def _page_changed(old: Build, new: Build, path: str) -> bool:
@@ -152,7 +261,65 @@ def _search_plugin(config: Any) -> Any:
     return None
 
 
-def _drop_entries(search: Any, url: str) -> None:
-    """Remove a page's entries (its location, and its sections `url#id`) from the search index."""
-    entries = search.search_index.entries
-    entries[:] = [e for e in entries if not (e.get("location") == url or e.get("location", "").startswith(url + "#"))]
+def _take_entries(entries: list[dict[str, Any]], url: str) -> int | None:
+    """Remove a page's entries (its location, and its sections `url#id`) from the search index; where they stood."""
+    section = url + "#"
+    mine = [i for i, e in enumerate(entries) if (loc := e.get("location", "")) == url or loc.startswith(section)]
+    if not mine:
+        return None
+    keep = set(mine)
+    entries[:] = [e for i, e in enumerate(entries) if i not in keep]
+    return mine[0]
+
+
+def _write_atomic(dest: str, data: bytes) -> None:
+    """Write a file so that a reader (the server answering a request meanwhile) sees the old bytes or the new."""
+    folder = os.path.dirname(dest)
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".derma-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        if os.path.exists(dest):
+            shutil.copymode(dest, tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class _Elsewhere:
+    """The MkDocs configuration with another `site_dir`: the search plugin writes its index there."""
+
+    def __init__(self, config: Any, site_dir: str) -> None:
+        self._config = config
+        self.site_dir = site_dir
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._config, name)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.site_dir if key == "site_dir" else self._config[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.site_dir if key == "site_dir" else self._config.get(key, default)
+
+
+def _write_index(config: Any, search: Any, shape_index: Callable[[str], None]) -> None:
+    """The search plugin's index, written and shaped beside the site, then moved in at once."""
+    dest = os.path.join(config.site_dir, "search", "search_index.json")
+    try:
+        tmp = tempfile.mkdtemp(prefix=".derma-index-", dir=os.path.dirname(os.path.abspath(config.site_dir)))
+    except OSError:  # no room beside the site: in place
+        search.on_post_build(config=config)
+        shape_index(dest)
+        return
+    try:
+        search.on_post_build(config=_Elsewhere(config, tmp))
+        path = os.path.join(tmp, "search", "search_index.json")
+        shape_index(path)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        os.replace(path, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

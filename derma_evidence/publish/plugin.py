@@ -40,7 +40,7 @@ from derma_evidence import render, report
 from derma_evidence.diagnostics import clean
 from derma_evidence.model.project import Project
 from derma_evidence.publish.build import Build, OptionError, Options, Refused, Site
-from derma_evidence.publish.live import LiveUpdate, Served, snapshot
+from derma_evidence.publish.live import LiveUpdate, Served, snapshot, watch_data
 from derma_evidence.render.html import without_keywords
 from derma_evidence.render.search import shape_index
 
@@ -246,25 +246,32 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: Any) -> None:
         """The search index shaped for readers (`render.search.shape_index`: hidden words in their own field);
         under serve, what the next data-only edit needs to rewrite its pages (see `live`)."""
-        path = os.path.join(config.site_dir, "search", "search_index.json")
+        self._shape_index(os.path.join(config.site_dir, "search", "search_index.json"), config)
+        s = self._served
+        if self.live is not None and {"nav", "env", "files", "watched"} <= s.keys() and self.current is not None:
+            self.live.served = Served(config, s["files"], s["nav"], s["env"], s["watched"], s["before"], s["markers"])
+
+    @staticmethod
+    def _shape_index(path: str, config: Any) -> None:
+        """The search index file at `path` shaped for readers (`render.search.shape_index`)."""
         if os.path.isfile(path):
             with open(path, encoding="utf-8") as f:
                 index = json.load(f)
             answers = render.page_url(render.PAGES["answers"], bool(config.use_directory_urls))
             with open(path, "w", encoding="utf-8") as f:
                 json.dump(shape_index(index, answers_location=answers), f, separators=(",", ":"))
-        s = self._served
-        if self.live is not None and {"nav", "env", "files", "watched"} <= s.keys() and self.current is not None:
-            self.live.served = Served(config, s["files"], s["nav"], s["env"], s["watched"], s["before"], s["markers"])
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.site is not None:
-            for path in self.site.paths():
-                server.watch(path)
+            paths = list(self.site.paths())
+            if not watch_data(server, paths):  # else MkDocs' own (slower) watch
+                for path in paths:
+                    server.watch(path)
         full = server.builder
 
         def build() -> None:
             """A data-only edit rewrites its pages; anything else (or any failure) is MkDocs' full build."""
+            self.settle()
             if not self._live_update():
                 full()
 
@@ -282,15 +289,23 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             self.current = built  # the last good build: it is what the site shows; nothing to rebuild
             return True
         try:
-            new = self.live.update(self.current, built, self._adopt, self._rewrite)
+            config = self.live.served.config
+            shape = lambda path: self._shape_index(path, config)  # noqa: E731
+            new = self.live.update(self.current, built, self._adopt, self._rewrite, shape)
         except Exception:  # a bug here: say so, and let the full build put the site right
             self._say("derma: the quick update failed, rebuilding the whole site\n" + traceback.format_exc())
             self.live.served = None
             return False
         if new is None:
             return False
-        log.info(f"derma: rewrote {len(self.live.rewritten)} changed page(s) and download(s)")
+        log.info(f"derma: rewrote {len(self.live.rewritten)} changed page(s)")
         return True
+
+    def settle(self) -> None:
+        """Wait until the last quick update has written everything (its downloads, feed and search index)."""
+        failure = self.live.settle() if self.live is not None else None
+        if failure is not None:
+            self._say("derma: the quick update failed, rebuilding the whole site\n" + failure)
 
     def _adopt(self, build: Build) -> None:
         self.current = build
