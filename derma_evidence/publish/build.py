@@ -8,6 +8,7 @@ takes the served site down.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -19,6 +20,7 @@ from typing import Any
 from derma_evidence import citations, render, safefs
 from derma_evidence.diagnostics import Diagnostic, Severity, did_you_mean
 from derma_evidence.export import files as exports
+from derma_evidence.grade import hedges
 from derma_evidence.load.text import forbidden_in, read_bytes
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.model.project import Project
@@ -134,6 +136,16 @@ class Site:
     options: Options = field(default_factory=Options)
     last_good: Build | None = None
     _key: tuple[object, ...] | None = None
+    _analyses: contextlib.ExitStack | None = None
+
+    def keep_analyses(self) -> None:
+        """From now on, keep the wording rules' analysis of each text (`grade.hedges.memo`) from one check to
+        the next: under serve an edit analyses again only the answers and findings it changed (at the real
+        knowledge base, most of the check's rules time). Each text's analysis depends on the text alone, so
+        the diagnostics are the same; what is kept grows with the texts the session has seen."""
+        if self._analyses is None:
+            self._analyses = contextlib.ExitStack()
+            self._analyses.enter_context(hedges.memo())
 
     def paths(self) -> tuple[str, str]:
         """The claims and BibTeX files: the options (or their environment overrides), relative to `root`."""

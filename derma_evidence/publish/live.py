@@ -136,6 +136,9 @@ class LiveUpdate:
     pending: threading.Thread | None = None  # the last update's second part (downloads, feed, search index)
     failure: str | None = None  # what went wrong in that second part (a traceback), until `settle` reports it
 
+    def __post_init__(self) -> None:
+        self.site.keep_analyses()  # a serving process checks the same texts again and again
+
     def changed_elsewhere(self) -> bool:
         assert self.served is not None
         data = set(self.site.paths())
