@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import os
 from collections.abc import Callable
@@ -190,7 +191,14 @@ class Site:
             project=self.options.project,
         )
         ctx.codes = tuple(CODES.values())
-        pages = {p.path: p for p in render.render_site(result.kb, ctx=ctx)}
+        enabled = gc.isenabled()
+        gc.disable()  # as in the check: rendering makes many objects and no cycles worth a collection
+        try:
+            pages = {p.path: p for p in render.render_site(result.kb, ctx=ctx)}
+            jsonld = schema_org.jsonld_pages(ctx)
+        finally:
+            if enabled:
+                gc.enable()
         # a generated page reaches MkDocs as its front matter only (`Build.files`): nothing for
         # Python-Markdown to parse; the plugin puts its HTML in place after the Markdown step
         options = self.options
@@ -205,7 +213,7 @@ class Site:
             files.update(feed.extra_files(ctx))
             return files
 
-        self.last_good = Build(result, ctx, pages, jsonld=schema_org.jsonld_pages(ctx), extra=extra)
+        self.last_good = Build(result, ctx, pages, jsonld=jsonld, extra=extra)
         self._key = key
         return self.last_good
 

@@ -12,6 +12,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -153,10 +155,63 @@ def test_the_quick_update_leaves_no_work_behind_between_updates(
     live.assert_same_as_a_full_build("full")
 
 
-def test_no_data_watch_is_left_running(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The fake server has no rebuild signal: the plugin falls back to MkDocs' own watch of the data files."""
+def test_without_the_rebuild_signal_mkdocs_watches_the_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The stand-in server has no rebuild signal: the plugin falls back to MkDocs' own watch of the data files."""
     claims = (FIXTURE / "claims.yaml").read_text("utf-8")
     live = Live(monkeypatch, tmp_path, claims, (FIXTURE / "references.bib").read_text("utf-8"))
     assert sorted(live.server.watched) == sorted([str(live.claims), str(live.bib)])
     assert os.path.isfile(live.server.watched[0])
     shutil.rmtree(tmp_path / "served")
+
+
+def test_a_failure_after_the_pages_are_written_brings_the_full_build(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The downloads fail to build (a bug) once the changed pages are out: said, and the next build is full."""
+    from derma_evidence.export import files as exports
+
+    claims = (FIXTURE / "claims.yaml").read_text("utf-8")
+    live = Live(monkeypatch, tmp_path, claims, (FIXTURE / "references.bib").read_text("utf-8"))
+    real = exports.all_exports
+
+    def broken(*args: object, **kwargs: object) -> dict[str, bytes]:
+        raise OverflowError("a bug in a download")
+
+    monkeypatch.setattr(exports, "all_exports", broken)
+    old = "The inflammatory phase lasts about one to three days after injury."
+    text = live.claims.read_text("utf-8")
+    live.claims.write_text(text.replace(old, old.replace("three", "four")), "utf-8")
+    live.server.builder()  # type: ignore[operator]
+    monkeypatch.setattr(exports, "all_exports", real)
+    live.server.builder()  # type: ignore[operator]  # the same data: the last update's failure brings the full build
+    err = capsys.readouterr().err
+    assert "the quick update failed" in err and "OverflowError: a bug in a download" in err
+    assert live.full_builds == 1
+    live.assert_same_as_a_full_build("full")
+
+
+class _Signal:
+    """The part of MkDocs' live-reload server `watch_data` uses: its rebuild signal."""
+
+    def __init__(self) -> None:
+        self._rebuild_cond = threading.Condition()
+        self._want_rebuild = False
+        self._shutdown = False
+
+
+def test_a_save_of_the_data_raises_the_servers_rebuild_signal(tmp_path: Path) -> None:
+    from derma_evidence.publish.live import watch_data
+
+    data = tmp_path / "claims.yaml"
+    data.write_text("claims: []\n", "utf-8")
+    server = _Signal()
+    assert watch_data(server, [str(data), str(tmp_path / "missing.bib")], interval=0.01)
+    try:
+        time.sleep(0.05)
+        assert not server._want_rebuild  # nothing saved yet
+        data.write_text("claims: []\ntopics: []\n", "utf-8")
+        with server._rebuild_cond:
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=30)
+    finally:
+        server._shutdown = True
+    assert not watch_data(object(), [str(data)])  # no such signal: the caller uses MkDocs' own watch
