@@ -77,6 +77,21 @@ DATA_POLL = 0.05
 """Seconds between two looks at the data files' size and time under serve (MkDocs polls every 0.5 s)."""
 
 
+def rebuild_signal(server: Any) -> Callable[[], None] | None:
+    """A function that asks MkDocs' live-reload server for a rebuild, as its own file watcher does; None when
+    the server has no such signal (it is not public: another MkDocs version, a test's stand-in)."""
+    cond = getattr(server, "_rebuild_cond", None)
+    if not isinstance(cond, threading.Condition) or not isinstance(getattr(server, "_want_rebuild", None), bool):
+        return None
+
+    def signal() -> None:
+        with cond:
+            server._want_rebuild = True
+            cond.notify_all()
+
+    return signal
+
+
 def watch_data(server: Any, paths: list[str], interval: float = DATA_POLL) -> bool:
     """Tell MkDocs' live-reload server of a save of the data files within `interval` seconds; False: cannot.
 
@@ -84,11 +99,11 @@ def watch_data(server: Any, paths: list[str], interval: float = DATA_POLL) -> bo
     the writes to stop: on average a third of a second before a rebuild starts, more than the quick
     update takes for the real knowledge base. The data files are two: a thread looks at them every
     `interval` seconds and raises the server's rebuild signal (the one its own watcher raises) when
-    one's size, time or inode changes. That signal is not public: on a server without it (another
-    MkDocs version, a test's stand-in) this returns False and the caller asks `server.watch` instead.
+    one's size, time or inode changes (`rebuild_signal`). On a server without that signal this returns
+    False and the caller asks `server.watch` instead.
     """
-    cond = getattr(server, "_rebuild_cond", None)
-    if not isinstance(cond, threading.Condition) or not isinstance(getattr(server, "_want_rebuild", None), bool):
+    signal = rebuild_signal(server)
+    if signal is None:
         return False
 
     def stamp() -> list[tuple[int, int, int] | None]:
@@ -108,9 +123,7 @@ def watch_data(server: Any, paths: list[str], interval: float = DATA_POLL) -> bo
             now = stamp()
             if now != last:
                 last = now
-                with cond:
-                    server._want_rebuild = True
-                    cond.notify_all()
+                signal()
 
     threading.Thread(target=poll, name="derma-watch", daemon=True).start()
     return True
@@ -136,6 +149,7 @@ class LiveUpdate:
     rewritten: list[str] = field(default_factory=list)  # the pages the last update wrote (for tests and logs)
     pending: threading.Thread | None = None  # the last update's second part (downloads, feed, search index)
     failure: str | None = None  # what went wrong in that second part (a traceback), until `settle` reports it
+    rebuild: Callable[[], None] | None = None  # asks the server for a rebuild (then `settle` reports the failure)
 
     def __post_init__(self) -> None:
         self.site.keep_analyses()  # a serving process checks the same texts again and again
@@ -250,6 +264,8 @@ class LiveUpdate:
                 _write_index(served.config, search, shape_index)
         except BaseException:  # noqa: BLE001 - reported by `settle`, and the full build runs
             self.failure = traceback.format_exc()
+            if self.rebuild is not None:  # at once, not at the next save: the pages are new, the rest is not
+                self.rebuild()
 
 
 @contextlib.contextmanager

@@ -40,7 +40,7 @@ from derma_evidence import render, report
 from derma_evidence.diagnostics import clean
 from derma_evidence.model.project import Project
 from derma_evidence.publish.build import Build, OptionError, Options, Refused, Site
-from derma_evidence.publish.live import LiveUpdate, Served, snapshot, watch_data
+from derma_evidence.publish.live import LiveUpdate, Served, rebuild_signal, snapshot, watch_data
 from derma_evidence.render.html import without_keywords
 from derma_evidence.render.search import shape_index
 
@@ -73,6 +73,7 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         self.current: Build | None = None
         self.live: LiveUpdate | None = None  # under serve: rewrites only what a data edit changed
         self._served: dict[str, Any] = {}  # what this full build gives `live` (files, nav, env, markers)
+        self._rebuild: Any = None  # under serve, asks the server for a rebuild (`live.rebuild_signal`)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -267,6 +268,7 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             if not watch_data(server, paths):  # else MkDocs' own (slower) watch
                 for path in paths:
                     server.watch(path)
+        self._rebuild = rebuild_signal(server)
         full = server.builder
 
         def build() -> None:
@@ -291,6 +293,7 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         try:
             config = self.live.served.config
             shape = lambda path: self._shape_index(path, config)  # noqa: E731
+            self.live.rebuild = self._rebuild
             new = self.live.update(self.current, built, self._adopt, self._rewrite, shape)
         except Exception:  # a bug here: say so, and let the full build put the site right
             self._say("derma: the quick update failed, rebuilding the whole site\n" + traceback.format_exc())

@@ -38,12 +38,14 @@ class _Server:
         self.watched.append(path)
 
 
-def _config(site: Path) -> object:
+def _config(site: Path, startup: bool = True) -> object:
+    """mkdocs.yml read again, as `mkdocs serve` reads it for every full build (the plugins started once)."""
     from mkdocs.config import load_config
 
     config = load_config(str(ROOT / "mkdocs.yml"))
     config.site_dir = str(site)  # type: ignore[attr-defined]
-    config.plugins.on_startup(command="serve", dirty=False)  # type: ignore[attr-defined]
+    if startup:
+        config.plugins.on_startup(command="serve", dirty=False)  # type: ignore[attr-defined]
     return config
 
 
@@ -77,7 +79,7 @@ class Live:
 
     def _full(self) -> None:
         self.full_builds += 1
-        _full(self.config)
+        _full(_config(self.tmp / "served", startup=False))
 
     def edit(self, old: str, new: str) -> list[str]:
         """Replace `old` by `new` in the claims, run the server's builder; the paths the quick update rewrote."""
@@ -181,7 +183,12 @@ def test_a_failure_after_the_pages_are_written_brings_the_full_build(
     old = "The inflammatory phase lasts about one to three days after injury."
     text = live.claims.read_text("utf-8")
     live.claims.write_text(text.replace(old, old.replace("three", "four")), "utf-8")
+    signals: list[int] = []
+    live.plugin._rebuild = lambda: signals.append(1)  # the server's rebuild signal
     live.server.builder()  # type: ignore[operator]
+    assert live.plugin.live is not None and live.plugin.live.pending is not None
+    live.plugin.live.pending.join()
+    assert signals == [1]  # the server is asked for a rebuild at once
     monkeypatch.setattr(exports, "all_exports", real)
     live.server.builder()  # type: ignore[operator]  # the same data: the last update's failure brings the full build
     err = capsys.readouterr().err
