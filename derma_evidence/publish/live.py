@@ -3,16 +3,26 @@
 MkDocs rebuilds the whole site on every save. When a save touched only the claims or the BibTeX
 file, `LiveUpdate.update` does the part that depends on them instead: it checks and renders the data
 (`Site.build`), compares the result with the build being served, and, when the site's shape is the
-same (the same generated files, page titles, nav and hand-written pages), writes again only the
-generated pages whose HTML, table of contents or JSON-LD changed, the downloads whose bytes changed,
-and the search index. Every other case returns False and the caller runs MkDocs' full build, which
-is also the one place where problems are printed and the last good site is kept: a refused or
-unreadable edit, a warning, a new or removed page, a changed title or nav, a hand-written page or
-mkdocs.yml changed at the same time, anything unexpected.
+same (the same generated pages, page titles, nav and hand-written pages), writes again only the
+generated pages whose HTML, table of contents or JSON-LD changed, their search entries replaced
+where they stand in the index. Then the server shows the new pages (MkDocs answers no request
+while a build runs), and a thread writes the rest: the downloads and the feed whose bytes changed
+(made only now, `Build.files`) and the search index, shaped as the full build shapes it, each file
+replaced at once (a reader gets the old bytes or the new). The next build of any kind waits for
+that thread (`settle`); if it failed, the server is asked for a rebuild and the full build runs.
+The site served after an update is, byte for byte, the one a full build of the same data writes
+(tests/publish/test_live.py).
 
-No mkdocs import: the plugin gives the one step that renders a page through the theme. Material's
-search index is edited in place (a page's entries out, its new ones in, the index written again);
-without a search plugin of that shape the full build runs.
+Every other case returns None and the caller runs MkDocs' full build, which is also the one place
+where problems are printed and the last good site is kept: a refused or unreadable edit, a warning,
+a new or removed page, a changed title or nav, a hand-written page or mkdocs.yml changed at the same
+time, anything unexpected.
+
+The wait before an update: MkDocs looks at every watched file every 0.5 s, then waits 0.1 s for the
+writes to stop; `watch_data` looks at the two data files every 0.05 s instead.
+
+No mkdocs import: the plugin gives the one step that renders a page through the theme. Without a
+search plugin keeping its index as a list of entries (Material's, MkDocs') the full build runs.
 """
 
 from __future__ import annotations
