@@ -332,6 +332,12 @@ def test_field_name_starting_with_a_digit_is_refused() -> None:
     assert _bib(b"@article{k, x2 = {x}}\n")[0] == []
 
 
+def test_string_name_starting_with_a_digit_is_refused() -> None:
+    diags, _ = _bib(b"@string{1st = {x}}\n@article{k, title = {T}}\n")
+    assert diags == [(1, 9, "B001")]
+    assert _bib(b"@string{st1 = {x}}\n@article{k, title = st1}\n") == ([], {"title": "x"})
+
+
 def test_crossref_is_refused() -> None:
     diags, _ = _bib(b"@inproceedings{k, crossref = {proc}, title = {T}}\n@proceedings{proc, year = {2001}}\n")
     assert diags == [(1, 19, "B027")]

@@ -268,6 +268,14 @@ class _Scanner:
                 self.resume_after(i),
             )
         name = m.group()
+        if name[0].isdigit():  # BibTeX: an identifier cannot start with a digit (`1x` in a value reads as `1` then `x`)
+            self.emit(
+                "B001",
+                parse_failure,
+                self.pos(i),
+                f"@string name '{name}' starts with a digit",
+                "BibTeX macro names start with a letter; a value could never use this one",
+            )
         j = self.ws(m.end())
         if self.at(j) != "=":
             raise _Fail(self.syntax(j, f"expected '=' after @string name '{name}', found {self.shown(j)}"), j)
@@ -275,7 +283,8 @@ class _Scanner:
         j = self.ws(j)
         if self.at(j) != closer:
             raise _Fail(self.syntax(j, f"expected '{closer}' to close @string{{{name}}}, found {self.shown(j)}"), j)
-        self.macros[name.lower()] = self.resolve(parts, self.pos(at))
+        if not name[0].isdigit():
+            self.macros[name.lower()] = self.resolve(parts, self.pos(at))
         return j + 1
 
     def entry(self, at: int, kind: str, i: int, closer: str) -> int:
@@ -661,7 +670,8 @@ def parse_failure(pos: Pos, message: str, help: str | None = None) -> Diagnostic
 
     Two slips BibTeX 0.99d also refuses are reported here and read past (BibTeX drops the rest of
     the entry): an empty field between two commas (`title = {T},  , number = {2}`: "missing field
-    name"), and a field name that starts with a digit (`2nd = {x}`: that field is left out).
+    name"), a field name that starts with a digit (`2nd = {x}`: that field is left out), and an `@string`
+    name that starts with a digit (`@string{1st = {x}}`: that macro is not defined).
 
     Fix: correct the syntax at the position given; the help line names the likely cause.
     """

@@ -18,8 +18,21 @@ from typing import Any
 
 import yaml
 
-from derma_evidence.diagnostics import Collector, Diagnostic, Pos, declare, make
+from derma_evidence.diagnostics import Collector, Diagnostic, Pos
 from derma_evidence.load.text import FORBIDDEN, LINE_BREAK, MAX_BYTES, decode, too_large
+from derma_evidence.load.yamlcodes import (
+    anchor,
+    comment_cuts_text,
+    complex_key,
+    duplicate_key,
+    empty,
+    explicit_tag,
+    forbidden_escape,
+    limit,
+    multiple_documents,
+    number_out_of_range,
+    syntax_error,
+)
 
 try:
     from yaml import CBaseLoader as _Parser
@@ -181,27 +194,13 @@ def load_yaml(path: str, data: bytes) -> YamlResult:
     return YamlResult(root, diags)
 
 
-@declare("Y008", "empty-document", phase="load")
-def empty(path: str) -> Diagnostic:
-    """The file holds no data.
-
-    Why: an empty claims file is almost always a mistake (a failed save, a wrong path), and
-    an empty knowledge base would publish an empty site without complaint.
-
-    Example: a `claims.yaml` with only comments, or a lone `---`.
-
-    Fix: restore the file, or start from the example in the contributing guide.
-    """
-    return make(Pos(path, 1, 1), "Y008", "the file is empty", "a claims file starts with `topics:` and `claims:`")
-
-
 class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.diags = Collector()
-        self.nodes = 0
         self.text = ""
         self.comment_lines: set[int] = set()
+        self.escapes = True
         self.starts: list[int] | None = None
 
     def check_comment(self, ev: Any) -> None:
@@ -229,26 +228,14 @@ class _Builder:
 
     def run(self, text: str) -> Node | None:
         self.text = text
-        if "#" in text:  # the lines holding a ` #` comment (a set lookup per scalar, not a scan)
-            breaks = [m.end() for m in LINE_BREAK.finditer(text)] if _TRAILING_COMMENT.search(text) else []
-            self.comment_lines = {bisect.bisect_right(breaks, m.start()) for m in _TRAILING_COMMENT.finditer(text)}
+        self.escapes = "\\" in text  # without a backslash no escape can make a character the text scan missed
+        hashes = _hashes_after_space(text)  # the offsets of each ` #` (a set lookup per scalar, not a scan)
+        if hashes:
+            breaks = [m.end() for m in LINE_BREAK.finditer(text)]
+            self.comment_lines = {bisect.bisect_right(breaks, at) for at in hashes}
         parser: Any = _Parser(text)
-        root: Node | None = None
-        docs = 0
         try:
-            while True:
-                ev = parser.get_event()
-                if isinstance(ev, yaml.StreamEndEvent):
-                    break
-                if isinstance(ev, yaml.DocumentStartEvent):
-                    docs += 1
-                    if docs > 1:
-                        self.diags.append(multiple_documents(self.pos(ev.start_mark)))
-                        break
-                    continue
-                if isinstance(ev, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
-                    continue
-                root = self.node(parser, ev, 1)
+            root = self.tree(parser)
         except yaml.MarkedYAMLError as exc:
             if "nesting depth" in str(exc.problem):  # libyaml's own limit, reached before ours
                 mark = exc.problem_mark
@@ -276,222 +263,162 @@ class _Builder:
         elif ev.tag is not None and ev.tag != "!":
             self.diags.append(explicit_tag(Pos(self.path, line, col), ev.tag))
 
-    def node(self, parser: Any, ev: Any, depth: int) -> Node:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            self.diags.append(limit(self.pos(ev.start_mark), f"more than {MAX_NODES} values in one file"))
-            raise _Abort
-        mark = ev.start_mark
-        line, col = mark.line + 1, mark.column + 1  # a Pos is built only for a diagnostic
-        if type(ev) is _SCALAR_EVENT:  # the common case first: most nodes are scalars
-            text: str = ev.value
-            if ev.anchor is not None or ev.tag is not None:  # rare: an anchor or a tag
-                self.scalar_marks(ev, line, col)
-            style = ev.style
-            if style:
-                if style == '"' and FORBIDDEN.search(text):
-                    # an escape such as "\u202e" produced a character the raw text scan could not see
-                    self.diags.append(forbidden_escape(Pos(self.path, line, col), text))
-                return Scalar(text, "str", line, col, False)
-            kind = resolve_plain(text)
-            if (kind == "int" or kind == "float") and not _in_range(text, kind):
-                self.diags.append(number_out_of_range(Pos(self.path, line, col), text))
-                kind = "refused"
-            if self.comment_lines and ev.end_mark is not None and ev.end_mark.line in self.comment_lines:
-                self.check_comment(ev)
-            return Scalar(text, kind, line, col, True)
-        p = Pos(self.path, line, col)
-        if isinstance(ev, yaml.AliasEvent):
-            self.diags.append(anchor(p, f"alias '*{ev.anchor}' is not allowed"))
-            return Scalar("", "refused", p.line, p.col, True)
+    def scalar(self, ev: Any, line: int, col: int) -> Scalar:
+        """A scalar event's node, with its checks: marks, escapes, number range, a comment cutting text."""
+        text: str = ev.value
+        if ev.anchor is not None or ev.tag is not None:  # rare: an anchor or a tag
+            self.scalar_marks(ev, line, col)
+        if ev.style:
+            if ev.style == '"' and self.escapes and FORBIDDEN.search(text):
+                # an escape such as "\u202e" produced a character the raw text scan could not see
+                self.diags.append(forbidden_escape(Pos(self.path, line, col), text))
+            return Scalar(text, "str", line, col, False)
+        kind = resolve_plain(text)
+        if (kind == "int" or kind == "float") and not _in_range(text, kind):
+            self.diags.append(number_out_of_range(Pos(self.path, line, col), text, MAX_NUMBER))
+            kind = "refused"
+        if self.comment_lines and ev.end_mark is not None and ev.end_mark.line in self.comment_lines:
+            self.check_comment(ev)
+        return Scalar(text, kind, line, col, True)
+
+    def container(self, ev: Any, line: int, col: int, depth: int) -> None:
+        """A sequence's or mapping's checks as it opens: anchor, explicit tag, nesting depth."""
         if ev.anchor is not None:
-            self.diags.append(anchor(p, f"anchor '&{ev.anchor}' is not allowed"))
+            self.diags.append(anchor(Pos(self.path, line, col), f"anchor '&{ev.anchor}' is not allowed"))
         if ev.tag is not None and not ev.implicit:
-            self.diags.append(explicit_tag(p, ev.tag))
+            self.diags.append(explicit_tag(Pos(self.path, line, col), ev.tag))
         if depth > MAX_DEPTH:
-            self.diags.append(limit(p, f"nesting deeper than {MAX_DEPTH} levels"))
+            self.diags.append(limit(Pos(self.path, line, col), f"nesting deeper than {MAX_DEPTH} levels"))
             raise _Abort
-        if isinstance(ev, yaml.SequenceStartEvent):
-            items: list[Node] = []
-            while True:
-                child = parser.get_event()
-                if isinstance(child, yaml.SequenceEndEvent):
-                    return Seq(items, p.line, p.col)
-                items.append(self.node(parser, child, depth + 1))
-        if isinstance(ev, yaml.MappingStartEvent):
-            pairs: list[tuple[Scalar, Node]] = []
-            seen: dict[str, int] = {}
-            while True:
-                kev = parser.get_event()
-                if isinstance(kev, yaml.MappingEndEvent):
-                    return Map(pairs, p.line, p.col)
-                key = self.node(parser, kev, depth + 1)
-                value = self.node(parser, parser.get_event(), depth + 1)
-                if not isinstance(key, Scalar):
-                    self.diags.append(complex_key(Pos(self.path, key.line, key.col)))
-                    continue
-                if key.plain and key.value == "<<":
-                    self.diags.append(anchor(Pos(self.path, key.line, key.col), "merge key '<<' is not allowed"))
-                    continue
-                if key.value in seen and self.diags.full("Y002"):
-                    self.diags.skip("Y002")
-                    continue
-                if key.value in seen:
-                    self.diags.append(duplicate_key(Pos(self.path, key.line, key.col), key.value, seen[key.value]))
-                    continue
-                seen[key.value] = key.line
-                pairs.append((key, value))
-        raise _Abort  # pragma: no cover - libyaml yields no other node event
+
+    def pair(self, seen: dict[str, int], key: Node) -> bool:
+        """Whether a mapping keeps the pair under `key` (else its problem is reported: complex, merge, duplicate)."""
+        if not isinstance(key, Scalar):
+            self.diags.append(complex_key(Pos(self.path, key.line, key.col)))
+            return False
+        if key.plain and key.value == "<<":
+            self.diags.append(anchor(Pos(self.path, key.line, key.col), "merge key '<<' is not allowed"))
+            return False
+        if key.value in seen:
+            if self.diags.full("Y002"):
+                self.diags.skip("Y002")
+            else:
+                self.diags.append(duplicate_key(Pos(self.path, key.line, key.col), key.value, seen[key.value]))
+            return False
+        seen[key.value] = key.line
+        return True
+
+    def tree(self, parser: Any) -> Node | None:
+        """The document's root node, built from the event stream in one loop (no recursion, no call per node).
+
+        `open_` holds the sequences and mappings being read: (items, line, col, seen keys or None for a
+        sequence, the pending key of a mapping or `_NO_KEY`). Plain scalars, most of a claims file, take
+        the short path inline; everything rare (anchors, tags, escapes, out-of-range numbers, comments,
+        aliases) goes through the methods above.
+        """
+        get_event = parser.get_event
+        open_: list[list[Any]] = []
+        root: Node | None = None
+        docs = 0
+        count = 0
+        comment_lines = self.comment_lines
+        comments = bool(comment_lines)
+        words = _WORDS.get
+        scalar_event, seq_start, map_start = _SCALAR_EVENT, yaml.SequenceStartEvent, yaml.MappingStartEvent
+        seq_end, map_end = yaml.SequenceEndEvent, yaml.MappingEndEvent
+        no_key = _NO_KEY
+        while True:
+            ev = get_event()
+            kind_ = type(ev)
+            node: Node
+            if kind_ is scalar_event:
+                count += 1
+                if count > MAX_NODES:
+                    self.too_many(ev)
+                mark = ev.start_mark
+                value: str = ev.value
+                if (
+                    ev.style
+                    or ev.anchor is not None
+                    or ev.tag is not None
+                    or not value
+                    or (comments and ev.end_mark.line in comment_lines)
+                ):
+                    node = self.scalar(ev, mark.line + 1, mark.column + 1)
+                else:
+                    first = value[0]
+                    if first.isdigit() or first in "+-.":
+                        node = self.scalar(ev, mark.line + 1, mark.column + 1)
+                    else:  # the common case: a plain word or sentence
+                        node = Scalar(value, words(value, "str"), mark.line + 1, mark.column + 1, True)
+            elif kind_ is map_start or kind_ is seq_start:
+                count += 1
+                if count > MAX_NODES:
+                    self.too_many(ev)
+                mark = ev.start_mark
+                self.container(ev, mark.line + 1, mark.column + 1, len(open_) + 1)
+                open_.append([[], mark.line + 1, mark.column + 1, {} if kind_ is map_start else None, no_key])
+                continue
+            elif kind_ is seq_end:
+                items, line, col, _seen, _key = open_.pop()
+                node = Seq(items, line, col)
+            elif kind_ is map_end:
+                items, line, col, _seen, _key = open_.pop()
+                node = Map(items, line, col)
+            elif kind_ is yaml.AliasEvent:
+                count += 1
+                if count > MAX_NODES:
+                    self.too_many(ev)
+                p = self.pos(ev.start_mark)
+                self.diags.append(anchor(p, f"alias '*{ev.anchor}' is not allowed"))
+                node = Scalar("", "refused", p.line, p.col, True)
+            elif kind_ is yaml.StreamEndEvent:
+                return root
+            elif kind_ is yaml.DocumentStartEvent:
+                docs += 1
+                if docs > 1:
+                    self.diags.append(multiple_documents(self.pos(ev.start_mark)))
+                    return root
+                continue
+            else:  # stream start, document end
+                continue
+            if not open_:
+                root = node
+                continue
+            top = open_[-1]
+            seen = top[3]
+            if seen is None:
+                top[0].append(node)
+            elif top[4] is no_key:
+                top[4] = node
+            else:
+                key = top[4]
+                top[4] = no_key
+                if self.pair(seen, key):
+                    top[0].append((key, node))
+
+    def too_many(self, ev: Any) -> None:
+        self.diags.append(limit(self.pos(ev.start_mark), f"more than {MAX_NODES} values in one file"))
+        raise _Abort
+
+
+def _hashes_after_space(text: str) -> list[int]:
+    """The offset of every `#` that follows a space or tab (where `_TRAILING_COMMENT` matches).
+
+    `str.find` jumps from `#` to `#`; a regex scan for `[ \\t]+#` would try every space of the file.
+    """
+    out = []
+    at = text.find("#")
+    while at != -1:
+        if at and text[at - 1] in " \t":
+            out.append(at)
+        at = text.find("#", at + 1)
+    return out
+
+
+_NO_KEY = object()
+"""A mapping's pending-key slot when no key is waiting for its value."""
 
 
 class _Abort(Exception):
     pass
-
-
-@declare("Y001", "yaml-syntax", phase="load")
-def syntax_error(path: str, exc: yaml.MarkedYAMLError, surrogate: bool = False) -> Diagnostic:
-    """The file is not well-formed YAML.
-
-    Why: nothing after a syntax error can be read reliably, so the file is not checked further.
-
-    Example: `statement: "unclosed` or a list item indented under a scalar.
-
-    Fix: correct the syntax at the position given; a YAML-aware editor shows it as you type.
-    """
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = exc.problem or "invalid YAML"
-    context = f" ({exc.context})" if exc.context else ""
-    if surrogate and "escape" in problem:
-        return make(
-            Pos(path, line, col),
-            "Y001",
-            f"YAML syntax error: {problem}: a \\uD800-\\uDFFF escape is a lone surrogate, not a character",
-            "write the character itself, or the escape of the whole character (e.g. \\U0001F600)",
-        )
-    return make(Pos(path, line, col), "Y001", f"YAML syntax error: {problem}{context}", None)
-
-
-def complex_key(pos: Pos) -> Diagnostic:
-    return make(pos, "Y001", "a mapping key must be plain text, not a list or mapping", "use a plain key")
-
-
-@declare("Y002", "duplicate-key", phase="load")
-def duplicate_key(pos: Pos, key: str, first_line: int) -> Diagnostic:
-    """A mapping has the same key twice.
-
-    Why: YAML loaders silently keep the last value, so the first one vanishes without a trace.
-
-    Example: a claim with two `verdict:` lines.
-
-    Fix: keep one of the two values and delete the other.
-    """
-    return make(
-        pos,
-        "Y002",
-        f"duplicate key '{key}' (first defined on line {first_line})",
-        f"keep one of the two values; the loader would otherwise drop the one on line {first_line}",
-    )
-
-
-@declare("Y003", "anchor-or-alias", phase="load")
-def anchor(pos: Pos, message: str) -> Diagnostic:
-    """An anchor (`&a`), alias (`*a`) or merge key (`<<`) is used.
-
-    Why: aliases make one edit change many claims unseen, and they allow "billion laughs" alias
-    bombs. Every claim should be readable on its own.
-
-    Example: `sources: *dhurat-sources`.
-
-    Fix: write the value out in full where it is used.
-    """
-    return make(pos, "Y003", message, "write the value out in full; anchors, aliases and merge keys are refused")
-
-
-@declare("Y004", "explicit-tag", phase="load")
-def explicit_tag(pos: Pos, tag: str) -> Diagnostic:
-    """A value carries an explicit YAML tag such as `!!python/object` or `!!binary`.
-
-    Why: tags can make a loader build arbitrary objects or change a value's type unseen; the
-    data contract has plain text, numbers and dates only.
-
-    Example: `note: !!binary aGVsbG8=`.
-
-    Fix: remove the tag; put text in quotes if it must stay text.
-    """
-    return make(
-        pos, "Y004", f"explicit tag '{tag}' is not allowed", "remove the tag; quote the value to keep it as text"
-    )
-
-
-@declare("Y007", "multiple-documents", phase="load")
-def multiple_documents(pos: Pos) -> Diagnostic:
-    """The file holds more than one YAML document (a second `---`).
-
-    Why: only the first document would be read; the rest would silently be ignored.
-
-    Example: two blocks of claims separated by `---`.
-
-    Fix: merge the documents into one, under a single `claims:` list.
-    """
-    return make(
-        pos, "Y007", "a second YAML document starts here; only one is allowed", "merge it into the first document"
-    )
-
-
-def forbidden_escape(pos: Pos, value: str) -> Diagnostic:
-    m = FORBIDDEN.search(value)
-    code = ord(m.group()) if m else 0
-    return make(
-        pos,
-        "Y006",
-        f"escape sequence in this quoted value produces forbidden character U+{code:04X}",
-        "remove the escape; invisible and control characters are not allowed in any value",
-    )
-
-
-def limit(pos: Pos, message: str) -> Diagnostic:
-    return make(pos, "Y009", message, "simplify the data; real claims are never nested this deep")
-
-
-@declare("Y010", "number-out-of-range", phase="load")
-def number_out_of_range(pos: Pos, text: str) -> Diagnostic:
-    """A number is too large to be a real quantity: over 1e15 in magnitude, or a whole number of more than 15 digits.
-
-    Why: `1e309` overflows to infinity, a 5,000-digit integer cannot even be converted to text by
-    Python, and either would crash a chart or an export downstream. No depth, count or
-    proportion comes near 1e15, so such a value is a typo or an attack.
-
-    Example: `max: 1e400`, or `n: 10000000000000000000`.
-
-    Fix: write the value the source reports.
-    """
-    shown = text if len(text) <= 40 else text[:20] + "..." + f" ({len(text)} characters)"
-    return make(
-        pos,
-        "Y010",
-        f"number {shown} is out of range (at most {MAX_NUMBER:.0e} in magnitude, 15 digits)",
-        "write the value the source reports",
-    )
-
-
-@declare("Y011", "comment-cuts-text", phase="load")
-def comment_cuts_text(pos: Pos, value: str) -> Diagnostic:
-    """A ` #` after unquoted text starts a YAML comment: the text is cut there.
-
-    Why: in `statement: Dosing #2 helped` YAML reads only `Dosing`; the rest vanishes without
-    a word. A comment after unquoted text of several words, or a `#` followed directly by text
-    (`#2`), is therefore refused; a comment after a single word (`verdict: supported  # checked`)
-    is allowed.
-
-    Example: `title: Session #3 results` or `statement: Doses help # in mice`.
-
-    Fix: put the text in double quotes (`"Session #3 results"`), or move the comment to a line of its own.
-    """
-    shown = value if len(value) <= 40 else value[:37] + "..."
-    return make(
-        pos,
-        "Y011",
-        f"unquoted text '{shown}' is cut here: ' #' starts a YAML comment",
-        "put the whole value in double quotes, or move the comment to its own line",
-    )

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from derma_evidence.diagnostics import Pos
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
-from derma_evidence.model.nodes import Ref, date_text, integer, maps, refs, text
+from derma_evidence.model.nodes import Positions, Ref, date_text, integer, maps, refs, text
 
 T = TypeVar("T")
 
@@ -91,12 +91,17 @@ def _reader(name: str, hint: object) -> Reader | None:
     return None
 
 
-Plan = tuple[tuple[str, Reader | None, bool], ...]
+READ, POS, AT, LITERALS, GIVEN = range(5)
+"""How `build` fills a field: its reader, the mapping's position, the values' positions, the numbers as
+written, or only from the caller's keywords (a type this builder cannot read)."""
+
+Plan = tuple[tuple[str, int, Reader | None, bool], ...]
 _PLANS: dict[type, Plan] = {}
+_SPECIAL = {"pos": POS, "at": AT, "literals": LITERALS}
 
 
 def plan(cls: type) -> Plan:
-    """Each field of `cls`: (name, its reader or None, whether it has a default). Computed once per class."""
+    """Each field of `cls`: (name, how it is filled, its reader, whether it has a default). Computed once per class."""
     known = _PLANS.get(cls)
     if known is not None:
         return known
@@ -108,30 +113,29 @@ def plan(cls: type) -> Plan:
         except NameError:  # a type imported for the type checker only: the caller passes the value
             hint = None
         has_default = f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
-        out.append((f.name, None if hint is None else _reader(f.name, hint), has_default))
+        reader = None if hint is None else _reader(f.name, hint)
+        how = _SPECIAL.get(f.name, READ if reader is not None else GIVEN)
+        out.append((f.name, how, reader, has_default))
     _PLANS[cls] = tuple(out)
     return _PLANS[cls]
 
 
 def build(cls: type[T], node: Map, path: str, **given: Any) -> T:
     """An instance of the model dataclass `cls` from the mapping `node` (see the module's docstring)."""
-    values: dict[str, Node] = {}
-    at: dict[str, Pos] = {}
-    for k, v in node.items:
-        values[k.value] = v
-        at[k.value] = Pos(path, v.line, v.col)
+    values: dict[str, Node] = {k.value: v for k, v in node.items}
     kwargs: dict[str, Any] = {}
-    for name, reader, has_default in plan(cls):
-        if name in given:
+    get = values.get
+    for name, how, reader, has_default in plan(cls):
+        if given and name in given:
             kwargs[name] = given[name]
-        elif name == "pos":
+        elif how == READ:
+            kwargs[name] = reader(get(name), path)  # type: ignore[misc]
+        elif how == POS:
             kwargs[name] = Pos(path, node.line, node.col)
-        elif name == "at":
-            kwargs[name] = at
-        elif name == "literals":
+        elif how == AT:
+            kwargs[name] = Positions(path, values)
+        elif how == LITERALS:
             kwargs[name] = literals(values)
-        elif reader is not None:
-            kwargs[name] = reader(values.get(name), path)
         elif not has_default:
             raise TypeError(f"{cls.__name__}.{name}: no reader for its type; pass it to build()")
     return cls(**kwargs)

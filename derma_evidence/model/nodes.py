@@ -6,6 +6,7 @@ already reported it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from derma_evidence.diagnostics import Pos
@@ -20,14 +21,37 @@ class Ref:
     pos: Pos
 
 
-def fields(node: Map, path: str) -> tuple[dict[str, Node], dict[str, Pos]]:
+class Positions(Mapping[str, Pos]):
+    """The position of each value of a mapping, by key: made when asked for (a diagnostic, a link), not per value.
+
+    A read-only mapping over the mapping's values: at 10,000 claims a `Pos` per value was ~260,000
+    objects built for the few a diagnostic needs.
+    """
+
+    __slots__ = ("_path", "_values")
+
+    def __init__(self, path: str, values: dict[str, Node]) -> None:
+        self._path = path
+        self._values = values
+
+    def __getitem__(self, key: str) -> Pos:
+        v = self._values[key]
+        return Pos(self._path, v.line, v.col)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Positions({dict(self)!r})"
+
+
+def fields(node: Map, path: str) -> tuple[dict[str, Node], Positions]:
     """A mapping's values by key, and the position of each value."""
-    values: dict[str, Node] = {}
-    at: dict[str, Pos] = {}
-    for k, v in node.items:
-        values[k.value] = v
-        at[k.value] = Pos(path, v.line, v.col)
-    return values, at
+    values = {k.value: v for k, v in node.items}
+    return values, Positions(path, values)
 
 
 def text(v: Node | None) -> str | None:

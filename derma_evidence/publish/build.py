@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import hashlib
 import os
 from collections.abc import Callable
@@ -191,14 +190,8 @@ class Site:
             project=self.options.project,
         )
         ctx.codes = tuple(CODES.values())
-        enabled = gc.isenabled()
-        gc.disable()  # as in the check: rendering makes many objects and no cycles worth a collection
-        try:
-            pages = {p.path: p for p in render.render_site(result.kb, ctx=ctx)}
-            jsonld = schema_org.jsonld_pages(ctx)
-        finally:
-            if enabled:
-                gc.enable()
+        pages = {p.path: p for p in render.render_site(result.kb, ctx=ctx)}
+        jsonld = schema_org.jsonld_pages(ctx)
         # a generated page reaches MkDocs as its front matter only (`Build.files`): nothing for
         # Python-Markdown to parse; the plugin puts its HTML in place after the Markdown step
         options = self.options

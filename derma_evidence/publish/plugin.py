@@ -6,11 +6,14 @@
           claims: data/claims.yaml
           bib: references.bib
 
-Generated pages skip Python-Markdown: MkDocs gets their front matter only; `on_page_content` gives
-the search plugin a lean copy of their HTML to index and `on_page_context` (after search) puts the
-real HTML and its table of contents in place. A plugin editing page HTML in `on_page_content` after
-this one would see the lean copy, and its edit would be replaced: give it a lower priority than -100
-in `on_page_context` or edit in `on_post_page`.
+Generated pages skip Python-Markdown: MkDocs gets their front matter only; `on_page_content` puts their
+HTML and table of contents in place. Their search entries skip HTML parsing too: just before Material's
+search plugin indexes a generated page (`on_page_context`, priority 100) the page is emptied, so the plugin
+finds nothing to parse, and just after it (priority -100) the page's HTML is back and its entries are added
+where the plugin would have put them, made by `render.search.sections` (equal to what the plugin makes of the
+HTML: tests/publish/test_search_entries.py). A plugin editing a generated page's HTML in `on_page_content`
+after this one would have its edit replaced: give it a lower priority than -100 in `on_page_context` or edit
+in `on_post_page`. With another search plugin, generated pages are indexed from their HTML as any page.
 
 The build refuses what the checker refuses (same diagnostics, printed once); checker warnings are
 MkDocs warnings, so `mkdocs build --strict` fails where `derma check --strict` does. Under
@@ -20,6 +23,7 @@ version of the site keeps being served. Also registered for ProperDocs (which re
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -32,7 +36,7 @@ from mkdocs.commands.build import _build_page
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
@@ -40,9 +44,9 @@ from derma_evidence import render, report
 from derma_evidence.diagnostics import clean
 from derma_evidence.model.project import Project
 from derma_evidence.publish.build import Build, OptionError, Options, Refused, Site
-from derma_evidence.publish.live import LiveUpdate, Served, rebuild_signal, snapshot, watch_data
-from derma_evidence.render.html import without_keywords
-from derma_evidence.render.search import shape_index
+from derma_evidence.publish.live import LiveUpdate, Served, no_collector, rebuild_signal, snapshot, watch_data
+from derma_evidence.render import search
+from derma_evidence.render.html import marked_keywords, without_keywords
 
 log = get_plugin_logger("derma")
 DEFAULTS = Options()
@@ -73,6 +77,7 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         self.current: Build | None = None
         self.live: LiveUpdate | None = None  # under serve: rewrites only what a data edit changed
         self._served: dict[str, Any] = {}  # what this full build gives `live` (files, nav, env, markers)
+        self._indexing: tuple[Any, int] | None = None  # Material's search index and where this page's entries start
         self._rebuild: Any = None  # under serve, asks the server for a rebuild (`live.rebuild_signal`)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -129,7 +134,15 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             watched = [w for w in watched if w and os.path.exists(w)]
             before = {p: v for p, v in snapshot(watched).items() if p not in data}
             self._served = {"watched": watched, "before": before, "markers": {}}
-        self.current, fresh = self._check_and_render(config)
+        enabled = gc.isenabled()
+        gc.disable()  # the check and the render make long-lived trees without cycles: nothing to collect
+        try:
+            self.current, fresh = self._check_and_render(config)
+        finally:
+            if enabled:
+                gc.enable()
+        if not self.serving:  # one build: what lives now lives to its end, so the collector need not scan it
+            gc.freeze()  # again at every page (at 10,000 claims that scanning cost ~2 s); `on_post_build` undoes it
         if fresh:
             for d in Site.warnings(self.current):
                 url = self.site.rules_url(d.code)
@@ -190,25 +203,46 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         return self.current.pages.get(page.file.src_uri)
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
-        """A generated page: its anchors for MkDocs' link validation, and for now the lean HTML search indexes.
-
-        Its Markdown was only front matter (nothing to parse); `on_page_context` below, after the search
-        plugin has indexed the lean copy, puts the page's real HTML and table of contents in place.
-        """
+        """A generated page (its Markdown was only front matter): its HTML, table of contents and anchors."""
         generated = self._generated(page)
         if generated is None:
             return html
-        page.present_anchor_ids = render.anchor_ids(generated.html)
-        page.toc = get_toc([])  # no TOC lookups while search indexes (its lookup is linear per section)
-        return render.search_html(generated.html)
+        return _fill(page, generated)
 
-    @event_priority(-100)  # after the search plugin's on_page_context, before the theme renders the page
-    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+    @event_priority(100)  # just before the search plugin's on_page_context
+    def _before_search(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        """Where this page's search entries will start; a generated page: nothing for Material's plugin to parse."""
+        index = _search_index(config)
+        self._indexing = None if index is None else (index, len(index.entries))
+        if index is not None:
+            index.config["fields"] = search.with_keywords_field(index.config.get("fields") or {})
         generated = self._generated(page)
         if generated is not None:
-            page.content = without_keywords(generated.html)  # the hidden search words live in the index only
-            page.toc = get_toc(generated.toc())  # type: ignore[arg-type]
+            # another search plugin indexes the HTML itself, the hidden words marked for `shape_index`
+            page.content = "" if index is not None else marked_keywords(generated.html)
         return context
+
+    @event_priority(-100)  # after the search plugin's on_page_context, before the theme renders the page
+    def _after_search(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        """A generated page: its search entries, where the search plugin would have added them, and its HTML.
+
+        Every page: its entries shaped for readers (`render.search.shape_docs`) as they join the index, so the
+        index Material writes (after a full build, or after the quick update under serve) is the final one.
+        """
+        generated = self._generated(page)
+        if self._indexing is not None:
+            index, start = self._indexing
+            self._indexing = None
+            if generated is not None and not (page.meta.get("search") or {}).get("exclude"):
+                for section in search.sections(generated.html):  # as the plugin's own `add_entry_from_context`
+                    index.create_entry_for_section(section, [], page.url, page)
+            answers = render.page_url(render.PAGES["answers"], bool(config.use_directory_urls))
+            search.shape_docs(index.entries[start:], answers_location=answers)
+        if generated is not None:
+            page.content = without_keywords(generated.html)  # the hidden search words live in the index only
+        return context
+
+    on_page_context = CombinedEvent(_before_search, _after_search)
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         if self.current is None or self.site is None or page.file.generated_by is not None:
@@ -245,22 +279,26 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)  # after the search plugin has written the index
     def on_post_build(self, *, config: Any) -> None:
-        """The search index shaped for readers (`render.search.shape_index`: hidden words in their own field);
-        under serve, what the next data-only edit needs to rewrite its pages (see `live`)."""
+        """Another search plugin's index shaped for readers (`render.search.shape_index`: hidden words in their own
+        field; Material's was shaped page by page); under serve, what the next data-only edit needs (see `live`)."""
         self._shape_index(os.path.join(config.site_dir, "search", "search_index.json"), config)
         s = self._served
         if self.live is not None and {"nav", "env", "files", "watched"} <= s.keys() and self.current is not None:
             self.live.served = Served(config, s["files"], s["nav"], s["env"], s["watched"], s["before"], s["markers"])
+        gc.unfreeze()
 
     @staticmethod
     def _shape_index(path: str, config: Any) -> None:
-        """The search index file at `path` shaped for readers (`render.search.shape_index`)."""
-        if os.path.isfile(path):
+        """Another search plugin's index file at `path` shaped for readers (Material's is shaped page by page)."""
+        if _search_index(config) is None and os.path.isfile(path):
             with open(path, encoding="utf-8") as f:
                 index = json.load(f)
             answers = render.page_url(render.PAGES["answers"], bool(config.use_directory_urls))
             with open(path, "w", encoding="utf-8") as f:
-                json.dump(shape_index(index, answers_location=answers), f, separators=(",", ":"))
+                json.dump(search.shape_index(index, answers_location=answers), f, separators=(",", ":"))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()  # what `on_config` froze goes back to the collector (a build in a longer process, a test)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.site is not None:
@@ -286,7 +324,8 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         if self.live is None or self.current is None or not self.live.ready():
             return False
         assert self.live.served is not None
-        built, fresh = self._check_and_render(self.live.served.config)
+        with no_collector():  # as in `on_config`
+            built, fresh = self._check_and_render(self.live.served.config)
         if not fresh:
             self.current = built  # the last good build: it is what the site shows; nothing to rebuild
             return True
@@ -314,14 +353,31 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         self.current = build
 
     def _rewrite(self, page: Any, generated: render.Page) -> None:
-        """One generated page through the theme again, as the full build renders it (see `on_page_content`)."""
+        """One generated page through the theme again, as the full build renders it (see `on_page_content`); its
+        page events add its search entries again (`live` has taken the old ones out)."""
         assert self.live is not None and self.live.served is not None
         served = self.live.served
-        page.content = render.search_html(generated.html)
-        page.toc = get_toc([])
-        page.present_anchor_ids = render.anchor_ids(generated.html)
+        page.content = _fill(page, generated)
         doc_files = served.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         _build_page(page, served.config, doc_files, served.nav, served.env)
+
+
+def _fill(page: Any, generated: render.Page) -> str:
+    """A generated page's HTML as readers get it; its table of contents and anchors (for link validation) set."""
+    page.present_anchor_ids = render.anchor_ids(generated.html)
+    page.toc = get_toc(generated.toc())  # type: ignore[arg-type]
+    return without_keywords(generated.html)  # the hidden search words live in the index only
+
+
+def _search_index(config: Any) -> Any:
+    """Material's search index when its plugin is on: entries made page by page (`create_entry_for_section`),
+    kept in a list, written with the options in its `config`. None for any other search plugin, or none."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        entries, options = getattr(index, "entries", None), getattr(index, "config", None)
+        if callable(getattr(index, "create_entry_for_section", None)) and isinstance(entries, list):
+            return index if isinstance(options, dict) and plugin.config.get("enabled", True) else None
+    return None
 
 
 HASH_LENGTH = 10

@@ -5,7 +5,7 @@ on disk) can take. The modules, by reason to change:
 
 - `escape`: data values to inert HTML, safe ids, URL helpers, the Jinja environment;
 - `words`: labels, ranges with units, short citations;
-- `html`: reading our generated HTML (table of contents, anchor ids, the lean copy search indexes);
+- `html`: reading our generated HTML (table of contents, anchor ids, description, hidden search words);
 - `context`: paths and links, claim and reference view-models, the per-build `Context`, the `SiteMap` type;
 - `pages/`: one module per page family (topics, trials, article, references, figures, downloads,
   methodology, glossary, answers, findings, searches, what's new) and the marker fragments;
@@ -55,14 +55,13 @@ from derma_evidence.render.escape import (
     text,
     word,
 )
-from derma_evidence.render.html import anchor_ids, search_html, toc_tokens
+from derma_evidence.render.html import anchor_ids, toc_tokens
 from derma_evidence.render.pages.methodology import load_schema
 from derma_evidence.render.sitemap import SITE_MAP, MarkerError, fill_markers, render_site
 from derma_evidence.render.words import design_label, format_range, label, plural, short_cite
 
 __all__ = [
     "anchor_ids",
-    "search_html",
     "toc_tokens",
     "Tick",
     "DOWNLOADS",

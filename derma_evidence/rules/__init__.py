@@ -16,7 +16,7 @@ from derma_evidence.diagnostics import Code, Diagnostic, catalogue
 from derma_evidence.grade import hedges
 from derma_evidence.load import bib as load_bib
 from derma_evidence.load import text as load_text
-from derma_evidence.load import yamlpos as load_yaml
+from derma_evidence.load import yamlcodes as load_yaml
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.rules import (
     answers,

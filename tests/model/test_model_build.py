@@ -119,7 +119,7 @@ def test_fields_are_read_by_their_type() -> None:
 def test_wrong_types_read_as_absent_and_unreadable_fields_must_be_passed() -> None:
     c = build(Claim, _node("id: 3\nstatement: [x]\narticle: [1, a, 2]\nreviewed: 2026-01-02\n"), "x.yaml")
     assert (c.id, c.statement, c.article, c.reviewed) == (None, None, (1, 2), "2026-01-02")
-    assert [name for name, reader, _ in plan(Trial) if reader is None] == ["protocol", "pos", "at", "rob"]
+    assert [name for name, _how, reader, _ in plan(Trial) if reader is None] == ["protocol", "pos", "at", "rob"]
     with pytest.raises(TypeError, match="protocol"):
         build(Trial, _node("key: k\n"), "x.yaml")
     t = build(Trial, _node("key: k\nn: 12\ninterval: {measure: interval, min: 1, unit: wk}\n"), "x.yaml", protocol={})

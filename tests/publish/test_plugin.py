@@ -12,6 +12,7 @@ import pytest
 
 from derma_evidence import render
 from derma_evidence.publish.plugin import DermaConfig, DermaPlugin
+from derma_evidence.render import search
 from tests._sitebuild import FIXTURE, ROOT, build
 
 UNCITED = """
@@ -211,11 +212,40 @@ def test_a_failing_quick_update_falls_back_to_the_full_build(
 ) -> None:
     plugin, _config, claims, server, full_builds = _served(monkeypatch, tmp_path)
 
-    def broken(html: str) -> str:
-        raise OverflowError("a bug in the lean copy")
+    def broken(html: str) -> list[search.Section]:
+        raise OverflowError("a bug in the search entries")
 
-    monkeypatch.setattr(render, "search_html", broken)
+    monkeypatch.setattr(search, "sections", broken)
     claims.write_text(claims.read_text("utf-8").replace("after injury.", "after an injury."), "utf-8")
-    with pytest.raises(Exception, match="a bug in the lean copy"):  # the full build meets the same bug
+    with pytest.raises(Exception, match="a bug in the search entries"):  # the full build meets the same bug
         server.builder()  # type: ignore[operator]
     assert "the quick update failed" in capsys.readouterr().err and full_builds == [1, 1]
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`on_config` freezes what the check and render made (the pages' collections skip it) and the build's end,
+    successful or not, gives it back: a longer process (a test run, a script building twice) keeps collecting."""
+    import gc
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort
+
+    from derma_evidence.publish.build import Site
+
+    plugin, config, claims = _plugin(monkeypatch, tmp_path, "build")
+    config.site_dir = str(tmp_path / "site")  # type: ignore[attr-defined]
+    frozen = []
+    real_freeze = gc.freeze
+    monkeypatch.setattr(gc, "freeze", lambda: (frozen.append(gc.get_freeze_count()), real_freeze()))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    mkdocs_build(config)  # type: ignore[arg-type]
+    assert frozen == [0] and gc.isenabled() and gc.get_freeze_count() == 0
+    assert (tmp_path / "site" / "claims" / "index.html").is_file()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OverflowError("a bug after the freeze")
+
+    monkeypatch.setattr(Site, "fill_nav", broken)  # fails after on_config has frozen
+    with pytest.raises((OverflowError, Abort)):
+        mkdocs_build(config)  # type: ignore[arg-type]
+    assert len(frozen) == 2 and gc.isenabled() and gc.get_freeze_count() == 0

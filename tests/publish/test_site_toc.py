@@ -1,4 +1,5 @@
-"""Generated pages skip Python-Markdown: their table of contents, skip link, anchors and search entries still hold."""
+"""Generated pages skip Python-Markdown: their table of contents, skip link and anchors still hold (search entries:
+test_search_entries.py)."""
 
 from __future__ import annotations
 
@@ -54,26 +55,6 @@ def test_rules_and_article_toc(site: Path) -> None:
     rules = toc_links((site / "methodology/rules/index.html").read_text("utf-8"))
     assert "c010" in rules and "p001" in rules
     assert toc_links((site / "article/index.html").read_text("utf-8"))[0].startswith("statement-")
-
-
-def test_search_entries_as_python_markdown_gave_them(site: Path) -> None:
-    """The lean copy the search plugin parses gives the entries the full HTML gives (same sections and text)."""
-    from material.plugins.search.plugin import Parser
-
-    def sections(html: str) -> list[tuple[str | None, str, str]]:
-        p = Parser()
-        p.feed(html)
-        p.close()
-        norm = lambda parts: re.sub(r"\s+", " ", "".join(parts)).strip()  # noqa: E731
-        return [(s.id, norm(s.title), norm(s.text)) for s in p.data if not s.is_excluded()]
-
-    def hidden_words_as_marked(html: str) -> str:  # the lean copy marks hidden search words for `render.search`
-        start, end = render.html.KEYWORDS_START, render.html.KEYWORDS_END
-        return render.html.KEYWORDS_RE.sub(lambda m: start + m.group(1) + end, html)
-
-    for page in fixture_pages():
-        full = hidden_words_as_marked(page.html.replace(f' id="{render.context.PAGE_TOP}"', "", 1))
-        assert sections(render.search_html(page.html)) == sections(full), page.path
 
 
 def fixture_pages() -> list[render.Page]:
