@@ -156,7 +156,7 @@ class Served:
 class LiveUpdate:
     site: Site
     served: Served | None = None
-    rewritten: list[str] = field(default_factory=list)  # the pages the last update wrote (for tests and logs)
+    rewritten: list[str] = field(default_factory=list)  # what the last update wrote: pages, then files (tests, logs)
     pending: threading.Thread | None = None  # the last update's second part (downloads, feed, search index)
     failure: str | None = None  # what went wrong in that second part (a traceback), until `settle` reports it
     rebuild: Callable[[], None] | None = None  # asks the server for a rebuild (then `settle` reports the failure)
@@ -258,9 +258,9 @@ class LiveUpdate:
 
     def _finish(self, current: Build, new: Build, pages: bool, search: Any, shape_index: Callable[[str], None]) -> None:
         """The update's second part (in a thread): the downloads and feed whose bytes changed, the search index."""
-        served = self.served
-        assert served is not None
         try:
+            served = self.served
+            assert served is not None
             old, files = current.files, new.files
             if files.keys() != old.keys():
                 raise RuntimeError("the generated files are not the same files")

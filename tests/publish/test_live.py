@@ -222,3 +222,15 @@ def test_a_save_of_the_data_raises_the_servers_rebuild_signal(tmp_path: Path) ->
     finally:
         server._shutdown = True
     assert not watch_data(object(), [str(data)])  # no such signal: the caller uses MkDocs' own watch
+
+
+def test_the_snapshot_leaves_installed_packages_out(tmp_path: Path) -> None:
+    """What tells a data-only edit reads the site's own folders, not an installed theme's thousands of files."""
+    import material
+
+    from derma_evidence.publish.live import snapshot
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", "utf-8")
+    theme = str(Path(material.__file__).parent / "templates")
+    assert list(snapshot([str(tmp_path / "docs"), theme])) == [str(tmp_path / "docs" / "index.md")]
