@@ -44,7 +44,7 @@ from derma_evidence import render, report
 from derma_evidence.diagnostics import clean
 from derma_evidence.model.project import Project
 from derma_evidence.publish.build import Build, OptionError, Options, Refused, Site
-from derma_evidence.publish.live import LiveUpdate, Served, no_collector, rebuild_signal, snapshot, watch_data
+from derma_evidence.publish.live import LiveUpdate, Served, rebuild_signal, snapshot, watch_data
 from derma_evidence.render import search
 from derma_evidence.render.html import marked_keywords, without_keywords
 
@@ -321,26 +321,34 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
     def _live_update(self) -> bool:
         """A data-only edit: checked and rendered; refused, unreadable or failing, the served site stays as it is
         (the problems printed as by the full build); else its changed pages rewritten. False: run the full build."""
-        if self.live is None or self.current is None or not self.live.ready():
+        live = self.live
+        if live is None or self.current is None or not live.ready():
             return False
-        assert self.live.served is not None
-        with no_collector():  # as in `on_config`
-            built, fresh = self._check_and_render(self.live.served.config)
+        live.pause_collector()  # until the update's thread ends (`LiveUpdate.pause_collector`)
+        try:
+            return self._quick_update(live)
+        finally:
+            if live.pending is None:
+                live.resume_collector()
+
+    def _quick_update(self, live: LiveUpdate) -> bool:
+        assert live.served is not None and self.current is not None
+        built, fresh = self._check_and_render(live.served.config)
         if not fresh:
             self.current = built  # the last good build: it is what the site shows; nothing to rebuild
             return True
         try:
-            config = self.live.served.config
+            config = live.served.config
             shape = lambda path: self._shape_index(path, config)  # noqa: E731
-            self.live.rebuild = self._rebuild
-            new = self.live.update(self.current, built, self._adopt, self._rewrite, shape)
+            live.rebuild = self._rebuild
+            new = live.update(self.current, built, self._adopt, self._rewrite, shape)
         except Exception:  # a bug here: say so, and let the full build put the site right
             self._say("derma: the quick update failed, rebuilding the whole site\n" + traceback.format_exc())
-            self.live.served = None
+            live.served = None
             return False
         if new is None:
             return False
-        log.info(f"derma: rewrote {len(self.live.rewritten)} changed page(s)")
+        log.info(f"derma: rewrote {len(live.rewritten)} changed page(s)")
         return True
 
     def settle(self) -> None:

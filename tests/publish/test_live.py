@@ -8,6 +8,7 @@ synthetic knowledge base (many topics, so the edit touches few of many pages).
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -90,6 +91,7 @@ class Live:
         self.server.builder()  # type: ignore[operator]
         self.plugin.settle()
         assert self.full_builds == before, "a data-only edit ran the full build"
+        assert gc.isenabled()  # paused for the update only
         assert self.plugin.live is not None
         return list(self.plugin.live.rewritten)
 
