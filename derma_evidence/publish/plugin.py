@@ -303,7 +303,10 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.site is not None:
             paths = list(self.site.paths())
-            if not watch_data(server, paths):  # else MkDocs' own (slower) watch
+            if watch_data(server, paths):
+                shown = ", ".join(f"'{os.path.relpath(p, self.site.root)}'" for p in paths)
+                log.info(f"watching the data for changes: {shown}")
+            else:  # MkDocs' own (slower) watch
                 for path in paths:
                     server.watch(path)
         self._rebuild = rebuild_signal(server)
