@@ -351,7 +351,8 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
             return False
         if new is None:
             return False
-        log.info(f"derma: rewrote {len(live.rewritten)} changed page(s)")
+        pages = sum(1 for path in list(live.rewritten) if path in new.pages)  # the thread adds the files
+        log.info(f"derma: rewrote {pages} changed page(s)")
         return True
 
     def settle(self) -> None:
