@@ -136,7 +136,7 @@ class Site:
     options: Options = field(default_factory=Options)
     last_good: Build | None = None
     _key: tuple[object, ...] | None = None
-    _analyses: contextlib.ExitStack | None = None
+    _analyses: dict[object, tuple[object, ...]] | None = None
 
     def keep_analyses(self) -> None:
         """From now on, keep the wording rules' analysis of each text (`grade.hedges.memo`) from one check to
@@ -144,8 +144,7 @@ class Site:
         knowledge base, most of the check's rules time). Each text's analysis depends on the text alone, so
         the diagnostics are the same; what is kept grows with the texts the session has seen."""
         if self._analyses is None:
-            self._analyses = contextlib.ExitStack()
-            self._analyses.enter_context(hedges.memo())
+            self._analyses = {}
 
     def paths(self) -> tuple[str, str]:
         """The claims and BibTeX files: the options (or their environment overrides), relative to `root`."""
@@ -169,7 +168,8 @@ class Site:
         if self._key == key and self.last_good is not None:
             return self.last_good
         formatted = citations.format_in_background(bib_path, bib_bytes)
-        result = check_bytes(claims_path, claims_bytes, bib_path, bib_bytes)
+        with hedges.memo(self._analyses) if self._analyses is not None else contextlib.nullcontext():
+            result = check_bytes(claims_path, claims_bytes, bib_path, bib_bytes)
         if result.errors:
             raise Refused(result.diagnostics)
         topic_ids = [t.id for t in result.kb.topics if t.id]

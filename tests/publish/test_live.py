@@ -236,3 +236,23 @@ def test_the_snapshot_leaves_installed_packages_out(tmp_path: Path) -> None:
     (tmp_path / "docs" / "index.md").write_text("# Home\n", "utf-8")
     theme = str(Path(material.__file__).parent / "templates")
     assert list(snapshot([str(tmp_path / "docs"), theme])) == [str(tmp_path / "docs" / "index.md")]
+
+
+@pytest.mark.parametrize("case", ["A011", "A043", "A044"])
+def test_analyses_kept_between_checks_give_the_same_diagnostics(case: str) -> None:
+    """Under serve the wording rules' analyses outlive a check (`Site.keep_analyses`): the same diagnostics."""
+    from derma_evidence.pipeline import check_files
+    from derma_evidence.publish.build import Options, Refused, Site
+
+    folder = ROOT / "tests" / "cases" / case
+    fresh = check_files(str(folder / "claims.yaml"), str(folder / "references.bib")).diagnostics
+    assert any(d.code == case for d in fresh)
+    site = Site(str(folder), Options(claims="claims.yaml", bib="references.bib"))
+    site.keep_analyses()
+    for _ in range(2):
+        site._key = None  # check again, the analyses of the first check kept
+        try:
+            got = site.build().result.diagnostics
+        except Refused as exc:
+            got = exc.diagnostics
+        assert got == fresh
