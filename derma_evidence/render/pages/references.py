@@ -21,8 +21,9 @@ def references_page(ctx: Context) -> Page:
     for c in ctx.kb.claims:
         if not c.id:
             continue
+        backlink = (ctx.claim_title(c.id), ctx.claim_href(link, c.id))
         for key in dict.fromkeys(s.key for s in c.sources if s.key):
-            cited_by[key].append((ctx.claim_title(c.id), ctx.claim_href(link, c.id)))
+            cited_by[key].append(backlink)
     for t in ctx.kb.trials:
         if t.key:
             trial_label = f"Trial {ctx.short(t.key)}"

@@ -122,14 +122,26 @@ def whats_new_page(ctx: Context) -> Page:
     )
 
 
+def _flags(ctx: Context) -> dict[str, tuple[str, str, str]]:
+    """(status, badge words, notice URL) of each reference under notice, by key."""
+    out = {}
+    for key, ref in ctx.refs.items():
+        badge = status_badge(ref)
+        if badge[0]:
+            out[key] = badge
+    return out
+
+
 def claim_extras(ctx: Context, c: Claim) -> Markup:
     """Under each claim: its last change, retraction badges of its sources, and how to cite it."""
-    link = ctx.linker(topic_path(c.topic or "_"))
+    page = topic_path(c.topic or "_")
     ch = ctx.memo("last_changes", last_changes).get(c.id or "") if c.id else None
+    flags: dict[str, tuple[str, str, str]] = ctx.memo("flags", lambda kb: _flags(ctx))
     flagged = []
     for s in c.sources:
-        st, words, href = status_badge(ctx.refs.get(s.key or ""))
-        if st:
+        badge = flags.get(s.key or "")
+        if badge is not None:
+            st, words, href = badge
             flagged.append((st, f"{ctx.short(s.key or '')}: {words}", href))
     title = f"Claim {c.id}"
     return Markup(
@@ -139,9 +151,9 @@ def claim_extras(ctx: Context, c: Claim) -> Markup:
             change_date=ch.date or "" if ch else "",
             change_kind=kind_label(ch.kind) if ch else "",
             change_what=ch.what or "" if ch else "",
-            change_href=link(PAGES["whats_new"], ch.anchor) if ch else "",
+            change_href=ctx.href(page, PAGES["whats_new"], ch.anchor) if ch else "",
             flagged=flagged,
-            cite=cite_line(ctx, title, topic_path(c.topic or "_"), c.id),
+            cite=cite_line(ctx, title, page, c.id),
             claim_href=Markup("#") + safe_id(c.id),
         )
     )
