@@ -335,12 +335,15 @@ _MEMO: dict[object, tuple[object, ...]] | None = None
 
 
 @contextlib.contextmanager
-def memo() -> Iterator[None]:
+def memo(store: dict[object, tuple[object, ...]] | None = None) -> Iterator[None]:
     """Within the block, each text is analysed once: the rules A011, A043-A046, A050 and A051 read the
     same answers and findings. What is kept is bounded by the texts read inside the block (one check's
-    answers and findings) and dropped when it closes; outside a block nothing is kept."""
+    answers and findings) and dropped when it closes; outside a block nothing is kept. With `store`, the
+    block reads and fills that dict instead: a caller keeping it (the site under `mkdocs serve`, one check
+    per edit) has each text analysed once per session; an inner block without one shares it."""
     global _MEMO
-    outer, _MEMO = _MEMO, _MEMO if _MEMO is not None else {}
+    outer = _MEMO
+    _MEMO = store if store is not None else outer if outer is not None else {}
     try:
         yield
     finally:

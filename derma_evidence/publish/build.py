@@ -8,15 +8,19 @@ takes the served site down.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from derma_evidence import citations, render, safefs
 from derma_evidence.diagnostics import Diagnostic, Severity, did_you_mean
 from derma_evidence.export import files as exports
+from derma_evidence.grade import hedges
 from derma_evidence.load.text import forbidden_in, read_bytes
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.model.project import Project
@@ -104,19 +108,30 @@ class OptionError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Build:
-    """One version of the data that passed the checker, with everything generated from it."""
+    """One version of the data that passed the checker, with everything generated from it.
+
+    The downloads and the feed (`files` beyond the pages) are made when first asked for: a full build
+    asks at once (`on_files`), the quick update under serve once the changed pages are written.
+    """
 
     result: Result
     ctx: render.Context
-    files: dict[str, str | bytes]  # site path (relative to docs_dir) -> page source or download bytes
-    jsonld: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # page path -> schema.org objects
     pages: dict[str, render.Page] = field(default_factory=dict)  # generated pages by path (their HTML, TOC)
+    jsonld: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # page path -> schema.org objects
+    extra: Callable[[], dict[str, bytes]] = dict  # the files besides the pages (downloads, feed), made on demand
 
     @property
     def kb(self) -> KnowledgeBase:
         return self.result.kb
+
+    @cached_property
+    def files(self) -> dict[str, str | bytes]:
+        """Site path (relative to docs_dir) -> a generated page's source (its front matter) or a file's bytes."""
+        files: dict[str, str | bytes] = {path: p.front for path, p in self.pages.items()}
+        files.update(self.extra())
+        return files
 
 
 class Refused(Exception):
@@ -135,6 +150,15 @@ class Site:
     options: Options = field(default_factory=Options)
     last_good: Build | None = None
     _key: tuple[object, ...] | None = None
+    _analyses: dict[object, tuple[object, ...]] | None = None
+
+    def keep_analyses(self) -> None:
+        """From now on, keep the wording rules' analysis of each text (`grade.hedges.memo`) from one check to
+        the next: under serve an edit analyses again only the answers and findings it changed (at the real
+        knowledge base, most of the check's rules time). Each text's analysis depends on the text alone, so
+        the diagnostics are the same; what is kept grows with the texts the session has seen."""
+        if self._analyses is None:
+            self._analyses = {}
 
     def paths(self) -> tuple[str, str]:
         """The claims and BibTeX files: the options (or their environment overrides), relative to `root`."""
@@ -159,7 +183,8 @@ class Site:
             return self.last_good
         cache = os.path.join(self.root, self.options.cache_dir) if self.options.cache else None
         formatted = citations.format_in_background(bib_path, bib_bytes, cache)
-        result = check_bytes(claims_path, claims_bytes, bib_path, bib_bytes)
+        with hedges.memo(self._analyses) if self._analyses is not None else contextlib.nullcontext():
+            result = check_bytes(claims_path, claims_bytes, bib_path, bib_bytes)
         if result.errors:
             raise Refused(result.diagnostics)
         topic_ids = [t.id for t in result.kb.topics if t.id]
@@ -181,15 +206,22 @@ class Site:
         )
         ctx.codes = tuple(CODES.values())
         pages = {p.path: p for p in render.render_site(result.kb, ctx=ctx)}
-        # a generated page reaches MkDocs as its front matter only: nothing for Python-Markdown to parse;
-        # the plugin puts its HTML in place after the Markdown step (`Site.page_html`)
-        files: dict[str, str | bytes] = {path: p.front for path, p in pages.items()}
-        for name, data in exports.all_exports(
-            result.kb, bib_bytes, ctx.bib.csl, self.options.project, self.options.download_dir
-        ).items():
-            files[f"{self.options.download_dir}/{name}"] = data
-        files.update(feed.extra_files(ctx))
-        self.last_good = Build(result, ctx, files, jsonld=schema_org.jsonld_pages(ctx), pages=pages)
+        jsonld = schema_org.jsonld_pages(ctx)
+        # a generated page reaches MkDocs as its front matter only (`Build.files`): nothing for
+        # Python-Markdown to parse; the plugin puts its HTML in place after the Markdown step
+        options = self.options
+
+        def extra() -> dict[str, bytes]:
+            files = {
+                f"{options.download_dir}/{name}": data
+                for name, data in exports.all_exports(
+                    result.kb, bib_bytes, ctx.bib.csl, options.project, options.download_dir
+                ).items()
+            }
+            files.update(feed.extra_files(ctx))
+            return files
+
+        self.last_good = Build(result, ctx, pages, jsonld=jsonld, extra=extra)
         self._key = key
         return self.last_good
 

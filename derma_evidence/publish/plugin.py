@@ -44,7 +44,7 @@ from derma_evidence import render, report
 from derma_evidence.diagnostics import clean
 from derma_evidence.model.project import Project
 from derma_evidence.publish.build import Build, OptionError, Options, Refused, Site
-from derma_evidence.publish.live import LiveUpdate, Served, snapshot
+from derma_evidence.publish.live import LiveUpdate, Served, rebuild_signal, snapshot, watch_data
 from derma_evidence.render import search
 from derma_evidence.render.html import marked_keywords, without_keywords
 
@@ -80,6 +80,7 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         self.live: LiveUpdate | None = None  # under serve: rewrites only what a data edit changed
         self._served: dict[str, Any] = {}  # what this full build gives `live` (files, nav, env, markers)
         self._indexing: tuple[Any, int] | None = None  # Material's search index and where this page's entries start
+        self._rebuild: Any = None  # under serve, asks the server for a rebuild (`live.rebuild_signal`)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -284,17 +285,21 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: Any) -> None:
         """Another search plugin's index shaped for readers (`render.search.shape_index`: hidden words in their own
         field; Material's was shaped page by page); under serve, what the next data-only edit needs (see `live`)."""
-        path = os.path.join(config.site_dir, "search", "search_index.json")
+        self._shape_index(os.path.join(config.site_dir, "search", "search_index.json"), config)
+        s = self._served
+        if self.live is not None and {"nav", "env", "files", "watched"} <= s.keys() and self.current is not None:
+            self.live.served = Served(config, s["files"], s["nav"], s["env"], s["watched"], s["before"], s["markers"])
+        gc.unfreeze()
+
+    @staticmethod
+    def _shape_index(path: str, config: Any) -> None:
+        """Another search plugin's index file at `path` shaped for readers (Material's is shaped page by page)."""
         if _search_index(config) is None and os.path.isfile(path):
             with open(path, encoding="utf-8") as f:
                 index = json.load(f)
             answers = render.page_url(render.PAGES["answers"], bool(config.use_directory_urls))
             with open(path, "w", encoding="utf-8") as f:
                 json.dump(search.shape_index(index, answers_location=answers), f, separators=(",", ":"))
-        s = self._served
-        if self.live is not None and {"nav", "env", "files", "watched"} <= s.keys() and self.current is not None:
-            self.live.served = Served(config, s["files"], s["nav"], s["env"], s["watched"], s["before"], s["markers"])
-        gc.unfreeze()
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()  # what `on_config` froze goes back to the collector (a build in a longer process, a test)
@@ -307,12 +312,19 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.site is not None:
-            for path in self.site.paths():
-                server.watch(path)
+            paths = list(self.site.paths())
+            if watch_data(server, paths):
+                shown = ", ".join(f"'{os.path.relpath(p, self.site.root)}'" for p in paths)
+                log.info(f"watching the data for changes: {shown}")
+            else:  # MkDocs' own (slower) watch
+                for path in paths:
+                    server.watch(path)
+        self._rebuild = rebuild_signal(server)
         full = server.builder
 
         def build() -> None:
             """A data-only edit rewrites its pages; anything else (or any failure) is MkDocs' full build."""
+            self.settle()
             if not self._live_update():
                 full()
 
@@ -322,23 +334,42 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
     def _live_update(self) -> bool:
         """A data-only edit: checked and rendered; refused, unreadable or failing, the served site stays as it is
         (the problems printed as by the full build); else its changed pages rewritten. False: run the full build."""
-        if self.live is None or self.current is None or not self.live.ready():
+        live = self.live
+        if live is None or self.current is None or not live.ready():
             return False
-        assert self.live.served is not None
-        built, fresh = self._check_and_render(self.live.served.config)
+        live.pause_collector()  # until the update's thread ends (`LiveUpdate.pause_collector`)
+        try:
+            return self._quick_update(live)
+        finally:
+            if live.pending is None:
+                live.resume_collector()
+
+    def _quick_update(self, live: LiveUpdate) -> bool:
+        assert live.served is not None and self.current is not None
+        built, fresh = self._check_and_render(live.served.config)
         if not fresh:
             self.current = built  # the last good build: it is what the site shows; nothing to rebuild
             return True
         try:
-            new = self.live.update(self.current, built, self._adopt, self._rewrite)
+            config = live.served.config
+            shape = lambda path: self._shape_index(path, config)  # noqa: E731
+            live.rebuild = self._rebuild
+            new = live.update(self.current, built, self._adopt, self._rewrite, shape)
         except Exception:  # a bug here: say so, and let the full build put the site right
             self._say("derma: the quick update failed, rebuilding the whole site\n" + traceback.format_exc())
-            self.live.served = None
+            live.served = None
             return False
         if new is None:
             return False
-        log.info(f"derma: rewrote {len(self.live.rewritten)} changed page(s) and download(s)")
+        pages = sum(1 for path in list(live.rewritten) if path in new.pages)  # the thread adds the files
+        log.info(f"derma: rewrote {pages} changed page(s)")
         return True
+
+    def settle(self) -> None:
+        """Wait until the last quick update has written everything (its downloads, feed and search index)."""
+        failure = self.live.settle() if self.live is not None else None
+        if failure is not None:
+            self._say("derma: the quick update failed, rebuilding the whole site\n" + failure)
 
     def _adopt(self, build: Build) -> None:
         self.current = build

@@ -25,3 +25,12 @@ def test_nothing_is_kept_outside_a_block() -> None:
         assert hedges._MEMO is not None and TEXT in hedges._MEMO
     assert hedges._MEMO is None
     assert hedges.analyse(TEXT) is not hedges.analyse(TEXT)
+
+
+def test_a_kept_store_carries_the_analyses_from_one_block_to_the_next() -> None:
+    store: dict[object, tuple[object, ...]] = {}
+    with hedges.memo(store):
+        first = hedges.analyse(TEXT)
+    assert hedges._MEMO is None and TEXT in store
+    with hedges.memo(store), hedges.memo():  # rules.run's own block inside shares the store
+        assert hedges.analyse(TEXT) is first

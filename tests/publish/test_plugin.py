@@ -194,6 +194,7 @@ def test_a_data_edit_under_serve_rewrites_only_its_pages(monkeypatch: pytest.Mon
     old = "The inflammatory phase lasts about one to three days after injury."
     claims.write_text(claims.read_text("utf-8").replace(old, old.replace("injury", "an injury")), "utf-8")
     server.builder()  # type: ignore[operator]
+    plugin.settle()  # the downloads, feed and search index are written after the pages
     assert full_builds == [1]  # no full build
     assert plugin.live is not None and "topics/wound-healing.md" in plugin.live.rewritten
     assert "downloads/claims.json" in plugin.live.rewritten and "topics/needle-depth.md" not in plugin.live.rewritten
