@@ -164,6 +164,7 @@ class LiveUpdate:
 
     def __post_init__(self) -> None:
         self.site.keep_analyses()  # a serving process checks the same texts again and again
+        self.site.keep_views()  # and renders the same claims
 
     def changed_elsewhere(self) -> bool:
         assert self.served is not None
