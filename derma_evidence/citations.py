@@ -70,7 +70,7 @@ def clean(value: str) -> str:
     for a, b in _TYPOGRAPHY:
         value = value.replace(a, b)
     value = value.replace("{", "").replace("}", "")
-    return re.sub(r"\s+", " ", value).strip()
+    return _SPACES.sub(" ", value).strip()
 
 
 def names(value: str) -> list[dict[str, str]]:
