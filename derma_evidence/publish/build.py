@@ -27,6 +27,7 @@ from derma_evidence.model.project import Project
 from derma_evidence.pipeline import CODES, Result, check_bytes
 from derma_evidence.render import feed
 from derma_evidence.render import jsonld as schema_org
+from derma_evidence.render.kept import KeptClaims
 
 CACHE_DIR = ".cache/plugin/derma"
 """The default cache folder, beside Material's own (`.cache/plugin/<name>`); `.gitignore` leaves `.cache/` out."""
@@ -151,7 +152,7 @@ class Site:
     last_good: Build | None = None
     _key: tuple[object, ...] | None = None
     _analyses: dict[object, tuple[object, ...]] | None = None
-    _views: render.KeptClaims | None = None
+    _views: KeptClaims | None = None
 
     def keep_analyses(self) -> None:
         """From now on, keep the wording rules' analysis of each text (`grade.hedges.memo`) from one check to
@@ -162,12 +163,12 @@ class Site:
             self._analyses = {}
 
     def keep_views(self) -> None:
-        """From now on, keep the claim view-models from one build to the next (`render.KeptClaims`): under serve
+        """From now on, keep the claim view-models from one build to the next (`render.kept.KeptClaims`): under serve
         an edit builds again only those of the claims whose inputs changed (at 10,000 claims, most of the
         render's time). A view-model is reused only when everything it reads compares equal, so the pages
         are the same bytes; what is kept is one view-model per claim id."""
         if self._views is None:
-            self._views = render.KeptClaims()
+            self._views = KeptClaims()
 
     def paths(self) -> tuple[str, str]:
         """The claims and BibTeX files: the options (or their environment overrides), relative to `root`."""

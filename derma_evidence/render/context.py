@@ -6,8 +6,6 @@ View-models are plain frozen data, built once per build; values in them are alre
 
 from __future__ import annotations
 
-import dataclasses
-import operator
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ from markupsafe import Markup
 from derma_evidence import citations
 from derma_evidence.contract.vocab import STATUS_LABELS
 from derma_evidence.diagnostics import Code
-from derma_evidence.model.claims import Claim, Quantity, Reference, Source, status
+from derma_evidence.model.claims import Claim, Reference, status
 from derma_evidence.model.kb import KnowledgeBase
 from derma_evidence.model.project import Project
 from derma_evidence.render.escape import (
@@ -281,58 +279,6 @@ class Page:
         return toc_tokens(self.html)
 
 
-@dataclass(slots=True)
-class KeptClaims:
-    """Claim view-models kept from one build to the next (under `mkdocs serve`, `Site.keep_views`).
-
-    A view-model is reused only when everything it is made from is as it was: the claim (every field
-    but its positions in the file, `_claim_value`), the title of its topic, each reference it cites
-    (entry type and every field: short citation, design, unverified fields, notice badge) and what
-    every claim shares (`Context.shared_key`: vocabulary, change log, version date, project, URL
-    style, site URL, date, site map). A changed reference drops the view-models of the claims citing
-    it, a changed shared value all of them (`check`). A reused view-model's `model` is the claim of an
-    earlier build: equal but for positions in the file, which no page shows. A claim line added to
-    `SiteMap.claim_extras` reading anything else must add it to the key
-    (tests/render/test_kept_claims.py: a kept render equals a fresh one, byte for byte).
-    """
-
-    shared: tuple[object, ...] | None = None
-    refs: dict[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)  # key -> (entry type, fields)
-    by_id: dict[str | None, tuple[tuple[object, ...], frozenset[str], ClaimVM]] = field(default_factory=dict)
-    """Claim id -> (what its view-model was made from, the keys it cites, the view-model)."""
-    made: int = 0  # view-models built (not reused) since the store was made: the tests count them
-
-    def check(self, shared: tuple[object, ...], refs: Mapping[str, Reference]) -> None:
-        """Drop what a new build's shared values and references make stale (once per build, before any reuse)."""
-        now = {k: (r.entry_type, r.fields) for k, r in refs.items()}
-        if shared != self.shared:
-            self.by_id.clear()
-        elif now != self.refs:
-            changed = {k for k in now.keys() | self.refs.keys() if now.get(k) != self.refs.get(k)}
-            for cid in [cid for cid, (_, cited, _) in self.by_id.items() if not changed.isdisjoint(cited)]:
-                del self.by_id[cid]
-        self.shared, self.refs = shared, now
-
-
-def _fields_but_positions(cls: type) -> Callable[[Any], Any]:
-    names = [f.name for f in dataclasses.fields(cls) if f.name not in ("pos", "at", "sources", "quantity")]
-    return operator.attrgetter(*names)
-
-
-_CLAIM = _fields_but_positions(Claim)
-_QUANTITY = _fields_but_positions(Quantity)
-_SOURCE = _fields_but_positions(Source)
-
-
-def _claim_value(c: Claim) -> tuple[object, ...]:
-    """A claim's value without its positions in the file (what its view-model shows does not depend on them)."""
-    return (
-        _CLAIM(c),
-        _QUANTITY(c.quantity) if c.quantity is not None else None,
-        tuple(_SOURCE(s) for s in c.sources),
-    )
-
-
 PAGE_TOP = "page_top"
 """The id of a generated page's h1 (the skip link's target); "_" keeps it apart from claim ids (kebab-case)."""
 
@@ -354,8 +300,7 @@ class Context:
     site_map: SiteMap = field(default_factory=SiteMap)  # `render_site` and `fill_markers` render with `SITE_MAP`
     codes: tuple[Code, ...] = ()  # the catalogue of diagnostic codes, for the rule reference (the site passes it)
     project: Project = field(default_factory=Project)  # whose knowledge base: name, publisher, repository, licence
-    kept: KeptClaims | None = None  # claim view-models of earlier builds (under serve), reused when still right
-    _kept_checked: bool = False  # `kept` was checked against this build's `shared_key`
+    kept: Any = None  # a `render.kept.KeptClaims` under serve: claim view-models of earlier builds, reused when right
     _claims: dict[int, ClaimVM] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
     _hrefs: dict[tuple[str, str, str | None, bool], Markup] = field(default_factory=dict)
@@ -440,39 +385,7 @@ class Context:
         """The claim's view-model, built on first use and reused by every page that shows the claim."""
         vm = self._claims.get(id(c))
         if vm is None:
-            vm = self._claims[id(c)] = self._claim_vm(c) if self.kept is None else self._kept_vm(self.kept, c)
-        return vm
-
-    def shared_key(self) -> tuple[object, ...]:
-        """What every claim view-model may read besides its claim, its topic's title and its references."""
-        from derma_evidence.render.permalinks import version_date
-
-        kb = self.kb
-        return (
-            kb.vocab,
-            kb.today,
-            kb.changes,  # the change log: each claim's last change, the version date
-            self.memo("version", version_date),
-            self.project,
-            self.use_directory_urls,
-            self.site_url,
-            self.download_dir,
-            self.timeline_topic,
-            self.site_map,
-        )
-
-    def _kept_vm(self, kept: KeptClaims, c: Claim) -> ClaimVM:
-        """The kept view-model of `c` when what it is made from is as it was, else a new one (then kept)."""
-        if not self._kept_checked:
-            self._kept_checked = True
-            kept.check(self.shared_key(), self.refs)
-        key = (_claim_value(c), self.topic_titles.get(c.topic or ""))
-        hit = kept.by_id.get(c.id)
-        if hit is not None and hit[0] == key:
-            return hit[2]
-        vm = self._claim_vm(c)
-        kept.by_id[c.id] = (key, frozenset(s.key or "" for s in c.sources), vm)
-        kept.made += 1
+            vm = self._claims[id(c)] = self._claim_vm(c) if self.kept is None else self.kept.view(self, c)
         return vm
 
     def row(self, link: Linker, c: Claim) -> ClaimRow:
