@@ -11,7 +11,6 @@ on disk) can take. The modules, by reason to change:
   methodology, glossary, answers, findings, searches, what's new) and the marker fragments;
 - `charts/`: chart geometry (`scale`: the shared size and tick pickers; figures, forest, rob, prisma);
 - `permalinks`, `feed`, `jsonld`: published URLs and "cite this", the Atom feed, schema.org JSON-LD;
-- `kept`: claim view-models kept from one build to the next under serve, with what each is made from;
 - `sitemap`: `SITE_MAP`, the one value listing every page, section, claim line and marker; `render_site`.
 
 This module re-exports the names other modules and the tests use (`render.text`, `render.Context`, ...).

@@ -300,7 +300,7 @@ class Context:
     site_map: SiteMap = field(default_factory=SiteMap)  # `render_site` and `fill_markers` render with `SITE_MAP`
     codes: tuple[Code, ...] = ()  # the catalogue of diagnostic codes, for the rule reference (the site passes it)
     project: Project = field(default_factory=Project)  # whose knowledge base: name, publisher, repository, licence
-    kept: Any = None  # a `render.kept.KeptClaims` under serve: claim view-models of earlier builds, reused when right
+    kept: Any = None  # a `publish.build.KeptClaims` under serve: claim view-models of earlier builds, reused when right
     _claims: dict[int, ClaimVM] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
     _hrefs: dict[tuple[str, str, str | None, bool], Markup] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""Claim view-models kept between builds under serve (`Site.keep_views`, `render.kept`): the same pages.
+"""Claim view-models kept between builds under serve (`Site.keep_views`, `publish.build.KeptClaims`): the same pages.
 
 A site keeping its view-models is built, the data edited (a statement, a cited reference's title, authors
 and correction notice, a topic's title, the change log), and built again; every generated page must be the bytes a
