@@ -199,14 +199,15 @@ class KeptClaims:
     made: int = 0  # view-models built (not reused) since the store was made: the tests count them
     _checked: object = None  # the build (`Context`) the store was last checked for
 
-    def check(self, shared: tuple[object, ...], refs: Mapping[str, Reference]) -> None:
-        """Drop what a new build's shared values and references make stale (once per build, before any reuse)."""
+    def check(self, shared: tuple[object, ...], refs: Mapping[str, Reference], ids: set[str | None]) -> None:
+        """Drop what a new build's shared values and references make stale, and the claims it no longer has
+        (once per build, before any reuse)."""
         now = {k: (r.entry_type, r.fields) for k, r in refs.items()}
         if shared != self.shared:
             self.by_id.clear()
-        elif now != self.refs:
+        else:
             changed = {k for k in now.keys() | self.refs.keys() if now.get(k) != self.refs.get(k)}
-            for cid in [cid for cid, (_, cited, _) in self.by_id.items() if not changed.isdisjoint(cited)]:
+            for cid in [cid for cid, (_, cited, _) in self.by_id.items() if cid not in ids or cited & changed]:
                 del self.by_id[cid]
         self.shared, self.refs = shared, now
 
@@ -214,7 +215,7 @@ class KeptClaims:
         """The kept view-model of `c` when what it is made from is as it was, else a new one (then kept)."""
         if self._checked is not ctx:
             self._checked = ctx
-            self.check(shared_key(ctx), ctx.refs)
+            self.check(shared_key(ctx), ctx.refs, {c.id for c in ctx.kb.claims})
         key = (claim_value(c), ctx.topic_titles.get(c.topic or ""))
         hit = self.by_id.get(c.id)
         if hit is not None and hit[0] == key:
