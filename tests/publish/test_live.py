@@ -82,11 +82,13 @@ class Live:
         self.full_builds += 1
         _full(_config(self.tmp / "served", startup=False))
 
-    def edit(self, old: str, new: str) -> list[str]:
-        """Replace `old` by `new` in the claims, run the server's builder; the paths the quick update rewrote."""
-        text = self.claims.read_text("utf-8")
+    def edit(self, old: str, new: str, file: Path | None = None) -> list[str]:
+        """Replace `old` by `new` in the claims (or `file`), run the server's builder; the paths the quick update
+        rewrote."""
+        file = file or self.claims
+        text = file.read_text("utf-8")
         assert old in text, old
-        self.claims.write_text(text.replace(old, new, 1), "utf-8")
+        file.write_text(text.replace(old, new, 1), "utf-8")
         before = self.full_builds
         self.server.builder()  # type: ignore[operator]
         self.plugin.settle()
@@ -124,6 +126,12 @@ def test_a_quick_update_of_the_fixture_gives_what_a_full_build_gives(
     # a second edit on top of the first (the served build is now the quick update's)
     live.edit("after an injury", "after an injury to the skin")
     live.assert_same_as_a_full_build("full-2")
+    # a cited reference's authors and a correction notice (the claims citing it show them: their view-models
+    # are made again, the others' kept, `publish.build.KeptClaims`; a topic's title changes the nav: a full build)
+    notice = "@article{gurtner2008,\n  status = {corrected},\n  status_doi = {10.1000/fix.1},\n"
+    live.edit("@article{gurtner2008,", notice + "  status_date = {2020-01-02},", live.bib)
+    live.edit("Gurtner, Geoffrey C.", "Gurtnerova, Geoffrey C.", live.bib)
+    live.assert_same_as_a_full_build("full-3")
 
 
 def test_a_quick_update_of_a_synthetic_base_gives_what_a_full_build_gives(
