@@ -40,9 +40,7 @@ class _Recursive(yp._Builder):
         self.nodes = 0
         if "#" in text:
             breaks = [m.end() for m in LINE_BREAK.finditer(text)] if yp._TRAILING_COMMENT.search(text) else []
-            self.comment_lines = {
-                bisect.bisect_right(breaks, m.start()) for m in yp._TRAILING_COMMENT.finditer(text)
-            }
+            self.comment_lines = {bisect.bisect_right(breaks, m.start()) for m in yp._TRAILING_COMMENT.finditer(text)}
         parser: Any = yp._Parser(text)
         root: yp.Node | None = None
         docs = 0
@@ -170,14 +168,75 @@ def _assert_same(data: bytes) -> None:
 
 
 _SCALARS = [
-    "a", "a b", "yes", "~", "", "12", "-0.5", "1e400", "1" * 20, ".inf", "0x1F", "2024-01-01",
-    "<<", "'<<'", "'q'", '"d"', '"\\u202e"', '"\\x07 bell"', '"\\t tab"', '"a\\\\b"', "&s a", "*s", "&s", "! a",
-    "!!str a", "!x a", "!!int 1", "|\n  lit\n", ">-\n  fold\n", "a #c", "a b #c", "a\t#c", "w #2", "#x", "a # b # c",
-    "[a, b]", "{a: b}", "[]", "{}", "[[a]]", "{a: [b, {c: d}]}", "&m {a: b}", "*m", "!!map {a: b}",
-    "&l [a]", "!!seq [a]", "{? [a]: b}", "[a: b]",
+    "a",
+    "a b",
+    "yes",
+    "~",
+    "",
+    "12",
+    "-0.5",
+    "1e400",
+    "1" * 20,
+    ".inf",
+    "0x1F",
+    "2024-01-01",
+    "<<",
+    "'<<'",
+    "'q'",
+    '"d"',
+    '"\\u202e"',
+    '"\\x07 bell"',
+    '"\\t tab"',
+    '"a\\\\b"',
+    "&s a",
+    "*s",
+    "&s",
+    "! a",
+    "!!str a",
+    "!x a",
+    "!!int 1",
+    "|\n  lit\n",
+    ">-\n  fold\n",
+    "a #c",
+    "a b #c",
+    "a\t#c",
+    "w #2",
+    "#x",
+    "a # b # c",
+    "[a, b]",
+    "{a: b}",
+    "[]",
+    "{}",
+    "[[a]]",
+    "{a: [b, {c: d}]}",
+    "&m {a: b}",
+    "*m",
+    "!!map {a: b}",
+    "&l [a]",
+    "!!seq [a]",
+    "{? [a]: b}",
+    "[a: b]",
 ]
-_KEYS = ["a", "b", "a", "<<", "'<<'", '"a"', "*s", "&k k", "!!str a", "? [a]", "? {a: b}", "[x]", "{x: y}",
-         "? ? a", "a #c", "1", "1e400", '"\\u200b"']
+_KEYS = [
+    "a",
+    "b",
+    "a",
+    "<<",
+    "'<<'",
+    '"a"',
+    "*s",
+    "&k k",
+    "!!str a",
+    "? [a]",
+    "? {a: b}",
+    "[x]",
+    "{x: y}",
+    "? ? a",
+    "a #c",
+    "1",
+    "1e400",
+    '"\\u200b"',
+]
 
 
 @st.composite
