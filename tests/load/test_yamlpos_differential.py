@@ -312,6 +312,9 @@ _HOSTILE = [
     b"a:\r\n  - x\r\n  - y #z w\r\n",
     b"- &a [1, 2]\n- *a\n- !!seq [3]\n",
     b"? a\n? a\n",
+    'a: "x\u202ey"\nb: \'\u200b\'\nc: "\x85"\n'.encode(),  # raw forbidden characters, no backslash
+    'a: "x\u202ey"\nb: "\\t"\n'.encode(),  # and with a backslash elsewhere
+    b'a: "one\r\n  two\r\n\r\n  three"\r\nb: "\\\r\n  x"\r\n',
 ]
 
 
