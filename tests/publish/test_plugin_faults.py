@@ -77,3 +77,21 @@ def test_the_command_exits_after_the_quick_updates_thread_has_written(tmp_path: 
         timer.cancel()
     assert written.is_file()
     assert live.pending is None
+
+
+def test_a_quick_update_that_moves_the_version_date_gives_what_a_full_build_gives(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The knowledge base's version (its latest review or change date) is in every page's JSON-LD, the hand-written
+    pages' too (`lastReviewed`), which a quick update does not write again: a later review date is a full build."""
+    from tests.conftest import FIXTURE
+    from tests.publish.test_live import Live
+
+    claims = (FIXTURE / "claims.yaml").read_text("utf-8")
+    live = Live(monkeypatch, tmp_path, claims, (FIXTURE / "references.bib").read_text("utf-8"))
+    assert "reviewed: 2026-03-01" in claims and "2026-03-02" not in claims
+    text = live.claims.read_text("utf-8")
+    live.claims.write_text(text.replace("reviewed: 2026-03-01", "reviewed: 2026-03-02", 1), "utf-8")
+    live.server.builder()  # type: ignore[operator]
+    live.plugin.settle()
+    live.assert_same_as_a_full_build("full")
