@@ -32,6 +32,7 @@ from bibtexparser.middlewares.names import (  # the splitter BibTeX's own rules 
 )
 
 from derma_evidence.load.bib import decode_latex
+from derma_evidence.load.text import FORBIDDEN
 from derma_evidence.model.claims import Reference
 
 STYLE = "vancouver.csl"
@@ -303,9 +304,11 @@ class BibliographyCache:
         csl, formatted = data.get("csl"), data.get("formatted")
         if not isinstance(csl, dict) or not all(isinstance(k, str) and isinstance(v, dict) for k, v in csl.items()):
             return None
-        if not isinstance(formatted, dict) or not all(
-            isinstance(k, str) and k in csl and isinstance(v, str) for k, v in formatted.items()
-        ):
+        # one entry per reference (as `bibliography` makes them), text a data file could hold: a truncated or
+        # tampered file with the right key would otherwise show a reference's key in place of its entry
+        if not isinstance(formatted, dict) or formatted.keys() != csl.keys():
+            return None
+        if not all(isinstance(v, str) and not FORBIDDEN.search(v) for v in formatted.values()):
             return None
         return Bibliography(csl, formatted)
 

@@ -261,6 +261,12 @@ class Site:
         if self._views is None:
             self._views = KeptClaims()
 
+    def revert(self, previous: Build | None) -> None:
+        """The last build turned out bad after all (its downloads failed when made): `previous` is the last good one
+        again, and the same data is checked and rendered again next time."""
+        self.last_good = previous
+        self._key = None
+
     def paths(self) -> tuple[str, str]:
         """The claims and BibTeX files: the options (or their environment overrides), relative to `root`."""
         claims = os.environ.get(CLAIMS_ENV) or self.options.claims

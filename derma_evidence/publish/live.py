@@ -42,6 +42,7 @@ from typing import Any
 
 from derma_evidence import render
 from derma_evidence.publish.build import Build, Site
+from derma_evidence.render.permalinks import version_date
 
 Snapshot = dict[str, tuple[int, int]]
 Rewrite = Callable[[Any, render.Page], None]
@@ -246,8 +247,12 @@ class LiveUpdate:
     def same_shape(self, old: Build, new: Build) -> bool:
         """The same generated pages, page titles and topic nav: nothing outside the changed pages moves.
 
-        The files besides the pages (downloads, feed) have fixed names: `_finish` checks them too."""
+        The files besides the pages (downloads, feed) have fixed names: `_finish` checks them too. The knowledge
+        base's version (its latest change or review date) is in every page's JSON-LD, the hand-written pages' and
+        the generated pages' without JSON-LD of their own too (`lastReviewed`): a new version is a full build."""
         if new.pages.keys() != old.pages.keys():
+            return False
+        if version_date(new.kb) != version_date(old.kb):
             return False
         if any(new.pages[p].title != old.pages[p].title or new.pages[p].front != old.pages[p].front for p in new.pages):
             return False

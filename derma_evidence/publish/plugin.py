@@ -141,7 +141,7 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         enabled = gc.isenabled()
         gc.disable()  # the check and the render make long-lived trees without cycles: nothing to collect
         try:
-            self.current, fresh = self._check_and_render(config)
+            self.current, fresh = self._check_and_render(config, complete=True)
         finally:
             if enabled:
                 gc.enable()
@@ -155,11 +155,19 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         self.site.fill_nav(config.nav, self.current.kb)
         return config
 
-    def _check_and_render(self, config: Any) -> tuple[Build, bool]:
-        """The build of the data, and True; or, under serve, the last good build and False when the data failed."""
+    def _check_and_render(self, config: Any, complete: bool = False) -> tuple[Build, bool]:
+        """The build of the data, and True; or, under serve, the last good build and False when the data failed.
+
+        `complete`: the downloads and feed made now too (`Build.files`, made on demand), so that a bug in them is
+        met here, as one in the pages is (the full build needs them at once; the quick update makes them later,
+        in its thread, whose failure brings the full build)."""
         assert self.site is not None
+        previous, built = self.site.last_good, None
         try:
-            return self.site.build(bool(config.use_directory_urls)), True
+            built = self.site.build(bool(config.use_directory_urls))
+            if complete:
+                built.files  # noqa: B018 - made now: a failure here keeps the last good build
+            return built, True
         except OptionError as exc:  # a configuration error: never served around, whatever the command
             self._say("".join(f"mkdocs.yml: error: plugin derma, option {p}\n" for p in exc.problems))
             raise Abort("derma: the build stopped; fix the plugin options in mkdocs.yml") from None
@@ -168,6 +176,8 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         except OSError as exc:
             return self._keep_or_stop(f"derma: cannot read the data: {exc}"), False
         except Exception:  # a bug in the checker or the renderer: say so, never hang the server
+            # a build whose downloads failed is not a good one (nor is one a quick update adopted before they failed)
+            self.site.revert(None if built is previous else previous)
             error = "derma: internal error while checking or rendering\n" + traceback.format_exc()
             return self._keep_or_stop(error), False
 
@@ -307,7 +317,12 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
     def on_shutdown(self) -> None:
         """The `mkdocs` command is about to exit: freeze everything, so that the interpreter's last collections
         at exit skip the site just built (at 10,000 claims they walked it for ~2 s of CPU). Only the command
-        line calls this; a build run from Python (`mkdocs.commands.build.build`) keeps its collector as it was."""
+        line calls this; a build run from Python (`mkdocs.commands.build.build`) keeps its collector as it was.
+
+        Under serve, first the last quick update's thread ends: MkDocs removes the site folder right after this,
+        and the thread may still be writing the downloads or the search index into it."""
+        if self.live is not None:
+            self.live.settle()  # a failure no longer matters: nothing is served any more
         gc.freeze()
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:

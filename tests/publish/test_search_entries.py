@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser, SearchIndex
 
 from derma_evidence import render
@@ -273,3 +275,34 @@ def test_without_material_search_the_written_index_is_shaped(tmp_path: Path) -> 
     written = json.loads((tmp_path / "search/search_index.json").read_text("utf-8"))
     assert written == shape_index(raw, answers_location="answers/")
     assert written["docs"][0]["keywords"] == "w" and KEYWORDS_START not in written["docs"][0]["text"]
+
+
+_HOSTILE_TEXT = st.lists(
+    st.sampled_from(
+        list("ab <>&;#x0123456789\"'=/!-[]{}*_`\\|~^+:$@") + ["&amp;", "&lt;b&gt;", "&#10;", "&nbsp;", "&#x27;"]
+        + list("\r\n\t\x0b\x0c\x1c\x85\u00a0\u2028\u2003\u202e\ufdd0\u00e9\U0001f600")
+        + ["<p>", "</p>", "<h2 id=\"x\">", "<!--", "-->", "<script>", "</section>"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(_HOSTILE_TEXT, min_size=6, max_size=6))
+def test_sections_of_hostile_text_equal_what_material_parses(texts: list[str]) -> None:
+    """Data text reaches a page neutralised (`render.neutralise`), whatever it holds: markup, entities, controls,
+    line and paragraph separators, bidi controls, noncharacters; the documents are still the plugin's own."""
+    t = [render.neutralise(x) for x in texts]
+    html = (
+        f'<div><h1 id="page_top">{t[0]}</h1><section><h2 id="{t[1]}">{t[2]} <a class="headerlink" href="#x">'
+        f"&para;</a></h2><p>{t[3]}</p><ul><li>{t[4]}</li><li><span>{t[0]}</span></li></ul><pre>{t[5]}</pre>"
+        f'<p class="derma-keywords" hidden>{t[5]}</p></section><h3 id="b">{t[4]}</h3>{t[3]}</div>'
+    )
+    assert made(html) == parsed(lean_copy(html))
+
+    def norm(parts: Parts) -> Parts:
+        squash = lambda s: re.sub(r"\s+", " ", s).strip()  # noqa: E731
+        return [(i, squash(t), squash(x)) for i, t, x in parts]
+
+    full = marked_keywords(html.replace(' id="page_top"', "", 1))
+    assert norm(made(html)) == norm(parsed(full))

@@ -104,3 +104,23 @@ def test_a_folder_that_cannot_be_written_only_costs_the_formatting(result: Resul
     blocked.write_text("x", "utf-8")  # the cache folder's place is taken by a file: nothing can be written
     assert _formatted(result, blocked) == citations.bibliography(result.kb.references)
     assert blocked.read_text("utf-8") == "x" and not list(tmp_path.glob("**/.bibliography-*"))
+
+
+@pytest.mark.parametrize("damage", ["entry-missing", "no-entries", "bidi-control"])
+def test_a_cache_file_with_the_right_key_but_not_every_entry_reads_as_no_cache(
+    result: Result, tmp_path: Path, damage: str
+) -> None:
+    """Every reference has its entry (as `bibliography` makes it), and an entry holds no character a data file may
+    not hold: a truncated or tampered file with the right key would otherwise publish references without entries."""
+    key = citations.BibliographyCache(str(tmp_path), BIB.read_bytes()).key
+    fresh = citations.bibliography(result.kb.references)
+    csl, formatted = dict(fresh.csl), dict(fresh.formatted)
+    first = next(iter(formatted))
+    if damage == "entry-missing":
+        del formatted[first]
+    elif damage == "no-entries":
+        formatted = {}
+    else:
+        formatted[first] = "\u202e" + formatted[first]
+    (tmp_path / citations.CACHE_FILE).write_text(json.dumps({"key": key, "csl": csl, "formatted": formatted}), "utf-8")
+    assert _formatted(result, tmp_path) == fresh
