@@ -51,6 +51,9 @@ class _Site:
     def keep_analyses(self) -> None:
         pass
 
+    def keep_views(self) -> None:
+        pass
+
 
 def test_the_command_exits_after_the_quick_updates_thread_has_written(tmp_path: Path) -> None:
     """`mkdocs serve` removes its site folder right after `on_shutdown`: the quick update's thread, still writing the
