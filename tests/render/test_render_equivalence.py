@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from urllib.parse import quote_plus, urlencode
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from derma_evidence import citations, render
 from derma_evidence.export import files as exports
@@ -183,3 +185,24 @@ def test_render_and_exports_are_linear_in_the_claims() -> None:
     small, big = _synthetic(150, 40), _synthetic(1200, 320)
     _build(small)()  # templates compiled and caches warm before counting
     assert_grows(_build(small), _build(big), 8)
+
+
+_ID_PARTS = st.sampled_from(['id="', ' id="', '\tid="', '\nid="', "xid=", '"', "a", " ", "\u00a0", "\u2028", 'id="b"'])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ID_PARTS, max_size=30).map("".join))
+@example('xid="a id="b"')  # a candidate refused (no space before it) must not hide the next one
+def test_anchor_ids_finds_what_the_pattern_finds(html: str) -> None:
+    """`anchor_ids` jumps from `id="` to `id="`; `_ID_RE` (`\\sid="..."`) is what it must find."""
+    from derma_evidence.render.html import _ID_RE, anchor_ids
+
+    assert anchor_ids(html) == set(_ID_RE.findall(html))
+
+
+def test_anchor_ids_of_every_generated_page(bases: dict[str, KnowledgeBase]) -> None:
+    from derma_evidence.render.html import _ID_RE, anchor_ids
+
+    for kb in bases.values():
+        for path, html in _pages(kb).items():
+            assert anchor_ids(html) == set(_ID_RE.findall(html)), path
