@@ -25,18 +25,9 @@ from tests.conftest import FIXTURE, ROOT
 sys.path.insert(0, str(ROOT / "scripts"))
 from synthetic import generate  # noqa: E402
 
+from tests.publish.test_plugin import _Server  # noqa: E402
+
 SERVE_URL = "http://127.0.0.1:8000/derma-evidence/"
-
-
-class _Server:
-    """What `on_serve` sees of MkDocs' live-reload server: `watch` and the `builder` it calls on a change."""
-
-    def __init__(self, full: object) -> None:
-        self.builder = full
-        self.watched: list[str] = []
-
-    def watch(self, path: str) -> None:
-        self.watched.append(path)
 
 
 def _config(site: Path, startup: bool = True) -> object:
