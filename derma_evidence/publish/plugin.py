@@ -377,7 +377,7 @@ class DermaPlugin(BasePlugin[DermaConfig]):  # type: ignore[no-untyped-call]
         if new is None:
             return False
         pages = sum(1 for path in list(live.rewritten) if path in new.pages)  # the thread adds the files
-        log.info(f"derma: rewrote {pages} changed page(s)")
+        log.info(f"rewrote {pages} changed page(s)")  # the plugin logger prefixes "derma: "
         return True
 
     def settle(self) -> None:

@@ -137,7 +137,8 @@ def test_a_data_edit_rewrites_only_what_it_changed(tmp_path: Path) -> None:
         text = s.claims.read_text("utf-8")
         s.claims.write_text(text.replace(OLD, NEW), "utf-8")
         assert _wait(lambda: NEW in _get(page)), s.text()
-        assert "derma: rewrote" in s.text() and s.count("Building documentation") == full_builds
+        assert "derma: rewrote" in s.text() and "derma: derma:" not in s.text()
+        assert s.count("Building documentation") == full_builds
         assert NEW in _get(s.base + "claims/")  # every page showing the claim
         index = _get(s.base + "search/search_index.json")
         assert NEW in index and OLD not in index  # the search index too, without the old entries
