@@ -6,6 +6,7 @@ same name, by its annotation:
     str | None, int | None, float | None, bool    a scalar of that kind (else None, or False)
     X | None (X a dataclass)                      a nested mapping built the same way (else None)
     tuple[X, ...] (X a dataclass)                 each mapping of a list, built the same way
+    Ref | None                                    one id or key with its position (else None)
     tuple[str, ...], tuple[int, ...], tuple[Ref, ...]   the list's scalars of that kind (ids with positions)
     pos, at, literals                             the mapping's position, each value's position, numbers as written
 
@@ -26,7 +27,7 @@ from typing import Any, TypeVar
 
 from derma_evidence.diagnostics import Pos
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
-from derma_evidence.model.nodes import Positions, Ref, date_text, integer, maps, refs, text
+from derma_evidence.model.nodes import Positions, Ref, date_text, integer, maps, ref, refs, text
 
 T = TypeVar("T")
 
@@ -75,6 +76,8 @@ def _reader(name: str, hint: object) -> Reader | None:
             return lambda v, path: date_text(v)
         if inner in SCALARS and inner is not bool:
             return SCALARS[inner]
+        if inner is Ref:
+            return ref
         if isinstance(inner, type) and dataclasses.is_dataclass(inner):
             cls = inner
             return lambda v, path: build(cls, v, path) if isinstance(v, Map) else None

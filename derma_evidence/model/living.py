@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from derma_evidence.diagnostics import Pos
 from derma_evidence.load.yamlpos import Map, Node, Scalar, Seq
+from derma_evidence.model.build import build
 from derma_evidence.model.nodes import Ref
 from derma_evidence.model.nodes import date_text as _date
 from derma_evidence.model.nodes import fields as _fields
@@ -169,8 +170,6 @@ def _strings(v: Node | None) -> tuple[str, ...]:
     return tuple(x.value for x in v.items if isinstance(x, Scalar) and x.kind == "str")
 
 
-def _ref(v: Node | None, path: str) -> Ref | None:
-    return Ref(v.value, Pos(path, v.line, v.col)) if isinstance(v, Scalar) and v.kind == "str" else None
 
 
 def searches(root: Node | None, path: str) -> tuple[Search, ...]:
@@ -221,44 +220,11 @@ def searches(root: Node | None, path: str) -> tuple[Search, ...]:
 
 
 def strategies(root: Node | None, path: str) -> tuple[Strategy, ...]:
-    out = []
-    for m in _maps(root.get("strategies") if isinstance(root, Map) else None):
-        f, at = _fields(m, path)
-        out.append(
-            Strategy(
-                _text(f.get("id")),
-                _text(f.get("database")),
-                _text(f.get("query")),
-                _text(f.get("limits")),
-                _refs(f.get("topics"), path),
-                Pos(path, m.line, m.col),
-                at,
-            )
-        )
-    return tuple(out)
+    return tuple(build(Strategy, m, path) for m in _maps(root.get("strategies") if isinstance(root, Map) else None))
 
 
 def screening(root: Node | None, path: str) -> tuple[Candidate, ...]:
-    out = []
-    for m in _maps(root.get("screening") if isinstance(root, Map) else None):
-        f, at = _fields(m, path)
-        out.append(
-            Candidate(
-                _text(f.get("id")),
-                _ref(f.get("search"), path),
-                _text(f.get("title")),
-                _strings(f.get("authors")),
-                _text(f.get("journal")),
-                _int(f.get("year")),
-                _strings(f.get("ids")),
-                _text(f.get("decision")),
-                _text(f.get("reason")),
-                _ref(f.get("key"), path),
-                Pos(path, m.line, m.col),
-                at,
-            )
-        )
-    return tuple(out)
+    return tuple(build(Candidate, m, path) for m in _maps(root.get("screening") if isinstance(root, Map) else None))
 
 
 def changes(root: Node | None, path: str) -> tuple[Change, ...]:

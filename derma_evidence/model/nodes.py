@@ -70,6 +70,11 @@ def maps(v: Node | None) -> list[Map]:
     return [x for x in v.items if isinstance(x, Map)] if isinstance(v, Seq) else []
 
 
+def ref(v: Node | None, path: str) -> Ref | None:
+    """One id or citation key with its position (a text scalar), else None."""
+    return Ref(v.value, Pos(path, v.line, v.col)) if isinstance(v, Scalar) and v.kind == "str" else None
+
+
 def refs(v: Node | None, path: str) -> tuple[Ref, ...]:
     if not isinstance(v, Seq):
         return ()
