@@ -128,18 +128,17 @@ class PValue:
 
 def parse_p(text: str) -> list[PValue]:
     """The p values of a typed `p:` field: `"= .04 (group A); = .007 (group B)"` gives two."""
-    out = []
-    for m in _P_TYPED.finditer(text):
-        d = _decimal(m.group("num"))
-        if d is not None:
-            out.append(PValue(_CMP[m.group("cmp")], d, m.group(0)))
-    return out
+    return _p_values(_P_TYPED, text)
 
 
 def p_values_in(text: str) -> list[PValue]:
     """The p values printed in a sentence ("p < 0.01", "P = .007", "p value<0.05")."""
+    return _p_values(_P_EXPR, text)
+
+
+def _p_values(pattern: re.Pattern[str], text: str) -> list[PValue]:
     out = []
-    for m in _P_EXPR.finditer(text):
+    for m in pattern.finditer(text):
         d = _decimal(m.group("num"))
         if d is not None:
             out.append(PValue(_CMP[m.group("cmp")], d, m.group(0)))
