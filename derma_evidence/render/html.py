@@ -16,7 +16,7 @@ HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"([^>]*)>(.*?)</h\1>', re.S)
 _TOC_RE = re.compile(r'\sdata-toc="([^"]*)"')
 _TAG_RE = re.compile(r"<[^>]*>")
 _HEADERLINK_RE = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
-_ID_RE = re.compile(r'\sid="([^"]*)"')
+ID_ATTR_RE = re.compile(r'\sid="([^"]*)"')
 KEYWORDS_RE = re.compile(r'<p class="derma-keywords"[^>]*>(.*?)</p>\n?', re.S)
 """A section's hidden search words as templates write them (`<p class="derma-keywords" hidden>`)."""
 KEYWORDS_START, KEYWORDS_END = "\ufdd0", "\ufdd1"
@@ -49,7 +49,7 @@ def toc_tokens(html: str) -> list[dict[str, Any]]:
 def anchor_ids(html: str) -> set[str]:
     """Every `id="..."` after whitespace in the page: the anchors other pages may link to (MkDocs validates them).
 
-    The same set as `_ID_RE.findall` (tests/render/test_render_equivalence.py), found by jumping from one
+    The same set as `ID_ATTR_RE.findall` (tests/render/test_render_equivalence.py), found by jumping from one
     `id="` to the next: the pattern's leading `\\s` made the regular expression try every space of the page.
     """
     out = set()

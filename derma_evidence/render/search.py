@@ -27,7 +27,7 @@ from html import escape, unescape
 from itertools import islice
 from typing import Any
 
-from derma_evidence.render.html import KEYWORDS_END, KEYWORDS_START, marked_keywords
+from derma_evidence.render.html import ID_ATTR_RE, KEYWORDS_END, KEYWORDS_START, marked_keywords
 
 KEYWORDS_FIELD = "keywords"
 KEYWORDS_BOOST = 4.0
@@ -121,7 +121,6 @@ _INLINE = frozenset(
     )
 )  # fmt: skip
 """Elements our templates never put a heading in: their tags go, their text stays."""
-_ID_RE = re.compile(r'\sid="([^"]*)"')
 
 
 def sections(html: str) -> list[Section]:
@@ -223,7 +222,7 @@ def sections(html: str) -> list[Section]:
         # the plugin's `handle_starttag`
         context.append(tag)
         if tag in _HEADINGS and tag != "h1":  # an h1 is the page's title: never a document of its own
-            anchor = _ID_RE.search(attrs)
+            anchor = ID_ATTR_RE.search(attrs)
             if anchor is not None:
                 depth = len(context)
                 if not docs:

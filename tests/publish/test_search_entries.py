@@ -36,7 +36,7 @@ _TOKEN_RE, _HEADINGS, _SKIP, _VOID, _INLINE, _ID_RE = (
     search_module._SKIP,
     search_module._VOID,
     search_module._INLINE,
-    search_module._ID_RE,
+    search_module.ID_ATTR_RE,
 )
 
 

@@ -194,15 +194,15 @@ _ID_PARTS = st.sampled_from(['id="', ' id="', '\tid="', '\nid="', "xid=", '"', "
 @given(st.lists(_ID_PARTS, max_size=30).map("".join))
 @example('xid="a id="b"')  # a candidate refused (no space before it) must not hide the next one
 def test_anchor_ids_finds_what_the_pattern_finds(html: str) -> None:
-    """`anchor_ids` jumps from `id="` to `id="`; `_ID_RE` (`\\sid="..."`) is what it must find."""
-    from derma_evidence.render.html import _ID_RE, anchor_ids
+    """`anchor_ids` jumps from `id="` to `id="`; `ID_ATTR_RE` (`\\sid="..."`) is what it must find."""
+    from derma_evidence.render.html import ID_ATTR_RE, anchor_ids
 
-    assert anchor_ids(html) == set(_ID_RE.findall(html))
+    assert anchor_ids(html) == set(ID_ATTR_RE.findall(html))
 
 
 def test_anchor_ids_of_every_generated_page(bases: dict[str, KnowledgeBase]) -> None:
-    from derma_evidence.render.html import _ID_RE, anchor_ids
+    from derma_evidence.render.html import ID_ATTR_RE, anchor_ids
 
     for kb in bases.values():
         for path, html in _pages(kb).items():
-            assert anchor_ids(html) == set(_ID_RE.findall(html)), path
+            assert anchor_ids(html) == set(ID_ATTR_RE.findall(html)), path
