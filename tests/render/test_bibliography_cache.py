@@ -9,17 +9,10 @@ from pathlib import Path
 import pytest
 
 from derma_evidence import citations
-from derma_evidence.pipeline import Result, check_files
+from derma_evidence.pipeline import Result
 from tests._sitebuild import FIXTURE
 
 BIB = FIXTURE / "references.bib"
-
-
-@pytest.fixture(scope="module")
-def result() -> Result:
-    r = check_files(str(FIXTURE / "claims.yaml"), str(BIB))
-    assert r.errors == [], r.errors
-    return r
 
 
 def _formatted(result: Result, folder: Path, bib: bytes | None = None) -> citations.Bibliography:

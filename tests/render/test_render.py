@@ -15,20 +15,8 @@ import pytest
 
 from derma_evidence import citations, render
 from derma_evidence.export import files as exports
-from derma_evidence.pipeline import Result, check_files
+from derma_evidence.pipeline import Result
 from tests.conftest import FIXTURE, ROOT
-
-
-@pytest.fixture(scope="module")
-def result() -> Result:
-    r = check_files(str(FIXTURE / "claims.yaml"), str(FIXTURE / "references.bib"))
-    assert r.errors == [], r.errors
-    return r
-
-
-@pytest.fixture(scope="module")
-def pages(result: Result) -> dict[str, str]:
-    return {p.path: p.content for p in render.render_site(result.kb)}
 
 
 def test_render_does_not_import_mkdocs() -> None:

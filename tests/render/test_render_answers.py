@@ -7,18 +7,10 @@ import re
 import pytest
 
 from derma_evidence import render
-from derma_evidence.pipeline import Result, check_files
+from derma_evidence.pipeline import Result
 from derma_evidence.render import words
 from derma_evidence.render.charts import forest, rob
 from derma_evidence.render.pages import answers
-from tests.conftest import FIXTURE
-
-
-@pytest.fixture(scope="module")
-def result() -> Result:
-    r = check_files(str(FIXTURE / "claims.yaml"), str(FIXTURE / "references.bib"))
-    assert r.diagnostics == [], r.diagnostics
-    return r
 
 
 @pytest.fixture(scope="module")

@@ -7,25 +7,9 @@ import html
 import re
 from dataclasses import replace
 
-import pytest
-
-from derma_evidence import render
 from derma_evidence.model.bottomline import Overlap
-from derma_evidence.pipeline import Result, check_files
+from derma_evidence.pipeline import Result
 from derma_evidence.render.charts import forest
-from tests.conftest import FIXTURE
-
-
-@pytest.fixture(scope="module")
-def result() -> Result:
-    r = check_files(str(FIXTURE / "claims.yaml"), str(FIXTURE / "references.bib"))
-    assert r.diagnostics == [], r.diagnostics
-    return r
-
-
-@pytest.fixture(scope="module")
-def pages(result: Result) -> dict[str, str]:
-    return {p.path: p.content for p in render.render_site(result.kb, ctx=render.Context.of(result.kb))}
 
 
 def _row(page: str, anchor: str) -> str:

@@ -10,16 +10,8 @@ import pytest
 
 from derma_evidence.contract import schema
 from derma_evidence.model.answers import Comparison, Outcome
-from derma_evidence.pipeline import Result, check_files
+from derma_evidence.pipeline import Result
 from derma_evidence.render.charts import forest
-from tests.conftest import FIXTURE
-
-
-@pytest.fixture(scope="module")
-def result() -> Result:
-    r = check_files(str(FIXTURE / "claims.yaml"), str(FIXTURE / "references.bib"))
-    assert r.diagnostics == [], r.diagnostics
-    return r
 
 
 def _pair(result: Result, full_id: str) -> tuple[Outcome, Comparison]:
