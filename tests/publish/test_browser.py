@@ -85,12 +85,12 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-@pytest.fixture()
-def page(browser: Any, base_url: str) -> Iterator[Any]:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+def _new_page(browser: Any, url: str, width: int = 1280, height: int = 900, **kw: Any) -> tuple[Any, Any]:
+    """A browser context and page that records in `pg.foreign` every request leaving the site's host."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 500, **kw)
     pg = ctx.new_page()
-    pg.foreign: list[str] = []  # type: ignore[attr-defined, misc]
-    host = urlsplit(base_url).netloc
+    pg.foreign = []
+    host = urlsplit(url).netloc
     pg.on(
         "request",
         lambda r: (
@@ -99,6 +99,12 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
             else None
         ),
     )
+    return ctx, pg
+
+
+@pytest.fixture()
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    ctx, pg = _new_page(browser, base_url)
     yield pg
     ctx.close()
 
@@ -345,18 +351,7 @@ FIRST_PAGE = {
 
 
 def _open(browser: Any, url: str, width: int = 1280, height: int = 900, **kw: Any) -> tuple[Any, Any]:
-    ctx = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 500, **kw)
-    pg = ctx.new_page()
-    pg.foreign = []  # type: ignore[attr-defined]
-    host = urlsplit(url).netloc
-    pg.on(
-        "request",
-        lambda r: (
-            pg.foreign.append(r.url)
-            if urlsplit(r.url).netloc not in ("", host) and not r.url.startswith("data:")
-            else None
-        ),
-    )
+    ctx, pg = _new_page(browser, url, width, height, **kw)
     pg.goto(url)
     return ctx, pg
 
