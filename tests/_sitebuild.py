@@ -34,6 +34,17 @@ def build(
     )
 
 
+def build_project(kb: Path, dest: Path, tool: str = "mkdocs") -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of a whole knowledge base folder (its own mkdocs.yml and data) into `dest`."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env.pop("DERMA_CLAIMS", None)
+    env.pop("DERMA_BIB", None)
+    exe = shutil.which(tool, path=str(BIN)) or tool
+    return subprocess.run(
+        [exe, "build", "--strict", "-d", str(dest)], cwd=kb, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
 class Doc(HTMLParser):
     """Ids, links, tags with their attributes, and text of one built page."""
 

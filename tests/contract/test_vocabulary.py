@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from derma_evidence.contract import vocab
 from derma_evidence.contract.schema import default_vocab, schema, schema_for, vocabulary_of
 from derma_evidence.load.yamlpos import load_yaml
 from derma_evidence.pipeline import check_files
+from tests._sitebuild import build_project
 
 VOCABULARY = """
 vocabulary:
@@ -87,18 +85,7 @@ def test_a_knowledge_base_with_its_own_measure_checks_clean_and_builds(
     assert _codes(kb) == []
     monkeypatch.chdir(kb)
     assert main(["check", "--strict"]) == 0, capsys.readouterr().out
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop("DERMA_CLAIMS", None)
-    env.pop("DERMA_BIB", None)
-    mkdocs = Path(sys.executable).parent / "mkdocs"
-    proc = subprocess.run(
-        [str(mkdocs), "build", "--strict", "-d", str(tmp_path / "site")],
-        cwd=kb,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = build_project(kb, tmp_path / "site")
     assert proc.returncode == 0, proc.stderr
     html = "".join(p.read_text("utf-8") for p in (tmp_path / "site").rglob("*.html"))
     assert "Daily dose&#58; 5\u201310 mg" in html

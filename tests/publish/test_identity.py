@@ -8,10 +8,8 @@ the built pages, the Atom feed, the JSON-LD, the downloads and the correction li
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -20,25 +18,15 @@ import pytest
 from derma_evidence.commands.init import init
 from derma_evidence.load.settings import read_config
 from derma_evidence.model.project import Project
+from tests._sitebuild import build_project
 
-BIN = Path(sys.executable).parent
 OURS = ("Derma Evidence", "derma-evidence/derma-evidence", "derma-evidence.github.io")
 """This project's name, its repository's path and its site's host."""
 
 
 def _build(kb: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
     site = kb.parent / (kb.name + "-site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop("DERMA_CLAIMS", None)
-    env.pop("DERMA_BIB", None)
-    proc = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "-d", str(site)],
-        cwd=kb,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = build_project(kb, site)
     return site, proc
 
 

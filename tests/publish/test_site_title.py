@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from pathlib import Path
 
-from _sitebuild import BIN
-
 from derma_evidence.commands import init as scaffold
+from tests._sitebuild import build_project
 
 TITLE = "Skin & <Hair> care"
 ESCAPED = "Skin &amp; &lt;Hair&gt; care"
@@ -19,17 +16,7 @@ def test_a_title_with_html_characters_is_escaped_wherever_the_site_prints_it(tmp
     kb = tmp_path / "kb"
     scaffold.init(str(kb), TITLE)
     assert (kb / "content" / "index.md").read_text("utf-8").startswith("# " + ESCAPED)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop("DERMA_CLAIMS", None)
-    env.pop("DERMA_BIB", None)
-    proc = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "-d", str(tmp_path / "site")],
-        cwd=kb,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = build_project(kb, tmp_path / "site")
     assert proc.returncode == 0, proc.stderr
     pages = sorted((tmp_path / "site").rglob("*.html"))
     assert pages
